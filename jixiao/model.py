@@ -1,0 +1,233 @@
+"""The canonical model of one evaluation: one unit (预算单位) in one year.
+
+Every field declares its type, constraints, unit and a Chinese title; the data-format page (数据格式) is generated
+from these declarations, so the documentation and the code cannot drift. Money is in 万元, rates in percent
+(45.9 means 45.9%). Unknown fields are errors: a typo must never vanish silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+WAN = {"unit": "万元"}
+PCT = {"unit": "%"}
+PERSONS = {"unit": "人"}
+
+Money = Annotated[float, Field(ge=0, json_schema_extra=WAN)]
+Op = Literal["≥", "≤", "=", "定性"]
+UnitKind = Literal["乡镇", "街道", "部门", "其他"]
+Value = float | str
+
+
+class Strict(BaseModel):
+    """Base of every part: unknown fields are an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False)
+
+
+class Unit(Strict):
+    name: str = Field(min_length=1, title="单位全称", description="预算单位的全称，如“渠县宝城镇人民政府”。")
+    short_name: str | None = Field(
+        None, min_length=1, title="简称", description="页面与导航使用的简称；与数据目录名一致，如“宝城镇”。"
+    )
+    kind: UnitKind = Field(title="单位类型", description="乡镇、街道、部门或其他，用于分组与比较。")
+    county: str | None = Field(None, title="所属县（市、区）")
+    city: str | None = Field(None, title="所属市（州）")
+    province: str | None = Field(None, title="所属省份")
+
+
+class Staffing(Strict):
+    authorized: int | None = Field(None, ge=0, title="核定编制人数", json_schema_extra=PERSONS)
+    authorized_by_type: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
+        None, title="分类编制", description="按编制类型（行政、事业、工勤……）的编制人数。", json_schema_extra=PERSONS
+    )
+    funded: int | None = Field(None, ge=0, title="实际财政供养人数", json_schema_extra=PERSONS)
+    active: int | None = Field(None, ge=0, title="在职人数", json_schema_extra=PERSONS)
+    retired: int | None = Field(None, ge=0, title="退休人数", json_schema_extra=PERSONS)
+    contract: int | None = Field(None, ge=0, title="长期聘用人数", json_schema_extra=PERSONS)
+    note: str | None = Field(None, title="说明", description="原文对人员情况的补充说明。")
+
+
+class Amount(Strict):
+    name: str = Field(min_length=1, title="项目名称")
+    amount: Money = Field(title="金额")
+    share: float | None = Field(
+        None, ge=0, le=100, title="所述占比", description="原文写明的占比（不是重新计算的）。", json_schema_extra=PCT
+    )
+
+
+class Progress(Strict):
+    month: int = Field(ge=1, le=12, title="截至月份", description="累计至该月末，如 6 表示 1—6 月。")
+    amount: Money = Field(title="累计支出")
+    rate: float | None = Field(None, ge=0, title="所述执行率", json_schema_extra=PCT)
+
+
+class ThreePublic(Strict):
+    budget: Money | None = Field(None, title="“三公”经费预算")
+    actual: Money | None = Field(None, title="“三公”经费实际支出")
+
+
+class GeneralExpenditure(Strict):
+    budget: Money | None = Field(None, title="本年预算安排")
+    budget_prev: Money | None = Field(None, title="上年预算安排")
+    actual: Money | None = Field(None, title="本年决算")
+    actual_prev: Money | None = Field(None, title="上年决算")
+    budget_change_rate: float | None = Field(
+        None, title="所述预算压减率", description="原文写明的预算压减率（压减为正）。", json_schema_extra=PCT
+    )
+    actual_change_rate: float | None = Field(
+        None, title="所述决算增长率", description="原文写明的决算增长率（增长为正）。", json_schema_extra=PCT
+    )
+
+
+class Funds(Strict):
+    initial_budget: Money | None = Field(None, title="年初预算")
+    adjustment: float | None = Field(None, title="中期调整", description="可为负数。", json_schema_extra=WAN)
+    final_budget: Money = Field(title="调整后预算")
+    fiscal_funds: Money | None = Field(None, title="财政拨款", description="自评表表头的“财政拨款”。")
+    other_funds: Money | None = Field(None, title="其他资金")
+    by_source: list[Amount] = Field(default_factory=list, title="收入来源", description="按预算类别（“两本”）。")
+    expenditure: Money | None = Field(None, title="决算支出")
+    by_nature: list[Amount] = Field(default_factory=list, title="支出按性质", description="基本支出、项目支出。")
+    by_economic: list[Amount] = Field(
+        default_factory=list, title="支出按经济分类", description="人员经费、公用经费、项目支出。"
+    )
+    execution_rate: float | None = Field(None, ge=0, title="所述预算执行率", json_schema_extra=PCT)
+    execution_progress: list[Progress] = Field(default_factory=list, title="支出执行进度")
+    three_public: ThreePublic | None = Field(None, title="“三公”经费")
+    general_expenditure: GeneralExpenditure | None = Field(None, title="一般性支出")
+    carryover: Money | None = Field(None, title="年末结转结余")
+
+
+class Assets(Strict):
+    per_capita: Money | None = Field(None, title="人均占有资产")
+    per_capita_prev: Money | None = Field(None, title="上年人均占有资产")
+    per_capita_change_rate: float | None = Field(None, title="所述人均资产变化率", json_schema_extra=PCT)
+    utilization_rate: float | None = Field(None, ge=0, le=100, title="固定资产利用率", json_schema_extra=PCT)
+    idle_over_one_year: int | None = Field(None, ge=0, title="闲置一年以上资产数量")
+
+
+class ProjectGroup(Strict):
+    name: str = Field(min_length=1, title="项目类别", description="如“常年项目”“阶段（一次性）项目”。")
+    count: int = Field(ge=0, title="项目个数")
+    amount: Money | None = Field(None, title="预算总金额")
+    execution_rate: float | None = Field(None, ge=0, title="所述执行进度", json_schema_extra=PCT)
+    high_balance_count: int | None = Field(None, ge=0, title="结余率大于10%的项目数")
+
+
+class FundCount(Strict):
+    name: str = Field(min_length=1, title="预算类别")
+    count: int = Field(ge=0, title="项目个数")
+
+
+class NamedProject(Strict):
+    name: str = Field(min_length=1, title="项目名称")
+    fund: str | None = Field(None, title="预算类别")
+    amount: Money | None = Field(None, title="金额")
+
+
+class ProjectSummary(Strict):
+    total: int | None = Field(None, ge=0, title="部门预算项目总数")
+    groups: list[ProjectGroup] = Field(default_factory=list, title="按项目类别")
+    by_fund: list[FundCount] = Field(default_factory=list, title="按预算类别")
+    adjusted_count: int | None = Field(None, ge=0, title="调整预算的项目数")
+    completed_count: int | None = Field(None, ge=0, title="完成数量指标的项目数")
+    named: list[NamedProject] = Field(default_factory=list, title="报告点名的项目")
+
+
+class Task(Strict):
+    name: str = Field(min_length=1, title="任务名称")
+    content: str = Field(title="主要内容")
+
+
+class Indicator(Strict):
+    level1: str | None = Field(None, title="一级指标", description="产出指标、效益指标、满意度指标、成本指标……")
+    level2: str | None = Field(None, title="二级指标", description="数量指标、质量指标、时效指标……")
+    name: str = Field(min_length=1, title="三级指标")
+    op: Op = Field(title="指标性质", description="≥、≤、= 或 定性（录入时 ＞=、≧、＝、大于等于 等统一为此四种）。")
+    target: Value | None = Field(None, title="指标值", description="数字（已去掉符号、单位、千分位）或文字。")
+    unit: str | None = Field(None, title="度量单位")
+    weight: float | None = Field(None, ge=0, title="权重（分值）")
+    actual: Value | None = Field(None, title="实际完成值")
+    core: bool = Field(False, title="核心指标", description="原表以 ★ 标注的核心指标。")
+    note: str | None = Field(None, title="备注或偏差原因")
+
+
+class ScoreItem(Strict):
+    level1: str = Field(min_length=1, title="一级指标")
+    level1_max: float | None = Field(None, ge=0, title="一级分值")
+    level2: str = Field(min_length=1, title="二级指标")
+    level2_max: float | None = Field(None, ge=0, title="二级分值", description="常写在标签里，如“履职效能（15分）”。")
+    name: str = Field(min_length=1, title="三级指标")
+    max: float = Field(ge=0, title="指标分值")
+    score: float = Field(ge=0, title="自评得分")
+    explanation: str | None = Field(None, title="指标解释")
+    note: str | None = Field(None, title="备注")
+
+
+class Deduction(Strict):
+    level1: str = Field(min_length=1, title="一级指标", description="通常为“扣分项”。")
+    level1_max: float | None = Field(None, ge=0, title="扣分上限")
+    name: str = Field(min_length=1, title="扣分项目")
+    points: float | None = Field(None, ge=0, title="扣减分数", description="原表为“-”或空时不填。")
+    explanation: str | None = Field(None, title="指标解释")
+
+
+class Scores(Strict):
+    total: float = Field(ge=0, le=100, title="评价得分", description="打分表写明的总分。")
+    items: list[ScoreItem] = Field(default_factory=list, title="打分项目")
+    deductions: list[Deduction] = Field(default_factory=list, title="扣分项")
+
+
+class Section(Strict):
+    heading: str = Field(min_length=1, title="标题", description="保留原文编号，如“一、部门（单位）基本情况”。")
+    level: int = Field(ge=1, le=4, title="层级", description="一、为 1；（一）为 2；1. 为 3；（1）为 4。")
+    text: str = Field("", title="正文", description="段落之间空一行。")
+
+
+class Report(Strict):
+    title: str = Field(min_length=1, title="报告标题")
+    sections: list[Section] = Field(default_factory=list, title="章节")
+    problems: list[str] = Field(default_factory=list, title="存在问题")
+    suggestions: list[str] = Field(default_factory=list, title="改进建议")
+
+
+class Publication(Strict):
+    date: dt.date = Field(title="公开日期")
+    content: str = Field(min_length=1, title="公开内容")
+
+
+class Source(Strict):
+    file: str = Field(min_length=1, title="文件名")
+    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", title="SHA-256")
+    kind: str | None = Field(None, title="文件类型", description="如“部门整体支出绩效目标完成情况自评表”。")
+
+
+class Evaluation(Strict):
+    """One unit's performance self-evaluation (绩效自评) for one year."""
+
+    unit: Unit = Field(title="预算单位")
+    year: int = Field(ge=2000, le=2100, title="年度")
+    staffing: Staffing | None = Field(None, title="人员概况")
+    funds: Funds = Field(title="资金收支")
+    assets: Assets | None = Field(None, title="资产")
+    project_summary: ProjectSummary | None = Field(None, title="部门预算项目概况")
+    goal: str | None = Field(None, title="年度总体目标")
+    tasks: list[Task] = Field(default_factory=list, title="年度主要任务")
+    indicators: list[Indicator] = Field(default_factory=list, title="年度绩效指标")
+    scores: Scores | None = Field(None, title="部门预算绩效自评打分表")
+    report: Report | None = Field(None, title="自评报告")
+    publications: list[Publication] = Field(default_factory=list, title="信息公开情况")
+    sources: list[Source] = Field(default_factory=list, title="原始文件")
+
+    @property
+    def slug(self) -> str:
+        """The page address below the site root: ``<year>/<short name>``."""
+        return f"{self.year}/{self.unit.short_name or self.unit.name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.unit.short_name or self.unit.name
