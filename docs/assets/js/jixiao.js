@@ -1,0 +1,94 @@
+/* jixiao tables: sort by any column (Chinese collation, numbers numerically) and filter rows.
+ * The tables are complete HTML without this script; it only adds sorting and filtering. */
+(function () {
+  "use strict";
+  var collator = new Intl.Collator("zh-CN", { numeric: true, sensitivity: "base" });
+
+  function cellValue(row, index) {
+    var cell = row.cells[index];
+    if (!cell) return { number: null, text: "" };
+    var raw = cell.getAttribute("data-sort-value");
+    var number = raw === null || raw === "" ? null : Number(raw);
+    return { number: isNaN(number) ? null : number, text: cell.textContent.trim() };
+  }
+
+  function compare(a, b) {
+    if (a.number !== null && b.number !== null) return a.number - b.number;
+    if (a.number !== null) return -1;
+    if (b.number !== null) return 1;
+    return collator.compare(a.text, b.text);
+  }
+
+  function makeSortable(table) {
+    var headers = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(headers, function (th, index) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "jx-sort";
+      while (th.firstChild) button.appendChild(th.firstChild);
+      var mark = document.createElement("span");
+      mark.className = "jx-sort-mark";
+      mark.setAttribute("aria-hidden", "true");
+      mark.textContent = "↕";
+      button.appendChild(mark);
+      button.title = "按此列排序";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(headers, function (other) {
+          other.removeAttribute("aria-sort");
+          var m = other.querySelector(".jx-sort-mark");
+          if (m) m.textContent = "↕";
+        });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        mark.textContent = ascending ? "↑" : "↓";
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (r1, r2) {
+          var order = compare(cellValue(r1, index), cellValue(r2, index));
+          return ascending ? order : -order;
+        });
+        rows.forEach(function (row) { body.appendChild(row); });
+      });
+    });
+  }
+
+  function makeFilter(panel) {
+    var table = document.getElementById(panel.getAttribute("data-table"));
+    if (!table) return;
+    var text = panel.querySelector(".jx-filter-text");
+    var selects = panel.querySelectorAll(".jx-filter-select");
+    var count = panel.querySelector(".jx-filter-count");
+    var rows = table.tBodies[0].rows;
+
+    function apply() {
+      var query = (text && text.value || "").trim().toLowerCase();
+      var shown = 0;
+      Array.prototype.forEach.call(rows, function (row) {
+        var visible = !query || row.textContent.toLowerCase().indexOf(query) !== -1;
+        Array.prototype.forEach.call(selects, function (select) {
+          if (!visible || !select.value) return;
+          var cell = row.cells[Number(select.getAttribute("data-column"))];
+          var value = cell ? (cell.getAttribute("data-filter-value") || cell.textContent.trim()) : "";
+          visible = value === select.value;
+        });
+        row.hidden = !visible;
+        if (visible) shown += 1;
+      });
+      if (count) count.textContent = "显示 " + shown + " / " + rows.length + " 项";
+    }
+
+    panel.hidden = false;
+    if (text) text.addEventListener("input", apply);
+    Array.prototype.forEach.call(selects, function (s) { s.addEventListener("change", apply); });
+    apply();
+  }
+
+  function init() {
+    Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), makeSortable);
+    Array.prototype.forEach.call(document.querySelectorAll(".jx-filter[data-table]"), makeFilter);
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else init();
+})();

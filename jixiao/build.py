@@ -1,0 +1,86 @@
+"""``jixiao build``: validate the data, run MkDocs into a fresh folder, then swap it in.
+
+A failed build leaves the previous site exactly as it was: MkDocs writes into ``.<site>.building`` beside the
+target, and only a complete build replaces the old site.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.findings import JixiaoError
+from jixiao.site import DATA_ENV, load
+
+
+@dataclass(frozen=True)
+class Built:
+    site_dir: Path
+    units: int
+    seconds: float
+
+
+class BuildFailed(JixiaoError):
+    """MkDocs refused to build (a warning in strict mode, a broken link, a theme error)."""
+
+
+def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> Built:
+    started = time.perf_counter()
+    # Load and check inputs: raises InvalidData with every problem before anything is written.
+    units = len(load(data_dir))
+
+    # Build aside.
+    site_dir = Path(site_dir).resolve()
+    staging = site_dir.with_name(f".{site_dir.name}.building")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        _run_mkdocs(Path(data_dir), staging, Path(config_file))
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+    # Swap in.
+    _swap(staging, site_dir)
+    return Built(site_dir, units, time.perf_counter() - started)
+
+
+def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import Abort, MkDocsException
+
+    if not config_file.is_file():
+        raise JixiaoError(f"{config_file}: 找不到 MkDocs 配置文件（请在项目根目录运行）")
+    _log_to_stderr()
+    os.environ[DATA_ENV] = str(data_dir.resolve())
+    try:
+        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        build(config)
+    except (Abort, MkDocsException) as err:
+        raise BuildFailed(f"MkDocs 构建失败，原网站未改动：{err}") from None
+
+
+def _swap(staging: Path, site_dir: Path) -> None:
+    old = site_dir.with_name(f".{site_dir.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        site_dir.rename(old)
+    staging.rename(site_dir)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _log_to_stderr() -> None:
+    """MkDocs logs warnings through 'mkdocs'; show them (strict mode turns each into a failure)."""
+    logger = logging.getLogger("mkdocs")
+    if not any(getattr(h, "_jixiao", False) for h in logger.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        handler.setLevel(logging.WARNING)
+        handler._jixiao = True
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)

@@ -1,0 +1,107 @@
+"""The command line: ``jixiao build|check|import|serve|demo``. Only here is it decided to stop on errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from jixiao.findings import InvalidData, JixiaoError
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="jixiao", description="预算绩效自评公开网站生成器")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="检查数据并生成网站")
+    build.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data/）")
+    build.add_argument("--site", type=Path, default=Path("site"), help="网站输出目录（默认 site/）")
+    build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置（默认 mkdocs.yml）")
+
+    check = commands.add_parser("check", help="只检查数据，不生成网站")
+    check.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data/）")
+    check.add_argument("paths", nargs="*", type=Path, help="只检查这些单位目录")
+
+    imp = commands.add_parser("import", help="读取单位目录，输出规范 JSON")
+    imp.add_argument("paths", nargs="+", type=Path, help="单位目录 data/<年度>/<单位>")
+
+    serve = commands.add_parser("serve", help="本地预览（修改后自动刷新）")
+    serve.add_argument("--data", type=Path, default=Path("data"))
+    serve.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
+    serve.add_argument("--addr", default="127.0.0.1:8000")
+
+    args = parser.parse_args(argv)
+    try:
+        return {"build": _build, "check": _check, "import": _import, "serve": _serve}[args.command](args)
+    except InvalidData as err:
+        for finding in err.findings:
+            print(finding.line(), file=sys.stderr)
+        errors = sum(f.severity == "error" for f in err.findings)
+        print(f"共 {errors} 处错误，未生成网站。" if args.command == "build" else f"共 {errors} 处错误。",
+              file=sys.stderr)
+        return 1
+    except JixiaoError as err:
+        print(f"错误：{err}", file=sys.stderr)
+        return 1
+
+
+def _build(args) -> int:
+    from jixiao.build import build_site
+
+    built = build_site(args.data, args.site, args.config)
+    print(f"网站已生成：{built.site_dir.resolve()}（{built.units} 个单位，用时 {built.seconds:.1f} 秒）")
+    return 0
+
+
+def _check(args) -> int:
+    from jixiao.load import load_all, load_unit
+
+    if args.paths:
+        findings = []
+        for path in args.paths:
+            try:
+                load_unit(path)
+            except InvalidData as err:
+                findings.extend(err.findings)
+        if findings:
+            raise InvalidData(findings)
+        count = len(args.paths)
+    else:
+        count = len(load_all(args.data))
+    print(f"检查完毕：{count} 个单位，没有发现错误。")
+    return 0
+
+
+def _import(args) -> int:
+    from jixiao.load import load_unit
+
+    findings, documents = [], []
+    for path in args.paths:
+        if not path.is_dir():
+            raise JixiaoError(f"{path}: 暂只支持单位目录（data/<年度>/<单位>）；读取 xlsx/xls/docx 文件将在后续版本提供")
+        try:
+            documents.append(load_unit(path).model_dump(mode="json", exclude_none=True))
+        except InvalidData as err:
+            findings.extend(err.findings)
+    if findings:
+        raise InvalidData(findings)
+    out = documents[0] if len(documents) == 1 else documents
+    print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _serve(args) -> int:
+    import os
+
+    from mkdocs.commands.serve import serve
+
+    from jixiao.site import DATA_ENV
+
+    os.environ[DATA_ENV] = str(args.data.resolve())
+    serve(config_file=str(args.config), dev_addr=args.addr, livereload=True, watch=[str(args.data)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

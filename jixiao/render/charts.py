@@ -1,0 +1,339 @@
+"""Chart builders: evaluation in, plain Plotly figure dicts out (plus the table that stands in for each chart).
+
+Every chart carries its numbers as text on the marks and a table alternative, so colour is never the only
+carrier of meaning and the page reads the same with JavaScript off.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from jixiao.metrics import score_dimensions
+from jixiao.model import Amount, Evaluation
+from jixiao.render.fmt import money, num, pct
+
+BLUE, ORANGE, GREY, LIGHT = "#1f4e79", "#a64d00", "#595959", "#c9d6e3"
+FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
+
+
+@dataclass
+class Chart:
+    """A figure with its caption, a one-sentence summary and the table that says the same in text."""
+
+    id: str
+    title: str
+    summary: str
+    figure: dict
+    headers: list[str]
+    rows: list[list[str]] = field(default_factory=list)
+
+
+def build_charts(ev: Evaluation) -> list[Chart]:
+    """All charts of a unit page, in page order; charts whose data the evaluation lacks are left out."""
+    builders = (
+        budget_chart,
+        sources_chart,
+        nature_chart,
+        economic_chart,
+        progress_chart,
+        three_public_chart,
+        general_expenditure_chart,
+        score_chart,
+    )
+    return [chart for build in builders if (chart := build(ev)) is not None]
+
+
+def _layout(height: int, **extra) -> dict:
+    layout = {
+        "height": height,
+        "margin": {"l": 8, "r": 16, "t": 8, "b": 8},
+        "font": {"family": FONT, "size": 14, "color": "#1a1a1a"},
+        "separators": ".,",
+        "showlegend": False,
+        "dragmode": False,
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "xaxis": {"fixedrange": True, "automargin": True},
+        "yaxis": {"fixedrange": True, "automargin": True},
+    }
+    for key, value in extra.items():
+        if isinstance(value, dict) and isinstance(layout.get(key), dict):
+            layout[key] = {**layout[key], **value}
+        else:
+            layout[key] = value
+    return layout
+
+
+def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, what: str) -> Chart | None:
+    if not parts:
+        return None
+    names = [p.name for p in parts]
+    values = [p.amount for p in parts]
+    labels = [f"{money(p.amount)} 万元" + (f" · {pct(p.amount / total * 100)}" if total else "") for p in parts]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": names,
+                "x": values,
+                "text": labels,
+                "textposition": "auto",
+                "cliponaxis": False,
+                "marker": {"color": BLUE},
+                "hovertemplate": "%{y}：%{x:,.2f} 万元<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            90 + 48 * len(parts),
+            yaxis={"autorange": "reversed"},
+            xaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
+        ),
+    }
+    largest = max(parts, key=lambda p: p.amount)
+    summary = f"{what}共 {len(parts)} 项，最大的是{largest.name} {money(largest.amount)} 万元。"
+    headers = ["项目", "金额（万元）", "占比（按金额计算）"]
+    rows = [[p.name, money(p.amount), pct(p.amount / total * 100, 2) if total else "—"] for p in parts]
+    if any(p.share is not None for p in parts):
+        headers.append("占比（原文所述）")
+        for row, p in zip(rows, parts, strict=True):
+            row.append(pct(p.share, 2) if p.share is not None else "—")
+    return Chart(chart_id, title, summary, figure, headers, rows)
+
+
+def budget_chart(ev: Evaluation) -> Chart | None:
+    funds = ev.funds
+    if funds.initial_budget is None or funds.adjustment is None:
+        return None
+    steps = [("年初预算", funds.initial_budget, "absolute"), ("中期调整", funds.adjustment, "relative")]
+    steps.append(("调整后预算", funds.final_budget, "total"))
+    figure = {
+        "data": [
+            {
+                "type": "waterfall",
+                "x": [s[0] for s in steps],
+                "y": [s[1] if s[2] != "total" else 0 for s in steps],
+                "measure": [s[2] for s in steps],
+                "text": [("+" if s[2] == "relative" and s[1] >= 0 else "") + money(s[1]) for s in steps],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "connector": {"line": {"color": GREY, "dash": "dot"}},
+                "increasing": {"marker": {"color": ORANGE}},
+                "decreasing": {"marker": {"color": GREY}},
+                "totals": {"marker": {"color": BLUE}},
+                "hovertemplate": "%{x}：%{text} 万元<extra></extra>",
+            }
+        ],
+        "layout": _layout(300, yaxis={"title": {"text": "万元"}, "rangemode": "tozero"}, margin={"t": 28}),
+    }
+    sign = "增加" if funds.adjustment >= 0 else "减少"
+    summary = (
+        f"年初预算 {money(funds.initial_budget)} 万元，年中调整{sign} {money(abs(funds.adjustment))} 万元，"
+        f"调整后预算 {money(funds.final_budget)} 万元。"
+    )
+    rows = [[s[0], money(s[1])] for s in steps]
+    return Chart("budget", "预算调整：年初预算 → 调整后预算", summary, figure, ["项目", "金额（万元）"], rows)
+
+
+def sources_chart(ev: Evaluation) -> Chart | None:
+    total = sum(p.amount for p in ev.funds.by_source) or None
+    return _hbar("sources", "收入来源", ev.funds.by_source, total, "收入来源")
+
+
+def nature_chart(ev: Evaluation) -> Chart | None:
+    total = sum(p.amount for p in ev.funds.by_nature) or None
+    return _hbar("nature", "支出结构：基本支出与项目支出", ev.funds.by_nature, total, "支出按性质分")
+
+
+def economic_chart(ev: Evaluation) -> Chart | None:
+    total = sum(p.amount for p in ev.funds.by_economic) or None
+    return _hbar("economic", "支出结构：人员经费、公用经费与项目支出", ev.funds.by_economic, total, "支出按经济分类分")
+
+
+def progress_chart(ev: Evaluation) -> Chart | None:
+    funds = ev.funds
+    if not funds.execution_progress or not funds.final_budget:
+        return None
+    points = sorted(funds.execution_progress, key=lambda p: p.month)
+    labels = [f"1—{p.month}月" for p in points]
+    rates = [round(p.amount / funds.final_budget * 100, 2) for p in points]
+    time_share = [round(p.month / 12 * 100, 1) for p in points]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "name": "累计执行率",
+                "x": labels,
+                "y": rates,
+                "text": [pct(r) for r in rates],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": BLUE},
+                "hovertemplate": "%{x} 累计执行 %{y:.1f}%<extra></extra>",
+            },
+            {
+                "type": "scatter",
+                "name": "时间进度",
+                "mode": "lines+markers",
+                "x": labels,
+                "y": time_share,
+                "line": {"color": ORANGE, "dash": "dash", "width": 2},
+                "marker": {"symbol": "diamond", "size": 10, "color": ORANGE},
+                "hovertemplate": "%{x} 时间进度 %{y:.1f}%<extra></extra>",
+            },
+        ],
+        "layout": _layout(
+            320,
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.15},
+            yaxis={"title": {"text": "占调整后预算 %"}, "range": [0, 115], "ticksuffix": "%"},
+            margin={"t": 28},
+        ),
+    }
+    first = points[0]
+    summary = (
+        f"1—{first.month}月累计支出 {money(first.amount)} 万元，占调整后预算 {pct(rates[0])}；"
+        f"时间进度为 {pct(time_share[0])}。"
+    )
+    rows = [
+        [label, money(p.amount), pct(r), pct(p.rate) if p.rate is not None else "—", pct(t)]
+        for label, p, r, t in zip(labels, points, rates, time_share, strict=True)
+    ]
+    headers = ["期间", "累计支出（万元）", "执行率（按金额计算）", "执行率（原文所述）", "时间进度"]
+    return Chart("progress", "支出执行进度（累计）", summary, figure, headers, rows)
+
+
+def _pair_bars(chart_id, title, labels, values, colors, summary, headers) -> Chart:
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": values,
+                "text": [money(v) for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": colors},
+                "hovertemplate": "%{x}：%{y:,.2f} 万元<extra></extra>",
+            }
+        ],
+        "layout": _layout(260, yaxis={"title": {"text": "万元"}, "rangemode": "tozero"}, margin={"t": 28}),
+    }
+    rows = [[label, money(v)] for label, v in zip(labels, values, strict=True)]
+    return Chart(chart_id, title, summary, figure, headers, rows)
+
+
+def three_public_chart(ev: Evaluation) -> Chart | None:
+    tp = ev.funds.three_public
+    if tp is None or tp.budget is None or tp.actual is None:
+        return None
+    verdict = "控制在预算内" if tp.actual <= tp.budget else "超出预算"
+    summary = f"“三公”经费预算 {money(tp.budget)} 万元，实际支出 {money(tp.actual)} 万元，{verdict}。"
+    return _pair_bars(
+        "three-public", "“三公”经费：预算与实际", ["预算", "实际支出"], [tp.budget, tp.actual],
+        [LIGHT, BLUE], summary, ["项目", "金额（万元）"],
+    )
+
+
+def general_expenditure_chart(ev: Evaluation) -> Chart | None:
+    ge = ev.funds.general_expenditure
+    if ge is None or None in (ge.budget, ge.budget_prev, ge.actual, ge.actual_prev):
+        return None
+    years = [f"{ev.year - 1}年", f"{ev.year}年"]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "name": "预算",
+                "x": years,
+                "y": [ge.budget_prev, ge.budget],
+                "text": [f"预算 {money(v)}" for v in (ge.budget_prev, ge.budget)],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}},
+                "hovertemplate": "%{x} 预算 %{y:,.2f} 万元<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "name": "决算",
+                "x": years,
+                "y": [ge.actual_prev, ge.actual],
+                "text": [f"决算 {money(v)}" for v in (ge.actual_prev, ge.actual)],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": BLUE},
+                "hovertemplate": "%{x} 决算 %{y:,.2f} 万元<extra></extra>",
+            },
+        ],
+        "layout": _layout(
+            300,
+            barmode="group",
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.15},
+            yaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
+            margin={"t": 28},
+        ),
+    }
+    budget_change = (ge.budget - ge.budget_prev) / ge.budget_prev * 100 if ge.budget_prev else None
+    actual_change = (ge.actual - ge.actual_prev) / ge.actual_prev * 100 if ge.actual_prev else None
+    summary = (
+        f"一般性支出预算由 {money(ge.budget_prev)} 万元变为 {money(ge.budget)} 万元（{_signed(budget_change)}），"
+        f"决算由 {money(ge.actual_prev)} 万元变为 {money(ge.actual)} 万元（{_signed(actual_change)}）。"
+    )
+    rows = [
+        [years[0], money(ge.budget_prev), money(ge.actual_prev)],
+        [years[1], money(ge.budget), money(ge.actual)],
+        ["变化（按金额计算）", _signed(budget_change), _signed(actual_change)],
+    ]
+    return Chart("general-expenditure", "一般性支出：两年对比", summary, figure, ["年度", "预算（万元）", "决算（万元）"], rows)
+
+
+def _signed(change: float | None) -> str:
+    return "—" if change is None else f"{change:+.1f}%"
+
+
+def score_chart(ev: Evaluation) -> Chart | None:
+    dims = score_dimensions(ev)
+    if not dims:
+        return None
+    names = [d.name for d in dims]
+    labels = [f"{num(d.score)} / {num(d.max)}" + (f"（失 {num(round(d.max - d.score, 4))} 分）" if d.score < d.max else "")
+              for d in dims]
+    figure = {
+        "data": [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "满分",
+                "y": names,
+                "x": [d.max for d in dims],
+                "marker": {"color": "#e8edf2", "line": {"color": GREY, "width": 1}},
+                "hoverinfo": "skip",
+            },
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": "自评得分",
+                "y": names,
+                "x": [d.score for d in dims],
+                "text": labels,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": BLUE},
+                "hovertemplate": "%{y}：%{text}<extra></extra>",
+            },
+        ],
+        "layout": _layout(
+            90 + 40 * len(dims),
+            barmode="overlay",
+            yaxis={"autorange": "reversed"},
+            xaxis={"title": {"text": "分"}, "range": [0, max(d.max for d in dims) * 1.6]},
+        ),
+    }
+    lost = [d for d in dims if d.score < d.max]
+    summary = f"共 {len(dims)} 个二级指标，" + (
+        "、".join(f"{d.name}失 {num(round(d.max - d.score, 4))} 分" for d in lost) + "，其余满分。" if lost else "均为满分。"
+    )
+    rows = [[d.level1, d.name, num(d.max), num(d.score), num(round(d.max - d.score, 4))] for d in dims]
+    headers = ["一级指标", "二级指标", "分值", "自评得分", "失分"]
+    return Chart("scores", "自评得分：各二级指标得分与分值", summary, figure, headers, rows)

@@ -1,0 +1,122 @@
+"""Per-unit downloads: CSV (UTF-8 with BOM so Excel opens it), XLSX (a sheet per table) and JSON."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pandas as pd
+
+from jixiao import metrics
+from jixiao.model import Evaluation
+
+INDICATOR_COLUMNS = {
+    "level1": "一级指标",
+    "level2": "二级指标",
+    "name": "三级指标",
+    "op": "指标性质",
+    "target": "指标值",
+    "unit": "度量单位",
+    "weight": "权重",
+    "actual": "实际完成值",
+    "core": "核心指标",
+    "note": "备注",
+}
+SCORE_COLUMNS = {
+    "level1": "一级指标",
+    "level1_max": "一级分值",
+    "level2": "二级指标",
+    "level2_max": "二级分值",
+    "name": "三级指标",
+    "max": "指标分值",
+    "score": "自评得分",
+    "explanation": "指标解释",
+    "note": "备注",
+}
+
+
+def _head(ev: Evaluation) -> dict:
+    return {"单位": ev.unit.name, "年度": ev.year}
+
+
+def indicators_frame(ev: Evaluation) -> pd.DataFrame:
+    rows = []
+    for ind in ev.indicators:
+        row = {**_head(ev), **{INDICATOR_COLUMNS[k]: v for k, v in ind.model_dump().items()}}
+        row["状态（本站计算）"] = metrics.indicator_status(ind)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=[*_head(ev), *INDICATOR_COLUMNS.values(), "状态（本站计算）"])
+
+
+def scores_frame(ev: Evaluation) -> pd.DataFrame:
+    items = ev.scores.items if ev.scores else []
+    rows = [{**_head(ev), **{SCORE_COLUMNS[k]: v for k, v in i.model_dump().items()}} for i in items]
+    return pd.DataFrame(rows, columns=[*_head(ev), *SCORE_COLUMNS.values()])
+
+
+def funds_frame(ev: Evaluation) -> pd.DataFrame:
+    f = ev.funds
+    rows = [
+        ("年初预算", f.initial_budget),
+        ("中期调整", f.adjustment),
+        ("调整后预算", f.final_budget),
+        ("决算支出", f.expenditure),
+        *((f"收入来源：{a.name}", a.amount) for a in f.by_source),
+        *((f"支出按性质：{a.name}", a.amount) for a in f.by_nature),
+        *((f"支出按经济分类：{a.name}", a.amount) for a in f.by_economic),
+        *((f"1—{p.month}月累计支出", p.amount) for p in f.execution_progress),
+    ]
+    if f.three_public:
+        rows += [("“三公”经费预算", f.three_public.budget), ("“三公”经费实际", f.three_public.actual)]
+    if f.general_expenditure:
+        ge = f.general_expenditure
+        rows += [
+            ("一般性支出预算（上年）", ge.budget_prev),
+            ("一般性支出预算（本年）", ge.budget),
+            ("一般性支出决算（上年）", ge.actual_prev),
+            ("一般性支出决算（本年）", ge.actual),
+        ]
+    rows.append(("年末结转结余", f.carryover))
+    return pd.DataFrame(
+        [{**_head(ev), "项目": name, "金额（万元）": value} for name, value in rows if value is not None]
+    )
+
+
+def tasks_frame(ev: Evaluation) -> pd.DataFrame:
+    return pd.DataFrame(
+        [{**_head(ev), "任务名称": t.name, "主要内容": t.content} for t in ev.tasks],
+        columns=[*_head(ev), "任务名称", "主要内容"],
+    )
+
+
+def to_csv(frame: pd.DataFrame) -> bytes:
+    # utf-8-sig writes the BOM that Excel needs to read UTF-8 Chinese text.
+    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def to_xlsx(ev: Evaluation) -> bytes:
+    buffer = io.BytesIO()
+    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
+        for sheet, frame in (
+            ("资金", funds_frame(ev)),
+            ("绩效指标", indicators_frame(ev)),
+            ("自评打分", scores_frame(ev)),
+            ("年度主要任务", tasks_frame(ev)),
+        ):
+            frame.to_excel(writer, sheet_name=sheet, index=False)
+    return buffer.getvalue()
+
+
+def to_json(ev: Evaluation) -> bytes:
+    data = ev.model_dump(mode="json", exclude_none=True)
+    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def unit_downloads(ev: Evaluation) -> dict[str, bytes]:
+    """File name (beside the unit page) -> content."""
+    return {
+        "indicators.csv": to_csv(indicators_frame(ev)),
+        "scores.csv": to_csv(scores_frame(ev)),
+        "evaluation.xlsx": to_xlsx(ev),
+        "evaluation.json": to_json(ev),
+    }

@@ -1,0 +1,71 @@
+"""The unit page: one evaluation in, Markdown (with escaped HTML blocks) and figure JSON out. No I/O."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from jixiao import metrics
+from jixiao.model import Evaluation
+from jixiao.render.charts import build_charts
+from jixiao.render.env import render
+
+FIGURES_FILE = "figures.json"
+STATUS_CLASS = {
+    metrics.MET: "jx-met",
+    metrics.NOT_MET: "jx-not-met",
+    metrics.QUALITATIVE: "jx-qualitative",
+    metrics.UNDETERMINED: "jx-undetermined",
+}
+# A shape per status, so the status never rests on colour alone.
+STATUS_MARK = {metrics.MET: "✔", metrics.NOT_MET: "✘", metrics.QUALITATIVE: "◇", metrics.UNDETERMINED: "？"}
+
+
+@dataclass(frozen=True)
+class Download:
+    file: str
+    save_as: str
+    label: str
+    format: str
+
+
+def downloads_for(ev: Evaluation) -> list[Download]:
+    stem = f"{ev.display_name}-{ev.year}"
+    return [
+        Download("indicators.csv", f"{stem}-绩效指标.csv", "绩效指标表", "CSV，UTF-8，可用 Excel 打开"),
+        Download("scores.csv", f"{stem}-自评打分.csv", "自评打分表", "CSV，UTF-8，可用 Excel 打开"),
+        Download("evaluation.xlsx", f"{stem}.xlsx", "全部数据（多个工作表）", "Excel XLSX"),
+        Download("evaluation.json", f"{stem}.json", "全部数据（机器可读）", "JSON"),
+    ]
+
+
+def _distinct(values) -> list[str]:
+    return list(dict.fromkeys(v for v in values if v))
+
+
+def render_unit_page(ev: Evaluation) -> str:
+    """The Markdown of a unit's page."""
+    statuses = [metrics.indicator_status(i) for i in ev.indicators]
+    return render(
+        "unit.md.j2",
+        ev=ev,
+        charts=build_charts(ev),
+        counts=metrics.indicator_counts(ev),
+        grade=metrics.grade(ev.scores.total) if ev.scores else None,
+        execution_rate=metrics.execution_rate(ev),
+        indicators=list(zip(ev.indicators, statuses, strict=True)),
+        level1_values=_distinct(i.level1 for i in ev.indicators),
+        level2_values=_distinct(i.level2 for i in ev.indicators),
+        status_values=[s for s in metrics.STATUSES if s in statuses],
+        status_class=STATUS_CLASS,
+        status_mark=STATUS_MARK,
+        weight_total=round(sum(i.weight or 0 for i in ev.indicators), 4),
+        figures_file=FIGURES_FILE,
+        downloads=downloads_for(ev),
+    )
+
+
+def render_unit_figures(ev: Evaluation) -> str:
+    """The JSON written beside the page: every chart's figure, keyed by chart id."""
+    figures = {chart.id: chart.figure for chart in build_charts(ev)}
+    return json.dumps(figures, ensure_ascii=False, separators=(",", ":"))

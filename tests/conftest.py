@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from jixiao.load import load_unit
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "data"
+SEED = DATA / "2024" / "宝城镇"
+SUBPATH = "portal/jixiao"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request) -> bool:
+    return request.config.getoption("--update-golden")
+
+
+@pytest.fixture(scope="session")
+def seed():
+    return load_unit(SEED)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real site built from data/ by `jixiao build`, once per test session."""
+    from jixiao.build import build_site
+
+    site = tmp_path_factory.mktemp("built") / "site"
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        build_site(DATA, site, ROOT / "mkdocs.yml")
+    finally:
+        os.chdir(cwd)
+    return site
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site, tmp_path_factory):
+    """The built site served on localhost under a sub-path, as a county portal would."""
+    root = tmp_path_factory.mktemp("portal")
+    target = root / SUBPATH
+    target.parent.mkdir(parents=True)
+    shutil.copytree(built_site, target)
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/{SUBPATH}/"
+    server.shutdown()

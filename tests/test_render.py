@@ -1,0 +1,94 @@
+"""The generated Markdown: golden files for the seed, escaping of every text that comes from data."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly.graph_objects as go
+import pytest
+
+from jixiao.render import fmt
+from jixiao.render.charts import build_charts
+from jixiao.render.home_page import render_home_page
+from jixiao.render.unit_page import render_unit_figures, render_unit_page
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def check_golden(name: str, text: str, update: bool) -> None:
+    path = GOLDEN / name
+    if update:
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no golden file {path}: run pytest --update-golden"
+    assert text == path.read_text(encoding="utf-8"), f"{name} changed: review the diff, then --update-golden"
+
+
+def test_unit_page_golden(seed, update_golden):
+    check_golden("unit-2024-宝城镇.md", render_unit_page(seed), update_golden)
+
+
+def test_home_page_golden(seed, update_golden):
+    check_golden("home.md", render_home_page([seed]), update_golden)
+
+
+def test_unit_page_shows_headline_figures(seed):
+    page = render_unit_page(seed)
+    assert "93.8 分" in page and "等级：优" in page
+    assert "1,599.38 万元" in page
+    assert "100.0%" in page
+    assert "44 / 49 项" in page
+    # Points lost are said in words, not only coloured.
+    assert page.count("jx-not-met\">▼ 失 ") == 3
+    assert "▼ 失 1.2 分" in page
+
+
+def test_every_chart_is_a_valid_plotly_figure_with_a_table(seed):
+    charts = build_charts(seed)
+    assert [c.id for c in charts] == [
+        "budget", "sources", "nature", "economic", "progress", "three-public", "general-expenditure", "scores",
+    ]
+    for chart in charts:
+        go.Figure(chart.figure)  # raises on any attribute Plotly does not know
+        assert chart.rows and chart.summary
+    figures = json.loads(render_unit_figures(seed))
+    assert set(figures) == {c.id for c in charts}
+
+
+def test_progress_table_reports_stated_and_computed_rates(seed):
+    progress = next(c for c in build_charts(seed) if c.id == "progress")
+    assert progress.rows[0] == ["1—6月", "735.65", "46.0%", "45.9%", "50.0%"]
+
+
+HOSTILE = '<script>alert(1)</script> *粗体* [链接](http://x) | 管道'
+
+
+def test_text_from_data_is_escaped(seed):
+    ev = seed.model_copy(deep=True)
+    ev.unit.name = HOSTILE
+    ev.indicators[0].name = HOSTILE
+    ev.tasks[0].content = HOSTILE
+    ev.report.sections[0].text = HOSTILE
+    page = render_unit_page(ev)
+    assert "<script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    heading = next(line for line in page.splitlines() if line.startswith("# "))
+    assert heading.startswith(r"# &lt;script&gt;alert\(1\)&lt;/script&gt; \*粗体\* \[链接\]\(http://x\) \| 管道")
+    assert '"＜script＞alert(1)＜/script＞' in page  # the page title in front matter
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1599.38, "1,599.38"), (0, "0.00"), (466.7, "466.70"), (None, "—")],
+)
+def test_money(value, text):
+    assert fmt.money(value) == text
+
+
+@pytest.mark.parametrize(("value", "text"), [(1.25, "1.25"), (5.0, "5"), (1059.39, "1,059.39"), ("提高", "提高")])
+def test_num(value, text):
+    assert fmt.num(value) == text
+
+
+def test_markdown_cell_escape():
+    assert fmt.md_cell("a|b\n*c*") == r"a\|b<br>\*c\*"
