@@ -29,7 +29,7 @@ class BuildFailed(JixiaoError):
     """MkDocs refused to build (a warning in strict mode, a broken link, a theme error)."""
 
 
-def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> Built:
+def build_site(data_dir: Path, site_dir: Path, config_file: Path, site_url: str | None = None) -> Built:
     started = time.perf_counter()
     # Load and check inputs: raises InvalidData with every problem before anything is written.
     units = len(load(data_dir))
@@ -39,7 +39,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> Built:
     staging = site_dir.with_name(f".{site_dir.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        _run_mkdocs(Path(data_dir), staging, Path(config_file))
+        _run_mkdocs(Path(data_dir), staging, Path(config_file), site_url)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -49,7 +49,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path) -> Built:
     return Built(site_dir, units, time.perf_counter() - started)
 
 
-def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path) -> None:
+def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path, site_url: str | None) -> None:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
@@ -59,7 +59,8 @@ def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path) -> None:
     _log_to_stderr()
     os.environ[DATA_ENV] = str(data_dir.resolve())
     try:
-        config = load_config(str(config_file), site_dir=str(staging), strict=True)
+        overrides = {"site_url": site_url} if site_url else {}
+        config = load_config(str(config_file), site_dir=str(staging), strict=True, **overrides)
         build(config)
     except (Abort, MkDocsException) as err:
         raise BuildFailed(f"MkDocs 构建失败，原网站未改动：{err}") from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -17,7 +18,12 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="检查数据并生成网站")
     build.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data/）")
     build.add_argument("--site", type=Path, default=Path("site"), help="网站输出目录（默认 site/）")
-    build.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置（默认 mkdocs.yml）")
+    build.add_argument(
+        "--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置（默认 mkdocs.yml）"
+    )
+    build.add_argument(
+        "--site-url", help="网站发布地址，如 https://portal.example/jixiao/（可选；用于 404 页面和站点地图）"
+    )
 
     check = commands.add_parser("check", help="只检查数据，不生成网站")
     check.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data/）")
@@ -32,14 +38,19 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--addr", default="127.0.0.1:8000")
 
     args = parser.parse_args(argv)
+    # Material and its dependencies print banners about MkDocs 2 on every build: not a clerk's concern.
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
     try:
         return {"build": _build, "check": _check, "import": _import, "serve": _serve}[args.command](args)
     except InvalidData as err:
         for finding in err.findings:
             print(finding.line(), file=sys.stderr)
         errors = sum(f.severity == "error" for f in err.findings)
-        print(f"共 {errors} 处错误，未生成网站。" if args.command == "build" else f"共 {errors} 处错误。",
-              file=sys.stderr)
+        print(
+            f"共 {errors} 处错误，未生成网站。" if args.command == "build" else f"共 {errors} 处错误。",
+            file=sys.stderr,
+        )
         return 1
     except JixiaoError as err:
         print(f"错误：{err}", file=sys.stderr)
@@ -49,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
 def _build(args) -> int:
     from jixiao.build import build_site
 
-    built = build_site(args.data, args.site, args.config)
+    built = build_site(args.data, args.site, args.config, site_url=args.site_url)
     print(f"网站已生成：{built.site_dir.resolve()}（{built.units} 个单位，用时 {built.seconds:.1f} 秒）")
     return 0
 
@@ -79,9 +90,11 @@ def _import(args) -> int:
     findings, documents = [], []
     for path in args.paths:
         if not path.is_dir():
-            raise JixiaoError(f"{path}: 暂只支持单位目录（data/<年度>/<单位>）；读取 xlsx/xls/docx 文件将在后续版本提供")
+            raise JixiaoError(
+                f"{path}: 暂只支持单位目录（data/<年度>/<单位>）；读取 xlsx/xls/docx 文件将在后续版本提供"
+            )
         try:
-            documents.append(load_unit(path).model_dump(mode="json", exclude_none=True))
+            documents.append(load_unit(path).canonical())
         except InvalidData as err:
             findings.extend(err.findings)
     if findings:
@@ -92,8 +105,6 @@ def _import(args) -> int:
 
 
 def _serve(args) -> int:
-    import os
-
     from mkdocs.commands.serve import serve
 
     from jixiao.site import DATA_ENV

@@ -80,7 +80,9 @@ def load_unit(folder: Path) -> Evaluation:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
-        raise InvalidData([Finding("not-utf8", str(path), f"不是 UTF-8 编码的文本（第 {err.start} 字节）")]) from None
+        raise InvalidData(
+            [Finding("not-utf8", str(path), f"不是 UTF-8 编码的文本（第 {err.start} 字节）")]
+        ) from None
     try:
         node = yaml.compose(text)
         raw = yaml.safe_load(text)

@@ -19,7 +19,8 @@ PERSONS = {"unit": "人"}
 Money = Annotated[float, Field(ge=0, json_schema_extra=WAN)]
 Op = Literal["≥", "≤", "=", "定性"]
 UnitKind = Literal["乡镇", "街道", "部门", "其他"]
-Value = float | str
+# int first: a whole number stays as written (5, not 5.0) in JSON and downloads.
+Value = int | float | str
 
 
 class Strict(BaseModel):
@@ -42,7 +43,10 @@ class Unit(Strict):
 class Staffing(Strict):
     authorized: int | None = Field(None, ge=0, title="核定编制人数", json_schema_extra=PERSONS)
     authorized_by_type: dict[str, Annotated[int, Field(ge=0)]] | None = Field(
-        None, title="分类编制", description="按编制类型（行政、事业、工勤……）的编制人数。", json_schema_extra=PERSONS
+        None,
+        title="分类编制",
+        description="按编制类型（行政、事业、工勤……）的编制人数。",
+        json_schema_extra=PERSONS,
     )
     funded: int | None = Field(None, ge=0, title="实际财政供养人数", json_schema_extra=PERSONS)
     active: int | None = Field(None, ge=0, title="在职人数", json_schema_extra=PERSONS)
@@ -55,7 +59,12 @@ class Amount(Strict):
     name: str = Field(min_length=1, title="项目名称")
     amount: Money = Field(title="金额")
     share: float | None = Field(
-        None, ge=0, le=100, title="所述占比", description="原文写明的占比（不是重新计算的）。", json_schema_extra=PCT
+        None,
+        ge=0,
+        le=100,
+        title="所述占比",
+        description="原文写明的占比（不是重新计算的）。",
+        json_schema_extra=PCT,
     )
 
 
@@ -89,9 +98,13 @@ class Funds(Strict):
     final_budget: Money = Field(title="调整后预算")
     fiscal_funds: Money | None = Field(None, title="财政拨款", description="自评表表头的“财政拨款”。")
     other_funds: Money | None = Field(None, title="其他资金")
-    by_source: list[Amount] = Field(default_factory=list, title="收入来源", description="按预算类别（“两本”）。")
+    by_source: list[Amount] = Field(
+        default_factory=list, title="收入来源", description="按预算类别（“两本”）。"
+    )
     expenditure: Money | None = Field(None, title="决算支出")
-    by_nature: list[Amount] = Field(default_factory=list, title="支出按性质", description="基本支出、项目支出。")
+    by_nature: list[Amount] = Field(
+        default_factory=list, title="支出按性质", description="基本支出、项目支出。"
+    )
     by_economic: list[Amount] = Field(
         default_factory=list, title="支出按经济分类", description="人员经费、公用经费、项目支出。"
     )
@@ -144,10 +157,14 @@ class Task(Strict):
 
 
 class Indicator(Strict):
-    level1: str | None = Field(None, title="一级指标", description="产出指标、效益指标、满意度指标、成本指标……")
+    level1: str | None = Field(
+        None, title="一级指标", description="产出指标、效益指标、满意度指标、成本指标……"
+    )
     level2: str | None = Field(None, title="二级指标", description="数量指标、质量指标、时效指标……")
     name: str = Field(min_length=1, title="三级指标")
-    op: Op = Field(title="指标性质", description="≥、≤、= 或 定性（录入时 ＞=、≧、＝、大于等于 等统一为此四种）。")
+    op: Op = Field(
+        title="指标性质", description="≥、≤、= 或 定性（录入时 ＞=、≧、＝、大于等于 等统一为此四种）。"
+    )
     target: Value | None = Field(None, title="指标值", description="数字（已去掉符号、单位、千分位）或文字。")
     unit: str | None = Field(None, title="度量单位")
     weight: float | None = Field(None, ge=0, title="权重（分值）")
@@ -160,7 +177,9 @@ class ScoreItem(Strict):
     level1: str = Field(min_length=1, title="一级指标")
     level1_max: float | None = Field(None, ge=0, title="一级分值")
     level2: str = Field(min_length=1, title="二级指标")
-    level2_max: float | None = Field(None, ge=0, title="二级分值", description="常写在标签里，如“履职效能（15分）”。")
+    level2_max: float | None = Field(
+        None, ge=0, title="二级分值", description="常写在标签里，如“履职效能（15分）”。"
+    )
     name: str = Field(min_length=1, title="三级指标")
     max: float = Field(ge=0, title="指标分值")
     score: float = Field(ge=0, title="自评得分")
@@ -183,7 +202,9 @@ class Scores(Strict):
 
 
 class Section(Strict):
-    heading: str = Field(min_length=1, title="标题", description="保留原文编号，如“一、部门（单位）基本情况”。")
+    heading: str = Field(
+        min_length=1, title="标题", description="保留原文编号，如“一、部门（单位）基本情况”。"
+    )
     level: int = Field(ge=1, le=4, title="层级", description="一、为 1；（一）为 2；1. 为 3；（1）为 4。")
     text: str = Field("", title="正文", description="段落之间空一行。")
 
@@ -222,6 +243,10 @@ class Evaluation(Strict):
     report: Report | None = Field(None, title="自评报告")
     publications: list[Publication] = Field(default_factory=list, title="信息公开情况")
     sources: list[Source] = Field(default_factory=list, title="原始文件")
+
+    def canonical(self) -> dict:
+        """The canonical JSON structure (as in evaluation.yaml): absent and default fields left out."""
+        return self.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
 
     @property
     def slug(self) -> str:

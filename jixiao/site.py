@@ -14,7 +14,7 @@ from jixiao.load import Loaded, load_all
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.downloads import unit_downloads
 from jixiao.render.home_page import render_home_page
-from jixiao.render.unit_page import FIGURES_FILE, render_unit_page, render_unit_figures
+from jixiao.render.unit_page import FIGURES_FILE, render_unit_figures, render_unit_page
 
 DATA_ENV = "JIXIAO_DATA"
 _loaded: dict[Path, list[Loaded]] = {}

@@ -8,6 +8,6 @@ out="$(cd "$here/../../docs/assets/js" && pwd)"
 cd "$here"
 npm ci --no-audit --no-fund
 npx esbuild entry.js --bundle --minify --format=iife --global-name=Plotly \
-  --define:global=window --legal-comments=none --outfile="$out/plotly-jixiao.min.js"
+  --define:global=window --legal-comments=none --loader:.css=empty --outfile="$out/plotly-jixiao.min.js"
 node licences.js > "$out/plotly-jixiao.LICENSE.txt"
 ls -l "$out/plotly-jixiao.min.js" "$out/plotly-jixiao.LICENSE.txt"

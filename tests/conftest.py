@@ -18,7 +18,9 @@ SUBPATH = "portal/jixiao"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"
+    )
 
 
 @pytest.fixture

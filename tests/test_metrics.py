@@ -33,8 +33,10 @@ def test_indicator_status(op, target, actual, status):
     assert metrics.indicator_status(ind(op, target, actual)) == status
 
 
-@pytest.mark.parametrize(("score", "grade"), [(100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"),
-                                               (60, "中"), (59.99, "差"), (0, "差")])
+@pytest.mark.parametrize(
+    ("score", "grade"),
+    [(100, "优"), (90, "优"), (89.99, "良"), (80, "良"), (79.99, "中"), (60, "中"), (59.99, "差"), (0, "差")],
+)
 def test_grade_bands(score, grade):
     assert metrics.grade(score) == grade
 

@@ -39,14 +39,21 @@ def test_unit_page_shows_headline_figures(seed):
     assert "100.0%" in page
     assert "44 / 49 项" in page
     # Points lost are said in words, not only coloured.
-    assert page.count("jx-not-met\">▼ 失 ") == 3
+    assert page.count('jx-not-met">▼ 失 ') == 3
     assert "▼ 失 1.2 分" in page
 
 
 def test_every_chart_is_a_valid_plotly_figure_with_a_table(seed):
     charts = build_charts(seed)
     assert [c.id for c in charts] == [
-        "budget", "sources", "nature", "economic", "progress", "three-public", "general-expenditure", "scores",
+        "budget",
+        "sources",
+        "nature",
+        "economic",
+        "progress",
+        "three-public",
+        "general-expenditure",
+        "scores",
     ]
     for chart in charts:
         go.Figure(chart.figure)  # raises on any attribute Plotly does not know
@@ -60,7 +67,7 @@ def test_progress_table_reports_stated_and_computed_rates(seed):
     assert progress.rows[0] == ["1—6月", "735.65", "46.0%", "45.9%", "50.0%"]
 
 
-HOSTILE = '<script>alert(1)</script> *粗体* [链接](http://x) | 管道'
+HOSTILE = "<script>alert(1)</script> *粗体* [链接](http://x) | 管道"
 
 
 def test_text_from_data_is_escaped(seed):
@@ -73,7 +80,9 @@ def test_text_from_data_is_escaped(seed):
     assert "<script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     heading = next(line for line in page.splitlines() if line.startswith("# "))
-    assert heading.startswith(r"# &lt;script&gt;alert\(1\)&lt;/script&gt; \*粗体\* \[链接\]\(http://x\) \| 管道")
+    assert heading.startswith(
+        r"# &lt;script&gt;alert\(1\)&lt;/script&gt; \*粗体\* \[链接\]\(http://x\) \| 管道"
+    )
     assert '"＜script＞alert(1)＜/script＞' in page  # the page title in front matter
 
 
@@ -85,7 +94,9 @@ def test_money(value, text):
     assert fmt.money(value) == text
 
 
-@pytest.mark.parametrize(("value", "text"), [(1.25, "1.25"), (5.0, "5"), (1059.39, "1,059.39"), ("提高", "提高")])
+@pytest.mark.parametrize(
+    ("value", "text"), [(1.25, "1.25"), (5.0, "5"), (1059.39, "1,059.39"), ("提高", "提高")]
+)
 def test_num(value, text):
     assert fmt.num(value) == text
 

@@ -69,7 +69,9 @@ def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, w
         return None
     names = [p.name for p in parts]
     values = [p.amount for p in parts]
-    labels = [f"{money(p.amount)} 万元" + (f" · {pct(p.amount / total * 100)}" if total else "") for p in parts]
+    labels = [
+        f"{money(p.amount)} 万元" + (f" · {pct(p.amount / total * 100)}" if total else "") for p in parts
+    ]
     figure = {
         "data": [
             {
@@ -147,7 +149,9 @@ def nature_chart(ev: Evaluation) -> Chart | None:
 
 def economic_chart(ev: Evaluation) -> Chart | None:
     total = sum(p.amount for p in ev.funds.by_economic) or None
-    return _hbar("economic", "支出结构：人员经费、公用经费与项目支出", ev.funds.by_economic, total, "支出按经济分类分")
+    return _hbar(
+        "economic", "支出结构：人员经费、公用经费与项目支出", ev.funds.by_economic, total, "支出按经济分类分"
+    )
 
 
 def progress_chart(ev: Evaluation) -> Chart | None:
@@ -230,8 +234,13 @@ def three_public_chart(ev: Evaluation) -> Chart | None:
     verdict = "控制在预算内" if tp.actual <= tp.budget else "超出预算"
     summary = f"“三公”经费预算 {money(tp.budget)} 万元，实际支出 {money(tp.actual)} 万元，{verdict}。"
     return _pair_bars(
-        "three-public", "“三公”经费：预算与实际", ["预算", "实际支出"], [tp.budget, tp.actual],
-        [LIGHT, BLUE], summary, ["项目", "金额（万元）"],
+        "three-public",
+        "“三公”经费：预算与实际",
+        ["预算", "实际支出"],
+        [tp.budget, tp.actual],
+        [LIGHT, BLUE],
+        summary,
+        ["项目", "金额（万元）"],
     )
 
 
@@ -285,7 +294,14 @@ def general_expenditure_chart(ev: Evaluation) -> Chart | None:
         [years[1], money(ge.budget), money(ge.actual)],
         ["变化（按金额计算）", _signed(budget_change), _signed(actual_change)],
     ]
-    return Chart("general-expenditure", "一般性支出：两年对比", summary, figure, ["年度", "预算（万元）", "决算（万元）"], rows)
+    return Chart(
+        "general-expenditure",
+        "一般性支出：两年对比",
+        summary,
+        figure,
+        ["年度", "预算（万元）", "决算（万元）"],
+        rows,
+    )
 
 
 def _signed(change: float | None) -> str:
@@ -297,8 +313,11 @@ def score_chart(ev: Evaluation) -> Chart | None:
     if not dims:
         return None
     names = [d.name for d in dims]
-    labels = [f"{num(d.score)} / {num(d.max)}" + (f"（失 {num(round(d.max - d.score, 4))} 分）" if d.score < d.max else "")
-              for d in dims]
+    labels = [
+        f"{num(d.score)} / {num(d.max)}"
+        + (f"（失 {num(round(d.max - d.score, 4))} 分）" if d.score < d.max else "")
+        for d in dims
+    ]
     figure = {
         "data": [
             {
@@ -332,7 +351,9 @@ def score_chart(ev: Evaluation) -> Chart | None:
     }
     lost = [d for d in dims if d.score < d.max]
     summary = f"共 {len(dims)} 个二级指标，" + (
-        "、".join(f"{d.name}失 {num(round(d.max - d.score, 4))} 分" for d in lost) + "，其余满分。" if lost else "均为满分。"
+        "、".join(f"{d.name}失 {num(round(d.max - d.score, 4))} 分" for d in lost) + "，其余满分。"
+        if lost
+        else "均为满分。"
     )
     rows = [[d.level1, d.name, num(d.max), num(d.score), num(round(d.max - d.score, 4))] for d in dims]
     headers = ["一级指标", "二级指标", "分值", "自评得分", "失分"]

@@ -108,8 +108,7 @@ def to_xlsx(ev: Evaluation) -> bytes:
 
 
 def to_json(ev: Evaluation) -> bytes:
-    data = ev.model_dump(mode="json", exclude_none=True)
-    return json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(ev.canonical(), ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def unit_downloads(ev: Evaluation) -> dict[str, bytes]:

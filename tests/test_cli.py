@@ -1,0 +1,140 @@
+"""The command line as a clerk meets it: exact lines, exit codes, no traceback, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from jixiao.cli import main
+
+from .conftest import DATA, ROOT, SEED
+
+BAD_YAML = """\
+unit:
+  name: 示例镇人民政府
+  short_name: 示例镇
+year: 2024
+funds:
+  initial_budget: 一千
+  final_budgt: 1599.38
+indicators:
+  - name: 劝导员人数
+    op: ≥
+    target: 18
+    weight: 多
+"""
+
+
+def write_unit(root: Path, text: str, year: str = "2024", unit: str = "示例镇") -> Path:
+    folder = root / year / unit
+    folder.mkdir(parents=True)
+    (folder / "evaluation.yaml").write_text(text, encoding="utf-8")
+    return folder / "evaluation.yaml"
+
+
+def expected_bad_lines(path: Path) -> list[str]:
+    return [
+        f"{path}: unit.kind: 缺少必填字段（第 2 行） [missing-field]",
+        f"{path}: funds.initial_budget: 应为数字，实际为 '一千'（第 6 行） [invalid-number]",
+        f"{path}: funds.final_budget: 缺少必填字段（第 6 行） [missing-field]",
+        f"{path}: funds.final_budgt: 未知字段（是否拼写有误？）（第 7 行） [unknown-field]",
+        f"{path}: indicators[0].weight: 应为数字，实际为 '多'（第 12 行） [invalid-number]",
+    ]
+
+
+def test_check_reports_every_problem_at_once(tmp_path, capsys):
+    path = write_unit(tmp_path, BAD_YAML)
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [*expected_bad_lines(path), "共 5 处错误。"]
+
+
+def test_check_of_two_units_reports_both(tmp_path, capsys):
+    first = write_unit(tmp_path, BAD_YAML)
+    second = write_unit(tmp_path, BAD_YAML.replace("示例镇", "示例乡"), unit="示例乡")
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert f"{first}: unit.kind" in err and f"{second}: unit.kind" in err
+    assert err.splitlines()[-1] == "共 10 处错误。"
+
+
+def test_build_with_bad_data_leaves_previous_site_untouched(tmp_path, capsys):
+    path = write_unit(tmp_path / "data", BAD_YAML)
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous site", encoding="utf-8")
+    assert main(["build", "--data", str(tmp_path / "data"), "--site", str(site)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [*expected_bad_lines(path), "共 5 处错误，未生成网站。"]
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]  # no staging folder left behind
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path, capsys):
+    path = write_unit(tmp_path, "unit:\n  name: [未闭合\nyear: 2024\n")
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    line = capsys.readouterr().err.splitlines()[0]
+    assert line.startswith(f"{path}:3: YAML 格式错误：")
+    assert line.endswith("[yaml-syntax]")
+
+
+def test_year_and_unit_are_checked_against_the_path(tmp_path, capsys):
+    text = (SEED / "evaluation.yaml").read_text(encoding="utf-8")
+    path = write_unit(tmp_path, text, year="2023", unit="别的镇")
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}: year: 年度 2024 与目录 2023 不一致 [path-mismatch]",
+        f"{path}: unit.short_name: 简称“宝城镇”与目录“别的镇”不一致 [path-mismatch]",
+        "共 2 处错误。",
+    ]
+
+
+def test_empty_data_directory(tmp_path, capsys):
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{tmp_path}: 没有找到任何 <年度>/<单位>/evaluation.yaml [no-data]"
+    )
+
+
+def test_check_of_the_real_data_passes(capsys):
+    assert main(["check", "--data", str(DATA)]) == 0
+    assert capsys.readouterr().out.strip() == "检查完毕：1 个单位，没有发现错误。"
+
+
+def test_import_of_a_unit_folder_prints_its_canonical_json(capsys):
+    assert main(["import", str(SEED)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    on_disk = yaml.safe_load((SEED / "evaluation.yaml").read_text(encoding="utf-8"))
+    assert printed["unit"] == on_disk["unit"]
+    assert printed["indicators"] == on_disk["indicators"]
+    assert printed["scores"]["total"] == 93.8
+    assert len(printed["report"]["sections"]) == len(on_disk["report"]["sections"])
+
+
+def test_console_script_prints_no_traceback(tmp_path):
+    write_unit(tmp_path, BAD_YAML)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "jixiao.cli",
+            "build",
+            "--data",
+            str(tmp_path),
+            "--site",
+            str(tmp_path / "site"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert len(result.stderr.splitlines()) == 6

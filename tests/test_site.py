@@ -1,0 +1,151 @@
+"""The built site: MkDocs --strict, no other host, relative links, downloads that open, escaping end to end."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import yaml
+
+from jixiao.cli import main
+
+from .conftest import ROOT, SEED
+
+UNIT = Path("2024") / "宝城镇"
+EXTERNAL = re.compile(
+    r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I
+)
+
+
+def html_pages(site: Path) -> list[Path]:
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 4  # home, 说明, 数据格式, the unit, 404
+    return pages
+
+
+def test_mkdocs_strict_build_passes(tmp_path):
+    # Not -q: quiet mode would hide the warnings that --strict turns into failures.
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert not re.search(r"^(WARNING|ERROR)\s+-", result.stderr, re.M), result.stderr
+    assert (tmp_path / "site" / UNIT / "index.html").is_file()
+
+
+def test_no_page_loads_anything_from_another_host(built_site):
+    for page in html_pages(built_site):
+        text = page.read_text(encoding="utf-8")
+        assert not EXTERNAL.search(text), page
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, page
+    for css in built_site.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?(?:https?:)?//", css.read_text(encoding="utf-8")), css
+
+
+def test_links_are_relative_so_the_site_works_under_a_sub_path(built_site):
+    # 404.html is served at any address, so MkDocs makes its links absolute from site_url (`--site-url`).
+    for page in html_pages(built_site):
+        if page.name == "404.html":
+            continue
+        text = page.read_text(encoding="utf-8")
+        absolute = re.findall(r"""(?:href|src)=["'](/[^/"'][^"']*)""", text)
+        assert absolute == [], (page, absolute[:3])
+
+
+def test_plotly_loads_only_on_pages_with_charts(built_site):
+    unit = (built_site / UNIT / "index.html").read_text(encoding="utf-8")
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "plotly-jixiao.min.js" in unit
+    assert "plotly-jixiao.min.js" not in home
+    assert (built_site / "assets" / "js" / "plotly-jixiao.min.js").is_file()
+    assert (built_site / UNIT / "figures.json").is_file()
+
+
+def test_unit_pages_are_linked_but_not_in_the_nav(built_site):
+    about = (built_site / "about" / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', about, re.S).group(0)
+    assert "宝城镇" not in nav
+    home = (built_site / "index.html").read_text(encoding="utf-8")
+    assert 'href="2024/%E5%AE%9D%E5%9F%8E%E9%95%87/"' in home or 'href="2024/宝城镇/"' in home
+
+
+def test_page_reads_without_javascript(built_site):
+    """Everything a chart says is in the HTML as text and tables; every indicator is a table row."""
+    html = (built_site / UNIT / "index.html").read_text(encoding="utf-8")
+    table = re.search(r'<table class="jx-table jx-indicators".*?</table>', html, re.S).group(0)
+    assert table.count("<tr>") == 1 + 49
+    assert html.count('class="jx-chart-fallback"') == 8
+    assert html.count('<details class="jx-chart-data" open>') == 8
+    assert "年初预算 1,354.29 万元，年中调整增加 245.09 万元，调整后预算 1,599.38 万元。" in html
+
+
+def test_csv_downloads_open_in_excel(built_site):
+    for name in ("indicators.csv", "scores.csv"):
+        raw = (built_site / UNIT / name).read_bytes()
+        assert raw.startswith(b"\xef\xbb\xbf"), name  # the BOM Excel needs for UTF-8
+    frame = pd.read_csv(built_site / UNIT / "indicators.csv", encoding="utf-8-sig")
+    assert len(frame) == 49
+    assert frame.loc[1, "三级指标"] == "村、社区劝导员人数" and frame.loc[1, "实际完成值"] == "30"
+
+
+def test_xlsx_has_the_same_rows_as_the_json(built_site):
+    data = json.loads((built_site / UNIT / "evaluation.json").read_text(encoding="utf-8"))
+    book = openpyxl.load_workbook(io.BytesIO((built_site / UNIT / "evaluation.xlsx").read_bytes()))
+    assert book.sheetnames == ["资金", "绩效指标", "自评打分", "年度主要任务"]
+    rows = list(book["绩效指标"].iter_rows(values_only=True))
+    assert len(rows) - 1 == len(data["indicators"]) == 49
+    header = rows[0]
+    for row, indicator in zip(rows[1:], data["indicators"], strict=True):
+        record = dict(zip(header, row, strict=True))
+        assert record["三级指标"] == indicator["name"]
+        assert record["权重"] == indicator["weight"]
+    scores = list(book["自评打分"].iter_rows(values_only=True))
+    assert sum(r[scores[0].index("自评得分")] for r in scores[1:]) == data["scores"]["total"]
+
+
+def test_json_download_is_the_canonical_evaluation(built_site):
+    data = json.loads((built_site / UNIT / "evaluation.json").read_text(encoding="utf-8"))
+    on_disk = yaml.safe_load((SEED / "evaluation.yaml").read_text(encoding="utf-8"))
+    assert data["indicators"] == on_disk["indicators"]
+    assert data["funds"] == on_disk["funds"]
+
+
+def test_hostile_text_is_shown_as_text(tmp_path, capsys):
+    evaluation = yaml.safe_load((SEED / "evaluation.yaml").read_text(encoding="utf-8"))
+    evaluation["unit"]["name"] = "<script>alert(1)</script>"
+    evaluation["indicators"][0]["name"] = "<img src=x onerror=alert(2)>"
+    evaluation["tasks"][0]["content"] = "</textarea><script>alert(3)</script>"
+    folder = tmp_path / "data" / "2024" / "宝城镇"
+    folder.mkdir(parents=True)
+    (folder / "evaluation.yaml").write_text(yaml.safe_dump(evaluation, allow_unicode=True), encoding="utf-8")
+    site = tmp_path / "site"
+    assert (
+        main(
+            [
+                "build",
+                "--data",
+                str(tmp_path / "data"),
+                "--site",
+                str(site),
+                "--config",
+                str(ROOT / "mkdocs.yml"),
+            ]
+        )
+        == 0
+    ), capsys.readouterr().err
+    for page in html_pages(site):
+        text = page.read_text(encoding="utf-8")
+        assert "<script>alert" not in text, page
+        assert "<img src=x" not in text, page
+    unit = (site / UNIT / "index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in unit
+    assert "&lt;img src=x onerror=alert(2)&gt;" in unit
