@@ -14,8 +14,6 @@
 
   function compare(a, b) {
     if (a.number !== null && b.number !== null) return a.number - b.number;
-    if (a.number !== null) return -1;
-    if (b.number !== null) return 1;
     return collator.compare(a.text, b.text);
   }
 
@@ -45,7 +43,11 @@
         var body = table.tBodies[0];
         var rows = Array.prototype.slice.call(body.rows);
         rows.sort(function (r1, r2) {
-          var order = compare(cellValue(r1, index), cellValue(r2, index));
+          var a = cellValue(r1, index), b = cellValue(r2, index);
+          // Numbers before words, and empty cells last, whichever the direction.
+          var rankA = a.number !== null ? 0 : a.text ? 1 : 2, rankB = b.number !== null ? 0 : b.text ? 1 : 2;
+          if (rankA !== rankB) return rankA - rankB;
+          var order = compare(a, b);
           return ascending ? order : -order;
         });
         rows.forEach(function (row) { body.appendChild(row); });

@@ -1,0 +1,174 @@
+"""The built site in a real browser: Debian's Chromium driven by Playwright, served under a sub-path."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from urllib.parse import quote, urlparse
+
+import pytest
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+UNIT_PATH = "2024/" + quote("宝城镇") + "/"
+
+if not os.path.exists(CHROMIUM):
+    if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
+        raise RuntimeError("JIXIAO_REQUIRE_BROWSER is set but Debian's chromium is not installed")
+    pytest.skip("Debian's chromium is not installed (apt-get install chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """A page with every console error and every request that tried to leave localhost recorded."""
+
+    def __init__(self, browser, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+    def _route(self, route):
+        host = urlparse(route.request.url).hostname
+        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.foreign.append(route.request.url)
+            route.abort()
+
+    def close(self):
+        self.context.close()
+
+
+@pytest.fixture
+def visit(browser):
+    visits = []
+
+    def open_(url, **options):
+        v = Visit(browser, **options)
+        visits.append(v)
+        v.page.goto(url)
+        return v
+
+    yield open_
+    for v in visits:
+        v.close()
+
+
+def test_unit_page_charts_render(visit, served_site):
+    v = visit(served_site + UNIT_PATH, viewport={"width": 390, "height": 844})
+    page = v.page
+    charts = page.locator(".jx-chart[data-figure]")
+    assert charts.count() == 8
+    page.wait_for_function(
+        "document.querySelectorAll('.jx-chart[data-rendered]').length === "
+        "document.querySelectorAll('.jx-chart[data-figure]').length",
+        timeout=15000,
+    )
+    for i in range(charts.count()):
+        chart = charts.nth(i)
+        assert chart.locator("svg.main-svg").count() >= 1, chart.get_attribute("data-figure")
+        assert chart.locator(".bars, .scatterlayer .trace, .waterfalllayer").count() >= 1
+        box = chart.bounding_box()
+        assert box["width"] > 300 and box["height"] > 150
+    # The bar labels carry the numbers: the waterfall says 1,599.38 in text, not only as a bar's height.
+    assert "1,599.38" in page.locator("#fig-budget").inner_text()
+    assert v.errors == [] and v.foreign == []
+
+
+def test_indicator_filter_and_sort(visit, served_site):
+    v = visit(served_site + UNIT_PATH, viewport={"width": 1280, "height": 900})
+    page = v.page
+    rows = page.locator("#jx-indicators tbody tr")
+    visible = page.locator("#jx-indicators tbody tr:not([hidden])")
+    assert rows.count() == 49 and visible.count() == 49
+    page.fill(".jx-filter-text", "劝导员")
+    assert visible.count() == 2
+    assert page.locator(".jx-filter-count").inner_text() == "显示 2 / 49 项"
+    page.fill(".jx-filter-text", "")
+    page.select_option(".jx-filter-select[data-column='2']", "质量指标")
+    assert visible.count() == 14
+    page.select_option(".jx-filter-select[data-column='2']", "")
+    page.select_option(".jx-filter-select[data-column='9']", "定性")
+    assert visible.count() == 5
+    page.select_option(".jx-filter-select[data-column='9']", "")
+    # Sort by 实际完成值, descending: numbers numerically (2,000 > 1,059.39 > 762), words after numbers.
+    header = page.locator("#jx-indicators thead th").nth(8).locator("button")
+    header.click()
+    header.click()
+    assert page.locator("#jx-indicators thead th").nth(8).get_attribute("aria-sort") == "descending"
+    top = [rows.nth(i).locator("th").inner_text() for i in range(3)]
+    assert top == ["环境维护、治理面积", "人员经费", "接待群众来访人数"]
+    assert rows.nth(48).locator(":scope > *").nth(8).inner_text() in {
+        "提高",
+        "提升",
+        "持续改善",
+        "减少",
+        "健全",
+    }
+    # Sort by 三级指标 with Chinese collation (pinyin order): 案例警示教育… first.
+    page.locator("#jx-indicators thead th").nth(3).locator("button").click()
+    assert rows.nth(0).locator("th").inner_text().startswith("案例警示教育")
+    assert v.errors == [] and v.foreign == []
+
+
+def test_site_search_finds_the_unit(visit, served_site):
+    v = visit(served_site, viewport={"width": 1280, "height": 900})
+    page = v.page
+    for query in ("劝导员", "三公经费", "宝城镇", "评价"):
+        page.fill(".md-search__input", query)
+        results = page.locator(".md-search-result__item a")
+        results.first.wait_for(timeout=15000)
+        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+        assert any(UNIT_PATH in (h or "") for h in hrefs), (query, hrefs)
+    assert v.errors == [] and v.foreign == []
+
+
+def test_every_page_asks_only_localhost(visit, served_site):
+    for path in ("", "about/", "data-format/", UNIT_PATH):
+        v = visit(served_site + path)
+        v.page.wait_for_load_state("networkidle")
+        assert v.foreign == [], (path, v.foreign)
+        assert v.errors == [], (path, v.errors)
+
+
+def test_unit_page_without_javascript(visit, served_site):
+    v = visit(served_site + UNIT_PATH, java_script_enabled=False, viewport={"width": 390, "height": 844})
+    page = v.page
+    assert page.locator("#jx-indicators tbody tr:visible").count() == 49
+    # With no chart drawn, the summary sentence and the open data table stand in for each chart.
+    assert page.locator(".jx-chart-fallback:visible").count() == 8
+    assert page.locator("details.jx-chart-data[open]").count() == 8
+    assert page.locator(".jx-filter").is_hidden()  # the filter needs the script, so it stays out of the way
+    assert "93.8 分" in page.locator(".jx-cards").inner_text()
+
+
+def test_keyboard_reaches_the_sort_buttons(visit, served_site):
+    v = visit(served_site + UNIT_PATH, viewport={"width": 1280, "height": 900})
+    page = v.page
+    button = page.locator("#jx-indicators thead th").nth(7).locator("button")
+    button.focus()
+    page.keyboard.press("Enter")
+    assert page.locator("#jx-indicators thead th").nth(7).get_attribute("aria-sort") == "ascending"
