@@ -108,20 +108,20 @@ def test_indicator_filter_and_sort(visit, served_site):
     assert visible.count() == 2
     assert page.locator(".jx-filter-count").inner_text() == "显示 2 / 49 项"
     page.fill(".jx-filter-text", "")
-    page.select_option(".jx-filter-select[data-column='2']", "质量指标")
+    page.select_option(".jx-filter-select[data-column='6']", "质量指标")
     assert visible.count() == 14
-    page.select_option(".jx-filter-select[data-column='2']", "")
-    page.select_option(".jx-filter-select[data-column='9']", "定性")
+    page.select_option(".jx-filter-select[data-column='6']", "")
+    page.select_option(".jx-filter-select[data-column='1']", "定性")
     assert visible.count() == 5
-    page.select_option(".jx-filter-select[data-column='9']", "")
+    page.select_option(".jx-filter-select[data-column='1']", "")
     # Sort by 实际完成值, descending: numbers numerically (2,000 > 1,059.39 > 762), words after numbers.
-    header = page.locator("#jx-indicators thead th").nth(8).locator("button")
+    header = page.locator("#jx-indicators thead th").nth(3).locator("button")
     header.click()
     header.click()
-    assert page.locator("#jx-indicators thead th").nth(8).get_attribute("aria-sort") == "descending"
+    assert page.locator("#jx-indicators thead th").nth(3).get_attribute("aria-sort") == "descending"
     top = [rows.nth(i).locator("th").inner_text() for i in range(3)]
     assert top == ["环境维护、治理面积", "人员经费", "接待群众来访人数"]
-    assert rows.nth(48).locator(":scope > *").nth(8).inner_text() in {
+    assert rows.nth(48).locator(":scope > *").nth(3).inner_text() in {
         "提高",
         "提升",
         "持续改善",
@@ -129,7 +129,7 @@ def test_indicator_filter_and_sort(visit, served_site):
         "健全",
     }
     # Sort by 三级指标 with Chinese collation (pinyin order): 案例警示教育… first.
-    page.locator("#jx-indicators thead th").nth(3).locator("button").click()
+    page.locator("#jx-indicators thead th").nth(0).locator("button").click()
     assert rows.nth(0).locator("th").inner_text().startswith("案例警示教育")
     assert v.errors == [] and v.foreign == []
 
@@ -168,7 +168,7 @@ def test_unit_page_without_javascript(visit, served_site):
 def test_keyboard_reaches_the_sort_buttons(visit, served_site):
     v = visit(served_site + UNIT_PATH, viewport={"width": 1280, "height": 900})
     page = v.page
-    button = page.locator("#jx-indicators thead th").nth(7).locator("button")
+    button = page.locator("#jx-indicators thead th").nth(4).locator("button")
     button.focus()
     page.keyboard.press("Enter")
-    assert page.locator("#jx-indicators thead th").nth(7).get_attribute("aria-sort") == "ascending"
+    assert page.locator("#jx-indicators thead th").nth(4).get_attribute("aria-sort") == "ascending"
