@@ -138,3 +138,27 @@ def test_console_script_prints_no_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert result.stdout == ""
     assert len(result.stderr.splitlines()) == 6
+
+
+def test_failed_mkdocs_build_leaves_previous_site_untouched(tmp_path, capsys):
+    """A page MkDocs cannot build (here: the nav names a missing page, a warning in strict mode) changes nothing."""
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["docs_dir"] = str(ROOT / "docs")
+    config["theme"]["custom_dir"] = str(ROOT / "overrides")
+    config["hooks"] = [str(ROOT / "scripts" / "mkdocs_hooks.py")]
+    for plugin in config["plugins"]:
+        if isinstance(plugin, dict) and "gen-files" in plugin:
+            plugin["gen-files"]["scripts"] = [str(ROOT / "scripts" / "gen_pages.py")]
+    config["nav"].append({"不存在": "missing.md"})
+    (tmp_path / "mkdocs.yml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("previous site", encoding="utf-8")
+    code = main(["build", "--data", str(DATA), "--site", str(site), "--config", str(tmp_path / "mkdocs.yml")])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "missing.md" in err
+    assert err.splitlines()[-1].startswith("错误：MkDocs 构建失败，原网站未改动")
+    assert "Traceback" not in err
+    assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["mkdocs.yml", "site"]
