@@ -169,6 +169,7 @@ class Indicator(Strict):
     unit: str | None = Field(None, title="度量单位")
     weight: float | None = Field(None, ge=0, title="权重（分值）")
     actual: Value | None = Field(None, title="实际完成值")
+    score: float | None = Field(None, ge=0, title="得分", description="表中填报的该指标得分（项目支出绩效自评表常有）。")
     core: bool = Field(False, title="核心指标", description="原表以 ★ 标注的核心指标。")
     note: str | None = Field(None, title="备注或偏差原因")
 

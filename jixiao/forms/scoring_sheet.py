@@ -1,0 +1,140 @@
+"""部门预算绩效自评打分表: 一级/二级/三级 items with 分值 and 自评得分, the total, the 扣分项.
+
+Maxima come from the 分值 column, or from the labels ("履职效能（15分）") when a level has no column of its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.forms.cells import clean_label, clean_text
+from jixiao.forms.tables import Extract, find_cell, find_header, labels, number_at, own
+from jixiao.forms.workbook import Grid
+
+KIND = "部门预算绩效自评打分表"
+SCORE_HEADERS = {
+    "level1": ("一级指标",),
+    "level2": ("二级指标",),
+    "name": ("三级指标",),
+    "max": ("指标分值", "分值", "标准分值", "满分"),
+    "explanation": ("指标解释", "评分标准", "指标说明"),
+    "score": ("自评得分", "得分", "评价得分"),
+    "note": ("备注", "扣分原因", "说明"),
+}
+TOTAL_LABELS = ("评价得分", "总分", "合计", "自评总分", "总计", "得分合计")
+_MAX_IN_LABEL = re.compile(r"^(.*?)[（(](\d+(?:\.\d+)?)分[)）]$")
+
+
+def looks_like(grid: Grid) -> bool:
+    title = find_cell(grid, lambda t: "自评打分表" in t or "绩效评价打分表" in t, rows=range(min(grid.height, 6)))
+    return title is not None or find_header(grid, SCORE_HEADERS, ("name", "max", "score")) is not None
+
+
+def split_label(text: str | None) -> tuple[str | None, float | None]:
+    """"履职效能（15分）" -> ("履职效能", 15)."""
+    if not text:
+        return None, None
+    match = _MAX_IN_LABEL.match(text)
+    if match:
+        value = float(match.group(2))
+        return match.group(1), int(value) if value.is_integer() else value
+    return text, None
+
+
+def read_scoring_sheet(grid: Grid) -> Extract:
+    ex = Extract()
+    header = _header(grid)
+    if header is None:
+        ex.problem("missing-headers", f"{grid.file}:{grid.name}", _missing_message(grid))
+        return ex
+    cols = header.columns
+    items, deductions = [], []
+    level1 = level2 = (None, None)
+    for r in range(header.row + 1, grid.height):
+        row = labels(grid, r)
+        first = next((t for t in row if t), None)
+        if first and any(first.startswith(t) for t in TOTAL_LABELS):
+            total = number_at(ex, grid, r, _total_column(grid, r, cols), "评价得分")
+            if total is not None:
+                ex.set("scores.total", total, grid.where(r, _total_column(grid, r, cols)))
+            continue
+        level1 = split_label(row[cols["level1"]]) if row[cols["level1"]] else level1
+        level2 = split_label(row[cols["level2"]]) if cols.get("level2") is not None and row[cols["level2"]] else level2
+        name = clean_label(grid.value(r, cols["name"]))
+        if not name:
+            continue
+        raw_max = clean_label(own(grid, r, cols["max"], cols))
+        explanation = clean_text(own(grid, r, cols["explanation"], cols)) if "explanation" in cols else None
+        if raw_max in (None, "-", "—", "/") or (level1[0] and "扣分" in level1[0]):
+            deductions.append(_deduction(grid, ex, r, cols, level1, name, explanation))
+            continue
+        items.append(_item(grid, ex, r, cols, level1, level2, name, explanation))
+    ex.set("scores.items", items, grid.where(header.row + 1, cols["name"]))
+    if deductions:
+        ex.set("scores.deductions", deductions, grid.where(header.row + 1, cols["name"]))
+    return ex
+
+
+def _header(grid: Grid):
+    header = find_header(grid, SCORE_HEADERS, ("name", "max", "level1"))
+    if header is None:
+        return None
+    # 指标解释 / 自评得分 / 备注 often stand on the header's first line, merged down over both lines.
+    for key in ("explanation", "score", "note"):
+        if key not in header.columns:
+            for r in (header.row - 1, header.row - 2):
+                found = find_cell(grid, lambda t, key=key: t in SCORE_HEADERS[key], rows=[r] if r >= 0 else [])
+                if found:
+                    header.columns[key] = found[1]
+                    break
+    return header if "score" in header.columns else None
+
+
+def _missing_message(grid: Grid) -> str:
+    seen = sorted({t for r in range(min(grid.height, 12)) for t in labels(grid, r) if t and len(t) <= 12})
+    return (
+        "找不到打分表的表头：应有“一级指标”“二级指标”“三级指标”“指标分值”“自评得分”；"
+        f"前 12 行中找到的是：{'、'.join(seen[:20]) or '（空）'}"
+    )
+
+
+def _total_column(grid: Grid, r: int, cols: dict) -> int:
+    if grid.value(r, cols["score"]) is not None:
+        return cols["score"]
+    numbers = [c for c in range(grid.width) if isinstance(grid.value(r, c), (int, float))]
+    return numbers[-1] if numbers else cols["score"]
+
+
+def _item(grid, ex, r, cols, level1, level2, name, explanation) -> dict:
+    maximum = number_at(ex, grid, r, cols["max"], "指标分值", cols)
+    score = number_at(ex, grid, r, cols["score"], "自评得分", cols)
+    if score is None and own(grid, r, cols["score"], cols) is None:
+        ex.problem("missing-score", grid.where(r, cols["score"]), f"“{name}”没有自评得分")
+    if maximum is not None and score is not None and score > maximum + 1e-9:
+        ex.problem("score-over-max", grid.where(r, cols["score"]), f"自评得分 {score} 超过分值 {maximum}（“{name}”）")
+    if score is not None and score < 0:
+        ex.problem("score-negative", grid.where(r, cols["score"]), f"自评得分 {score} 不能为负数（“{name}”）")
+    item = {
+        "level1": level1[0],
+        "level1_max": level1[1],
+        "level2": level2[0] or level1[0],
+        "level2_max": level2[1],
+        "name": name,
+        "max": maximum,
+        "score": score,
+        "explanation": explanation,
+        "note": clean_text(own(grid, r, cols["note"], cols)) if "note" in cols else None,
+    }
+    return {k: v for k, v in item.items() if v is not None}
+
+
+def _deduction(grid, ex, r, cols, level1, name, explanation) -> dict:
+    points = number_at(ex, grid, r, cols["score"], "扣分", cols)
+    item = {
+        "level1": level1[0],
+        "level1_max": level1[1],
+        "name": name,
+        "points": abs(points) if points is not None else None,
+        "explanation": explanation,
+    }
+    return {k: v for k, v in item.items() if v is not None}

@@ -1,0 +1,141 @@
+"""Workbooks (.xlsx, .xls) as grids of cell values with merged cells expanded.
+
+Values and merged ranges both come from python-calamine, which reads .xlsx and legacy .xls alike and is several
+times faster than openpyxl (see scripts/benchmark_import.py). Every cell keeps its address so that any problem can
+be reported as ``file:sheet!C12``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from jixiao.findings import Finding, InvalidData
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+@dataclass
+class Grid:
+    """One sheet: ``rows[r][c]`` holds the value shown at (r, c); a merged range shows its anchor's value."""
+
+    file: str
+    name: str
+    rows: list[list[Any]]
+    anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def height(self) -> int:
+        return len(self.rows)
+
+    @property
+    def width(self) -> int:
+        return max((len(r) for r in self.rows), default=0)
+
+    def value(self, r: int, c: int) -> Any:
+        if 0 <= r < len(self.rows) and 0 <= c < len(self.rows[r]):
+            return self.rows[r][c]
+        return None
+
+    def anchor(self, r: int, c: int) -> tuple[int, int]:
+        return self.anchors.get((r, c), (r, c))
+
+    def where(self, r: int, c: int) -> str:
+        r, c = self.anchor(r, c)
+        return f"{self.file}:{self.name}!{column_letter(c)}{r + 1}"
+
+    def where_row(self, r: int) -> str:
+        return f"{self.file}:{self.name}!{r + 1}"
+
+
+def read_workbook(path: Path, display: str | None = None) -> list[Grid]:
+    """Every sheet of an .xlsx or .xls file; raises InvalidData for an empty, encrypted or unreadable file."""
+    import python_calamine
+
+    display = display or str(path)
+    data = _read_bytes(path, display)
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        grids = [_grid(display, book.get_sheet_by_name(name)) for name in book.sheet_names]
+    except Exception as err:  # calamine raises its own error types for every malformed file
+        raise InvalidData([Finding("unreadable-file", display, f"无法读取该工作簿：{_reason(err)}")]) from None
+    return grids
+
+
+def _read_bytes(path: Path, display: str) -> bytes:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InvalidData([Finding("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
+    if not data:
+        raise InvalidData([Finding("empty-file", display, "文件为空（0 字节）")])
+    suffix = Path(path).suffix.lower()
+    if data.startswith(OLE_MAGIC) and (suffix in {".xlsx", ".xlsm", ".docx"} or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data):
+        raise InvalidData([Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")])
+    if data.startswith(OLE_MAGIC) and _xls_is_encrypted(data):
+        raise InvalidData([Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")])
+    head = data[:512].lstrip().lower()
+    if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
+        raise InvalidData([Finding("unreadable-file", display, "这是网页（HTML/XML）文件，不是 Excel 工作簿；请用 Excel 另存为 .xlsx")])
+    if not data.startswith((OLE_MAGIC, ZIP_MAGIC)):
+        raise InvalidData([Finding("unreadable-file", display, "不是 Excel 工作簿（.xlsx 或 .xls）")])
+    return data
+
+
+def _xls_is_encrypted(data: bytes) -> bool:
+    """A legacy workbook with a FILEPASS record (0x002F) right after its first BOF record."""
+    import xlrd
+
+    try:
+        xlrd.open_workbook(file_contents=data, on_demand=True)
+    except xlrd.XLRDError as err:
+        return "encrypt" in str(err).lower()
+    except Exception:
+        return False
+    return False
+
+
+def _reason(err: Exception) -> str:
+    text = str(err).strip() or type(err).__name__
+    return text.splitlines()[0][:200]
+
+
+def _grid(display: str, sheet) -> Grid:
+    rows = [[_plain(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+    grid = Grid(display, sheet.name, rows)
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        anchor = grid.value(r0, c0)
+        for r in range(r0, r1 + 1):
+            while len(grid.rows) <= r:
+                grid.rows.append([])
+            row = grid.rows[r]
+            for c in range(c0, c1 + 1):
+                while len(row) <= c:
+                    row.append(None)
+                if (r, c) != (r0, c0):
+                    row[c] = anchor
+                    grid.anchors[(r, c)] = (r0, c0)
+    return grid
+
+
+def _plain(value: Any) -> Any:
+    if value == "":
+        return None
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, dt.time):
+        return value.isoformat()
+    return value
