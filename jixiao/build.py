@@ -75,13 +75,20 @@ def _swap(staging: Path, site_dir: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is when a record arrives (not when the handler was made)."""
+
+    _jixiao = True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr)
+
+
 def _log_to_stderr() -> None:
     """MkDocs logs warnings through 'mkdocs'; show them (strict mode turns each into a failure)."""
     logger = logging.getLogger("mkdocs")
     if not any(getattr(h, "_jixiao", False) for h in logger.handlers):
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _StderrHandler(logging.WARNING)
         handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        handler.setLevel(logging.WARNING)
-        handler._jixiao = True
         logger.addHandler(handler)
         logger.setLevel(logging.INFO)

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from jixiao.findings import InvalidData, JixiaoError
+from jixiao.findings import Finding, InvalidData, JixiaoError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,8 +29,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data/）")
     check.add_argument("paths", nargs="*", type=Path, help="只检查这些单位目录")
 
-    imp = commands.add_parser("import", help="读取单位目录，输出规范 JSON")
-    imp.add_argument("paths", nargs="+", type=Path, help="单位目录 data/<年度>/<单位>")
+    imp = commands.add_parser("import", help="读取自评表文件或单位目录，输出规范 JSON")
+    imp.add_argument("paths", nargs="+", type=Path, help="xlsx/xls/docx 文件，或单位目录 data/<年度>/<单位>")
 
     serve = commands.add_parser("serve", help="本地预览（修改后自动刷新）")
     serve.add_argument("--data", type=Path, default=Path("data"))
@@ -85,21 +85,29 @@ def _check(args) -> int:
 
 
 def _import(args) -> int:
+    from jixiao.forms import import_files
     from jixiao.load import load_unit
 
-    findings, documents = [], []
-    for path in args.paths:
-        if not path.is_dir():
-            raise JixiaoError(
-                f"{path}: 暂只支持单位目录（data/<年度>/<单位>）；读取 xlsx/xls/docx 文件将在后续版本提供"
-            )
-        try:
-            documents.append(load_unit(path).canonical())
-        except InvalidData as err:
-            findings.extend(err.findings)
-    if findings:
-        raise InvalidData(findings)
-    out = documents[0] if len(documents) == 1 else documents
+    folders = [p for p in args.paths if p.is_dir()]
+    files = [p for p in args.paths if not p.is_dir()]
+    if folders and files:
+        raise JixiaoError("请只给单位目录，或只给文件，不要混在一起")
+    missing = [p for p in files if not p.exists()]
+    if missing:
+        raise InvalidData([Finding("missing-file", str(p), "文件不存在") for p in missing])
+    if files:
+        imported = import_files(files)
+        out = {**imported.data, "sources": imported.sources}
+    else:
+        findings, documents = [], []
+        for folder in folders:
+            try:
+                documents.append(load_unit(folder).canonical())
+            except InvalidData as err:
+                findings.extend(err.findings)
+        if findings:
+            raise InvalidData(findings)
+        out = documents[0] if len(documents) == 1 else documents
     print(json.dumps(out, ensure_ascii=False, indent=2))
     return 0
 

@@ -1,7 +1,9 @@
-"""Load evaluations from the data directory: ``data/<year>/<unit>/evaluation.yaml``.
+"""Load evaluations from the data directory: ``data/<year>/<unit>/``.
 
-The path carries the identity: a file that repeats the year or the unit's short name is checked against its
-folder. Every problem in every file is collected as a Finding; nothing stops at the first.
+A unit folder holds the files as received (自评表.xlsx, 打分表.xls, 自评报告.docx, …) and/or one YAML file:
+``evaluation.yaml`` (the whole evaluation, when there are no files) or ``unit.yaml`` (what the files lack, and
+corrections). The path carries the identity: a file that repeats the year or the unit's short name is checked
+against its folder. Every problem in every file is collected as a Finding; nothing stops at the first.
 """
 
 from __future__ import annotations
@@ -14,9 +16,13 @@ import yaml
 from pydantic import ValidationError
 
 from jixiao.findings import Finding, InvalidData
+from jixiao.forms import ORIGINAL_ONLY, READABLE, import_files, sha256
 from jixiao.model import Evaluation
+from jixiao.overlay import apply_corrections, apply_overlay
 
 EVALUATION_FILE = "evaluation.yaml"
+UNIT_FILE = "unit.yaml"
+YAML_FILES = (EVALUATION_FILE, UNIT_FILE)
 
 # pydantic error type -> (rule id, Chinese message template)
 _ERRORS = {
@@ -49,8 +55,22 @@ class Loaded:
 
 
 def find_unit_folders(data_dir: Path) -> list[Path]:
-    """Every ``<year>/<unit>/`` folder holding an evaluation, in a stable order."""
-    return sorted(p.parent for p in data_dir.glob(f"*/*/{EVALUATION_FILE}"))
+    """Every ``<year>/<unit>/`` folder holding an evaluation (YAML or official files), in a stable order."""
+    return sorted(
+        folder
+        for folder in data_dir.glob("*/*")
+        if folder.is_dir() and folder.parent.name.isdigit() and unit_files(folder)
+    )
+
+
+def unit_files(folder: Path) -> list[Path]:
+    """The files of a unit folder that jixiao reads or publishes, in a stable order (no hidden or temp files)."""
+    names = READABLE | ORIGINAL_ONLY | {".yaml"}
+    return sorted(
+        p
+        for p in folder.iterdir()
+        if p.is_file() and p.suffix.lower() in names and not p.name.startswith((".", "~$"))
+    )
 
 
 def load_all(data_dir: Path) -> list[Loaded]:
@@ -61,7 +81,13 @@ def load_all(data_dir: Path) -> list[Loaded]:
     folders = find_unit_folders(data_dir)
     if not folders:
         raise InvalidData(
-            [Finding("no-data", str(data_dir), f"没有找到任何 <年度>/<单位>/{EVALUATION_FILE}")]
+            [
+                Finding(
+                    "no-data",
+                    str(data_dir),
+                    "没有找到任何单位目录 <年度>/<单位>/（应含自评表文件或 evaluation.yaml）",
+                )
+            ]
         )
     loaded, findings = [], []
     for folder in folders:
@@ -75,8 +101,65 @@ def load_all(data_dir: Path) -> list[Loaded]:
 
 
 def load_unit(folder: Path) -> Evaluation:
-    """Load and validate ``folder/evaluation.yaml``, checked against the folder's year and unit name."""
-    path = folder / EVALUATION_FILE
+    """Load a unit folder: its files merged with its YAML, corrections applied, checked against the path."""
+    folder = Path(folder)
+    data, origins, where, node = assemble(folder)
+    try:
+        evaluation = Evaluation.model_validate(data)
+    except ValidationError as err:
+        raise InvalidData([_finding(where, node, e, origins) for e in err.errors()]) from None
+    mismatches = list(_identity_findings(folder, where, evaluation))
+    if mismatches:
+        raise InvalidData(mismatches)
+    return evaluation
+
+
+def assemble(folder: Path) -> tuple[dict, dict[str, str], Path, yaml.Node | None]:
+    """The canonical dict of a unit folder before validation, where each part came from, and its YAML."""
+    files = unit_files(folder)
+    yamls = [p for p in files if p.name in YAML_FILES]
+    if len(yamls) > 1:
+        raise InvalidData([Finding("two-yaml", str(folder), "evaluation.yaml 与 unit.yaml 只能有一个")])
+    stray = [p for p in files if p.suffix.lower() == ".yaml" and p.name not in YAML_FILES]
+    if stray:
+        raise InvalidData(
+            [
+                Finding("unknown-file", str(p), "不认识的 YAML 文件：应为 unit.yaml 或 evaluation.yaml")
+                for p in stray
+            ]
+        )
+    where = yamls[0] if yamls else folder / UNIT_FILE
+    overlay, node = _read_yaml(yamls[0]) if yamls else ({}, None)
+    readable = [p for p in files if p.suffix.lower() in READABLE]
+    originals = [p for p in files if p.suffix.lower() in ORIGINAL_ONLY]
+
+    data: dict = {}
+    origins: dict[str, str] = {}
+    findings: list[Finding] = []
+    if readable:
+        imported = import_files(readable)
+        data, origins = imported.data, imported.origins
+        data["sources"] = imported.sources
+        findings += apply_overlay(data, overlay, str(where), origins)
+    else:
+        data = {k: v for k, v in overlay.items() if k != "corrections"}
+    if originals:
+        data.setdefault("sources", []).extend(
+            {"file": p.name, "sha256": sha256(p), "kind": "原件（未读取内容）"} for p in originals
+        )
+    applied, problems = apply_corrections(data, overlay.get("corrections") or [], str(where))
+    findings += problems
+    if applied:
+        data["corrections"] = applied
+    if findings:
+        raise InvalidData(findings)
+    data.setdefault("year", int(folder.parent.name) if folder.parent.name.isdigit() else None)
+    if isinstance(data.get("unit"), dict):
+        data["unit"].setdefault("short_name", folder.name)
+    return data, origins, where, node
+
+
+def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -91,31 +174,35 @@ def load_unit(folder: Path) -> Evaluation:
         where = f"{path}:{mark.line + 1}" if mark else str(path)
         problem = getattr(err, "problem", None) or str(err)
         raise InvalidData([Finding("yaml-syntax", where, f"YAML 格式错误：{problem}")]) from None
+    if raw is None and path.name == UNIT_FILE:
+        return {}, node
     if not isinstance(raw, dict):
         raise InvalidData([Finding("invalid-value", str(path), "文件应为一组字段（映射），实际为空或列表")])
-    try:
-        evaluation = Evaluation.model_validate(raw)
-    except ValidationError as err:
-        raise InvalidData([_finding(path, node, e) for e in err.errors()]) from None
-    mismatches = list(_identity_findings(path, evaluation))
-    if mismatches:
-        raise InvalidData(mismatches)
-    if evaluation.unit.short_name is None:
-        evaluation.unit.short_name = folder.name
-    return evaluation
+    return raw, node
 
 
-def _identity_findings(path: Path, evaluation: Evaluation):
-    unit_dir, year_dir = path.parent.name, path.parent.parent.name
+def _identity_findings(folder: Path, where: Path, evaluation: Evaluation):
+    unit_dir, year_dir = folder.name, folder.parent.name
     if str(evaluation.year) != year_dir:
-        yield Finding("path-mismatch", f"{path}: year", f"年度 {evaluation.year} 与目录 {year_dir} 不一致")
+        yield Finding("path-mismatch", f"{where}: year", f"年度 {evaluation.year} 与目录 {year_dir} 不一致")
     short = evaluation.unit.short_name
     if short is not None and short != unit_dir:
-        yield Finding("path-mismatch", f"{path}: unit.short_name", f"简称“{short}”与目录“{unit_dir}”不一致")
+        yield Finding("path-mismatch", f"{where}: unit.short_name", f"简称“{short}”与目录“{unit_dir}”不一致")
 
 
-def _finding(path: Path, node: yaml.Node | None, error: dict[str, Any]) -> Finding:
+def _finding(path: Path, node: yaml.Node | None, error: dict[str, Any], origins: dict[str, str]) -> Finding:
     loc = _clean_loc(error["loc"], error["type"])
+    dotted = ".".join(str(p) for p in loc if isinstance(p, str))
+    if origins and any(dotted == k or dotted.startswith(k + ".") for k in origins):
+        from jixiao.overlay import origin_of
+
+        rule, template = _ERRORS.get(error["type"], ("invalid-value", error["msg"]))
+        context = {"input": _short(error.get("input")), **(error.get("ctx") or {})}
+        try:
+            message = template.format(**context)
+        except (KeyError, IndexError, ValueError):
+            message = error["msg"]
+        return Finding(rule, f"{origin_of(dotted, origins)}: {_dotted(loc)}", message)
     rule, template = _ERRORS.get(error["type"], ("invalid-value", error["msg"]))
     context = {"input": _short(error.get("input")), **(error.get("ctx") or {})}
     try:

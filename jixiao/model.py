@@ -169,7 +169,9 @@ class Indicator(Strict):
     unit: str | None = Field(None, title="度量单位")
     weight: float | None = Field(None, ge=0, title="权重（分值）")
     actual: Value | None = Field(None, title="实际完成值")
-    score: float | None = Field(None, ge=0, title="得分", description="表中填报的该指标得分（项目支出绩效自评表常有）。")
+    score: float | None = Field(
+        None, ge=0, title="得分", description="表中填报的该指标得分（项目支出绩效自评表常有）。"
+    )
     core: bool = Field(False, title="核心指标", description="原表以 ★ 标注的核心指标。")
     note: str | None = Field(None, title="备注或偏差原因")
 
@@ -207,7 +209,25 @@ class Section(Strict):
         min_length=1, title="标题", description="保留原文编号，如“一、部门（单位）基本情况”。"
     )
     level: int = Field(ge=1, le=4, title="层级", description="一、为 1；（一）为 2；1. 为 3；（1）为 4。")
-    text: str = Field("", title="正文", description="段落之间空一行。")
+    text: str = Field("", title="正文", description="段落之间空一行；列表项以“- ”开头。")
+    tables: list[list[list[str]]] = Field(
+        default_factory=list, title="表格", description="报告中的表格，逐行逐格。"
+    )
+    pictures: list[str] = Field(
+        default_factory=list,
+        title="图片",
+        description="报告在本节嵌入的图片（文件名）；图片中的表格无法读取。",
+    )
+
+
+class Statement(Strict):
+    field: str = Field(
+        min_length=1,
+        title="对应字段",
+        description="如 funds.initial_budget、scores.items[预算编制质量].score。",
+    )
+    value: float = Field(title="所述数值")
+    quote: str = Field(min_length=1, title="原文", description="报告中写明该数值的原句。")
 
 
 class Report(Strict):
@@ -215,6 +235,9 @@ class Report(Strict):
     sections: list[Section] = Field(default_factory=list, title="章节")
     problems: list[str] = Field(default_factory=list, title="存在问题")
     suggestions: list[str] = Field(default_factory=list, title="改进建议")
+    stated: list[Statement] = Field(
+        default_factory=list, title="报告所述数值", description="从报告标准句式中读出的数值，供与表格核对。"
+    )
 
 
 class Publication(Strict):
@@ -226,6 +249,38 @@ class Source(Strict):
     file: str = Field(min_length=1, title="文件名")
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", title="SHA-256")
     kind: str | None = Field(None, title="文件类型", description="如“部门整体支出绩效目标完成情况自评表”。")
+    notes: list[str] = Field(default_factory=list, title="读取说明", description="如金额由元换算为万元。")
+
+
+class Correction(Strict):
+    field: str = Field(
+        min_length=1, title="字段", description="如 funds.final_budget 或 indicators[3].actual。"
+    )
+    value: object = Field(title="更正后的值")
+    reason: str = Field(min_length=2, title="更正理由")
+    original: object | None = Field(None, title="文件中的值", description="导入时自动填写。")
+
+
+class ProjectFunds(Strict):
+    initial_budget: Money | None = Field(None, title="年初预算数")
+    final_budget: Money | None = Field(None, title="全年预算数（调整后预算）")
+    expenditure: Money | None = Field(None, title="全年执行数")
+    execution_rate: float | None = Field(None, ge=0, title="执行率", json_schema_extra=PCT)
+    max: float | None = Field(None, ge=0, title="分值（权重）")
+    score: float | None = Field(None, ge=0, title="得分")
+
+
+class Project(Strict):
+    """One 项目支出绩效自评表."""
+
+    name: str = Field(min_length=1, title="项目名称")
+    department: str | None = Field(None, title="主管部门")
+    implementer: str | None = Field(None, title="实施单位")
+    funds: ProjectFunds | None = Field(None, title="项目资金")
+    goal: str | None = Field(None, title="年度总体目标（预期目标）")
+    goal_result: str | None = Field(None, title="实际完成情况")
+    indicators: list[Indicator] = Field(default_factory=list, title="绩效指标")
+    total_score: float | None = Field(None, ge=0, title="总分")
 
 
 class Evaluation(Strict):
@@ -242,8 +297,14 @@ class Evaluation(Strict):
     indicators: list[Indicator] = Field(default_factory=list, title="年度绩效指标")
     scores: Scores | None = Field(None, title="部门预算绩效自评打分表")
     report: Report | None = Field(None, title="自评报告")
+    projects: list[Project] = Field(default_factory=list, title="项目支出绩效自评表")
     publications: list[Publication] = Field(default_factory=list, title="信息公开情况")
     sources: list[Source] = Field(default_factory=list, title="原始文件")
+    corrections: list[Correction] = Field(
+        default_factory=list,
+        title="更正记录",
+        description="对原始文件数值的更正：字段、更正后的值、理由；页面公开显示。",
+    )
 
     def canonical(self) -> dict:
         """The canonical JSON structure (as in evaluation.yaml): absent and default fields left out."""

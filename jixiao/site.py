@@ -14,7 +14,7 @@ from jixiao.load import Loaded, load_all
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.downloads import unit_downloads
 from jixiao.render.home_page import render_home_page
-from jixiao.render.unit_page import FIGURES_FILE, render_unit_figures, render_unit_page
+from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
 
 DATA_ENV = "JIXIAO_DATA"
 _loaded: dict[Path, list[Loaded]] = {}
@@ -37,7 +37,8 @@ def load(data_dir: Path) -> list[Loaded]:
 def generate(data_dir: Path, write: Writer) -> int:
     """Write every generated page and file through ``write(path, content)``; return the number of units."""
     # Load inputs.
-    evaluations = [item.evaluation for item in load(data_dir)]
+    loaded = load(data_dir)
+    evaluations = [item.evaluation for item in loaded]
 
     # Render and save outputs.
     write("index.md", render_home_page(evaluations))
@@ -47,4 +48,10 @@ def generate(data_dir: Path, write: Writer) -> int:
         write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev))
         for name, content in unit_downloads(ev).items():
             write(f"{ev.slug}/{name}", content)
+    for item in loaded:
+        # The original files, byte for byte, beside the page that was made from them.
+        for source in item.evaluation.sources:
+            original = item.folder / source.file
+            if source.sha256 and original.is_file():
+                write(f"{item.evaluation.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
     return len(evaluations)

@@ -52,7 +52,12 @@ def first_visit(site: Path, page: str) -> list[Path]:
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+            ],
         )
         tab = browser.new_page()
         tab.on("request", lambda r: requested.append(r.url))
@@ -75,7 +80,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 def kind(path: Path) -> str:
-    return {".html": "HTML", ".css": "CSS", ".js": "JS", ".json": "JSON"}.get(path.suffix, path.suffix or "other")
+    return {".html": "HTML", ".css": "CSS", ".js": "JS", ".json": "JSON"}.get(
+        path.suffix, path.suffix or "other"
+    )
 
 
 def main() -> None:
@@ -88,8 +95,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         site = Path(tmp) / "site"
         times = time_builds(args.data, site, args.runs)
-        print(f"build: median {statistics.median(times):.2f} s over {len(times)} runs "
-              f"(min {min(times):.2f} s, max {max(times):.2f} s)")
+        print(
+            f"build: median {statistics.median(times):.2f} s over {len(times)} runs "
+            f"(min {min(times):.2f} s, max {max(times):.2f} s)"
+        )
 
         files = first_visit(site, args.page)
         by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
@@ -105,8 +114,10 @@ def main() -> None:
         for name, (raw, packed) in sorted(by_kind.items()):
             print(f"  {name:5} {packed / 1024:8.1f} KB gz  ({raw / 1024:.1f} KB raw)")
         html = by_kind["HTML"][1]
-        print(f"  total {total / 1024:8.1f} KB gz: {total / BUDGET_TOTAL:.0%} of the 600 KB budget; "
-              f"HTML {html / 1024:.1f} KB gz: {html / BUDGET_HTML:.0%} of its 100 KB")
+        print(
+            f"  total {total / 1024:8.1f} KB gz: {total / BUDGET_TOTAL:.0%} of the 600 KB budget; "
+            f"HTML {html / 1024:.1f} KB gz: {html / BUDGET_HTML:.0%} of its 100 KB"
+        )
 
 
 if __name__ == "__main__":

@@ -9,11 +9,15 @@ from pathlib import Path
 
 import pytest
 
+# Tests never share a parse cache with a developer's builds, and never depend on one.
+os.environ.setdefault("JIXIAO_CACHE", "off")
+
 from jixiao.load import load_unit
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SEED = DATA / "2024" / "宝城镇"
+FIXTURES = ROOT / "tests" / "fixtures" / "seed"
 SUBPATH = "portal/jixiao"
 
 

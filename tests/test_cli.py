@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import yaml
 
 from jixiao.cli import main
 
-from .conftest import DATA, ROOT, SEED
+from .conftest import DATA, FIXTURES, ROOT, SEED
 
 BAD_YAML = """\
 unit:
@@ -84,7 +86,7 @@ def test_yaml_syntax_error_names_the_line(tmp_path, capsys):
 
 
 def test_year_and_unit_are_checked_against_the_path(tmp_path, capsys):
-    text = (SEED / "evaluation.yaml").read_text(encoding="utf-8")
+    text = (FIXTURES / "expected.yaml").read_text(encoding="utf-8")
     path = write_unit(tmp_path, text, year="2023", unit="别的镇")
     assert main(["check", "--data", str(tmp_path)]) == 1
     assert capsys.readouterr().err.splitlines() == [
@@ -97,7 +99,7 @@ def test_year_and_unit_are_checked_against_the_path(tmp_path, capsys):
 def test_empty_data_directory(tmp_path, capsys):
     assert main(["check", "--data", str(tmp_path)]) == 1
     assert capsys.readouterr().err.splitlines()[0] == (
-        f"{tmp_path}: 没有找到任何 <年度>/<单位>/evaluation.yaml [no-data]"
+        f"{tmp_path}: 没有找到任何单位目录 <年度>/<单位>/（应含自评表文件或 evaluation.yaml） [no-data]"
     )
 
 
@@ -106,14 +108,85 @@ def test_check_of_the_real_data_passes(capsys):
     assert capsys.readouterr().out.strip() == "检查完毕：1 个单位，没有发现错误。"
 
 
-def test_import_of_a_unit_folder_prints_its_canonical_json(capsys):
+def test_import_of_a_unit_folder_prints_the_evaluation_as_the_build_sees_it(capsys):
     assert main(["import", str(SEED)]) == 0
     printed = json.loads(capsys.readouterr().out)
-    on_disk = yaml.safe_load((SEED / "evaluation.yaml").read_text(encoding="utf-8"))
-    assert printed["unit"] == on_disk["unit"]
-    assert printed["indicators"] == on_disk["indicators"]
+    expected = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
+    assert printed["unit"] == expected["unit"]  # the name from 自评表.xlsx, the rest from unit.yaml
+    assert printed["indicators"] == expected["indicators"]
     assert printed["scores"]["total"] == 93.8
-    assert len(printed["report"]["sections"]) == len(on_disk["report"]["sections"])
+    assert [s["file"] for s in printed["sources"]] == ["打分表.xls", "自评报告.docx", "自评表.xlsx"]
+
+
+def test_import_of_files_prints_only_json_on_stdout(capsys):
+    assert main(["import", str(FIXTURES / "打分表.xls"), str(FIXTURES / "自评表.xlsx")]) == 0
+    out = capsys.readouterr()
+    printed = json.loads(out.out)
+    assert out.err == ""
+    assert len(printed["indicators"]) == 49 and len(printed["scores"]["items"]) == 25
+    assert printed["unit"] == {"name": "渠县宝城镇人民政府"}
+
+
+def test_import_errors_go_to_stderr_with_file_sheet_and_cell(tmp_path, capsys):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "打分表"
+    for row in (
+        ["部门预算绩效自评打分表"],
+        ["一级指标", "二级指标", "三级指标", "指标分值", "自评得分"],
+        ["总体绩效（5分）", "履职效能（5分）", "预算编制质量", 5, 6],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "打分表.xlsx")
+    missing = tmp_path / "没有这个文件.xlsx"
+    assert main(["import", str(tmp_path / "打分表.xlsx"), str(missing)]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.splitlines() == [f"{missing}: 文件不存在 [missing-file]", "共 1 处错误。"]
+    assert main(["import", str(tmp_path / "打分表.xlsx")]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.splitlines() == [
+        f"{tmp_path / '打分表.xlsx'}:打分表!E3: 自评得分 6 超过分值 5（“预算编制质量”） [score-over-max]",
+        "共 1 处错误。",
+    ]
+
+
+def test_correction_is_applied_and_recorded(tmp_path, capsys):
+    folder = tmp_path / "2024" / "宝城镇"
+    shutil.copytree(SEED, folder)
+    unit = yaml.safe_load((folder / "unit.yaml").read_text(encoding="utf-8"))
+    unit["corrections"] = [
+        {
+            "field": "indicators[村、社区劝导员人数].actual",
+            "value": 28,
+            "reason": "单位来函更正：原表误录为 30",
+        }
+    ]
+    (folder / "unit.yaml").write_text(yaml.safe_dump(unit, allow_unicode=True), encoding="utf-8")
+    assert main(["import", str(folder)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["indicators"][1]["actual"] == 28
+    assert printed["corrections"] == [
+        {
+            "field": "indicators[村、社区劝导员人数].actual",
+            "value": 28,
+            "reason": "单位来函更正：原表误录为 30",
+            "original": 30,
+        }
+    ]
+
+
+def test_a_silent_correction_is_an_error(tmp_path, capsys):
+    folder = tmp_path / "2024" / "宝城镇"
+    shutil.copytree(SEED, folder)
+    with (folder / "unit.yaml").open("a", encoding="utf-8") as f:
+        f.write("funds:\n  final_budget: 1600\n")
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"{folder / 'unit.yaml'}: funds.final_budget: 原始文件中为 1599.38（{folder / '自评表.xlsx'}:Sheet1!G6），"
+        "这里写为 1600；如需更正，请写在 corrections 下并说明理由 [silent-correction]"
+    )
 
 
 def test_console_script_prints_no_traceback(tmp_path):

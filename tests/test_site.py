@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -15,7 +16,7 @@ import yaml
 
 from jixiao.cli import main
 
-from .conftest import ROOT, SEED
+from .conftest import FIXTURES, ROOT, SEED
 
 UNIT = Path("2024") / "宝城镇"
 EXTERNAL = re.compile(
@@ -114,13 +115,22 @@ def test_xlsx_has_the_same_rows_as_the_json(built_site):
 
 def test_json_download_is_the_canonical_evaluation(built_site):
     data = json.loads((built_site / UNIT / "evaluation.json").read_text(encoding="utf-8"))
-    on_disk = yaml.safe_load((SEED / "evaluation.yaml").read_text(encoding="utf-8"))
-    assert data["indicators"] == on_disk["indicators"]
-    assert data["funds"] == on_disk["funds"]
+    expected = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
+    assert data["indicators"] == expected["indicators"]
+    assert data["funds"] == expected["funds"]
+    assert [s["file"] for s in data["sources"]] == ["打分表.xls", "自评报告.docx", "自评表.xlsx"]
+
+
+def test_original_files_are_published_byte_for_byte(built_site):
+    for name in ("打分表.xls", "自评报告.docx", "自评表.xlsx"):
+        assert (built_site / UNIT / "原始文件" / name).read_bytes() == (SEED / name).read_bytes()
+    html = (built_site / UNIT / "index.html").read_text(encoding="utf-8")
+    digest = hashlib.sha256((SEED / "自评表.xlsx").read_bytes()).hexdigest()
+    assert digest in html
 
 
 def test_hostile_text_is_shown_as_text(tmp_path, capsys):
-    evaluation = yaml.safe_load((SEED / "evaluation.yaml").read_text(encoding="utf-8"))
+    evaluation = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
     evaluation["unit"]["name"] = "<script>alert(1)</script>"
     evaluation["indicators"][0]["name"] = "<img src=x onerror=alert(2)>"
     evaluation["tasks"][0]["content"] = "</textarea><script>alert(3)</script>"

@@ -26,12 +26,18 @@ _MAX_IN_LABEL = re.compile(r"^(.*?)[（(](\d+(?:\.\d+)?)分[)）]$")
 
 
 def looks_like(grid: Grid) -> bool:
-    title = find_cell(grid, lambda t: "自评打分表" in t or "绩效评价打分表" in t, rows=range(min(grid.height, 6)))
-    return title is not None or find_header(grid, SCORE_HEADERS, ("name", "max", "score")) is not None
+    title = find_cell(
+        grid, lambda t: "自评打分表" in t or "绩效评价打分表" in t, rows=range(min(grid.height, 6))
+    )
+    if title is not None:
+        return True
+    # Without the title: a table of 分值 and 得分 that has no 指标值 (an indicator table has one).
+    header = find_header(grid, SCORE_HEADERS, ("name", "max", "score"))
+    return header is not None and find_cell(grid, lambda t: t.endswith("指标值"), rows=[header.row]) is None
 
 
 def split_label(text: str | None) -> tuple[str | None, float | None]:
-    """"履职效能（15分）" -> ("履职效能", 15)."""
+    """ "履职效能（15分）" -> ("履职效能", 15)."""
     if not text:
         return None, None
     match = _MAX_IN_LABEL.match(text)
@@ -59,7 +65,11 @@ def read_scoring_sheet(grid: Grid) -> Extract:
                 ex.set("scores.total", total, grid.where(r, _total_column(grid, r, cols)))
             continue
         level1 = split_label(row[cols["level1"]]) if row[cols["level1"]] else level1
-        level2 = split_label(row[cols["level2"]]) if cols.get("level2") is not None and row[cols["level2"]] else level2
+        level2 = (
+            split_label(row[cols["level2"]])
+            if cols.get("level2") is not None and row[cols["level2"]]
+            else level2
+        )
         name = clean_label(grid.value(r, cols["name"]))
         if not name:
             continue
@@ -83,7 +93,9 @@ def _header(grid: Grid):
     for key in ("explanation", "score", "note"):
         if key not in header.columns:
             for r in (header.row - 1, header.row - 2):
-                found = find_cell(grid, lambda t, key=key: t in SCORE_HEADERS[key], rows=[r] if r >= 0 else [])
+                found = find_cell(
+                    grid, lambda t, key=key: t in SCORE_HEADERS[key], rows=[r] if r >= 0 else []
+                )
                 if found:
                     header.columns[key] = found[1]
                     break
@@ -111,7 +123,9 @@ def _item(grid, ex, r, cols, level1, level2, name, explanation) -> dict:
     if score is None and own(grid, r, cols["score"], cols) is None:
         ex.problem("missing-score", grid.where(r, cols["score"]), f"“{name}”没有自评得分")
     if maximum is not None and score is not None and score > maximum + 1e-9:
-        ex.problem("score-over-max", grid.where(r, cols["score"]), f"自评得分 {score} 超过分值 {maximum}（“{name}”）")
+        ex.problem(
+            "score-over-max", grid.where(r, cols["score"]), f"自评得分 {score} 超过分值 {maximum}（“{name}”）"
+        )
     if score is not None and score < 0:
         ex.problem("score-negative", grid.where(r, cols["score"]), f"自评得分 {score} 不能为负数（“{name}”）")
     item = {

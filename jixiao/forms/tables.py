@@ -96,7 +96,9 @@ class Header:
     columns: dict[str, int]
 
 
-def find_header(grid: Grid, spec: dict[str, tuple[str, ...]], required: tuple[str, ...], start: int = 0) -> Header | None:
+def find_header(
+    grid: Grid, spec: dict[str, tuple[str, ...]], required: tuple[str, ...], start: int = 0
+) -> Header | None:
     """The first row (with the row below, for two-row headers) naming every ``required`` column."""
     for r in range(start, grid.height):
         row_labels = labels(grid, r)
@@ -115,7 +117,9 @@ def find_header(grid: Grid, spec: dict[str, tuple[str, ...]], required: tuple[st
 def _is_subheader(row_labels: list[str | None], spec) -> bool:
     texts = [label for label in row_labels if label]
     known = [t for t in texts if any(_matches(t, names) for names in spec.values())]
-    return bool(known) and len(known) == len(set(texts)) and not any(parse_number(t) is not None for t in texts)
+    return (
+        bool(known) and len(known) == len(set(texts)) and not any(parse_number(t) is not None for t in texts)
+    )
 
 
 def _map_columns(grid: Grid, rows: list[int], spec) -> dict[str, int]:

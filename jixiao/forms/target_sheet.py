@@ -35,8 +35,10 @@ def looks_like(grid: Grid) -> bool:
     title = find_cell(grid, lambda t: any(word in t for word in TITLE_WORDS), rows=range(min(grid.height, 6)))
     if title and "项目" not in clean_label(grid.value(*title)):
         return True
-    return find_cell(grid, lambda t: t == "年度主要任务") is not None and find_header(
-        grid, INDICATOR_HEADERS, ("name", "target")) is not None
+    return (
+        find_cell(grid, lambda t: t == "年度主要任务") is not None
+        and find_header(grid, INDICATOR_HEADERS, ("name", "target")) is not None
+    )
 
 
 def read_target_sheet(grid: Grid) -> Extract:
@@ -53,7 +55,9 @@ def read_target_sheet(grid: Grid) -> Extract:
 
 def _money_unit(grid: Grid, ex: Extract) -> float:
     """1 for 万元, 1/10000 for 元 (converted on input and said so)."""
-    found = find_cell(grid, lambda t: re.match(r"^(金额)?单位[:：]", t) is not None, rows=range(min(grid.height, 8)))
+    found = find_cell(
+        grid, lambda t: re.match(r"^(金额)?单位[:：]", t) is not None, rows=range(min(grid.height, 8))
+    )
     if found and re.search(r"[:：]元$", clean_label(grid.value(*found))):
         ex.notes.append(f"{grid.where(*found)}: 金额单位为元，已换算为万元（÷10000）")
         return 1 / YUAN_PER_WAN
@@ -61,7 +65,9 @@ def _money_unit(grid: Grid, ex: Extract) -> float:
 
 
 def _read_year(grid: Grid, ex: Extract) -> None:
-    found = find_cell(grid, lambda t: re.search(r"(\d{4})年度", t) is not None, rows=range(min(grid.height, 6)))
+    found = find_cell(
+        grid, lambda t: re.search(r"(\d{4})年度", t) is not None, rows=range(min(grid.height, 6))
+    )
     if found:
         year = int(re.search(r"(\d{4})年度", clean_label(grid.value(*found))).group(1))
         ex.set("year", year, grid.where(*found))
@@ -101,8 +107,14 @@ def _read_tasks(grid: Grid, ex: Extract) -> None:
     if not found:
         return
     header_row, name_col = found
-    content_col = next((c for c in range(name_col + 1, grid.width) if clean_label(grid.value(header_row, c)) in
-                        ("主要内容", "任务内容", "内容")), None)
+    content_col = next(
+        (
+            c
+            for c in range(name_col + 1, grid.width)
+            if clean_label(grid.value(header_row, c)) in ("主要内容", "任务内容", "内容")
+        ),
+        None,
+    )
     tasks = []
     for r in range(header_row + 1, grid.height):
         row_labels = labels(grid, r)
@@ -116,16 +128,17 @@ def _read_tasks(grid: Grid, ex: Extract) -> None:
         ex.set("tasks", tasks, grid.where(header_row + 1, name_col))
 
 
-def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0) -> list[dict]:
-    """The indicator table below ``start``: one dict per real indicator (template and total rows skipped)."""
+def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int | None = None) -> list[dict]:
+    """The indicator table in rows [start, end): one dict per real indicator (template and total rows skipped)."""
+    end = grid.height if end is None else end
     header = find_header(grid, INDICATOR_HEADERS, ("name", "target"), start=start)
-    if header is None:
+    if header is None or header.row >= end:
         return []
     cols = header.columns
     indicators, level1, level2 = [], None, None
-    for r in range(header.row + 1, grid.height):
+    for r in range(header.row + 1, end):
         row_labels = labels(grid, r)
-        if is_stop_row(row_labels[cols.get("level1", cols["name"]) :]):
+        if is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
             break
         level1 = _label_or(grid, r, cols.get("level1"), level1)
         level2 = _label_or(grid, r, cols.get("level2"), level2)

@@ -71,7 +71,9 @@ def read_workbook(path: Path, display: str | None = None) -> list[Grid]:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grids = [_grid(display, book.get_sheet_by_name(name)) for name in book.sheet_names]
     except Exception as err:  # calamine raises its own error types for every malformed file
-        raise InvalidData([Finding("unreadable-file", display, f"无法读取该工作簿：{_reason(err)}")]) from None
+        raise InvalidData(
+            [Finding("unreadable-file", display, f"无法读取该工作簿：{_reason(err)}")]
+        ) from None
     return grids
 
 
@@ -83,13 +85,27 @@ def _read_bytes(path: Path, display: str) -> bytes:
     if not data:
         raise InvalidData([Finding("empty-file", display, "文件为空（0 字节）")])
     suffix = Path(path).suffix.lower()
-    if data.startswith(OLE_MAGIC) and (suffix in {".xlsx", ".xlsm", ".docx"} or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data):
-        raise InvalidData([Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")])
+    if data.startswith(OLE_MAGIC) and (
+        suffix in {".xlsx", ".xlsm", ".docx"} or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data
+    ):
+        raise InvalidData(
+            [Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
+        )
     if data.startswith(OLE_MAGIC) and _xls_is_encrypted(data):
-        raise InvalidData([Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")])
+        raise InvalidData(
+            [Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
+        )
     head = data[:512].lstrip().lower()
     if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
-        raise InvalidData([Finding("unreadable-file", display, "这是网页（HTML/XML）文件，不是 Excel 工作簿；请用 Excel 另存为 .xlsx")])
+        raise InvalidData(
+            [
+                Finding(
+                    "unreadable-file",
+                    display,
+                    "这是网页（HTML/XML）文件，不是 Excel 工作簿；请用 Excel 另存为 .xlsx",
+                )
+            ]
+        )
     if not data.startswith((OLE_MAGIC, ZIP_MAGIC)):
         raise InvalidData([Finding("unreadable-file", display, "不是 Excel 工作簿（.xlsx 或 .xls）")])
     return data

@@ -19,6 +19,7 @@ INDICATOR_COLUMNS = {
     "unit": "度量单位",
     "weight": "权重",
     "actual": "实际完成值",
+    "score": "得分",
     "core": "核心指标",
     "note": "备注",
 }

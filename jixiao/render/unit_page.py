@@ -11,6 +11,7 @@ from jixiao.render.charts import build_charts
 from jixiao.render.env import render
 
 FIGURES_FILE = "figures.json"
+FILES_DIR = "原始文件"
 STATUS_CLASS = {
     metrics.MET: "jx-met",
     metrics.NOT_MET: "jx-not-met",
@@ -62,6 +63,8 @@ def render_unit_page(ev: Evaluation) -> str:
         weight_total=round(sum(i.weight or 0 for i in ev.indicators), 4),
         figures_file=FIGURES_FILE,
         downloads=downloads_for(ev),
+        originals=[s for s in ev.sources if s.sha256],
+        files_dir=FILES_DIR,
     )
 
 

@@ -1,0 +1,169 @@
+"""自评报告 (.docx): sections in order, headings found by their numbering whether or not they use heading styles.
+
+Numbering levels: 一、 → 1, （一） → 2, 1. / 1、 → 3, （1） → 4. Real reports lose their automatic numbering and write
+"（2）" where "（二）" was meant; such a heading is read as level 2 when no level-3 heading stands above it.
+Paragraphs stay paragraphs, list paragraphs become "- " lines, tables are kept cell by cell, pictures are noted.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+from jixiao.findings import Finding, InvalidData
+from jixiao.forms.statements import extract_lists, extract_statements
+from jixiao.forms.tables import Extract
+from jixiao.forms.workbook import OLE_MAGIC
+
+KIND = "自评报告"
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_LEVELS = [
+    (1, re.compile(r"^[一二三四五六七八九十]+、")),
+    (2, re.compile(r"^[（(][一二三四五六七八九十]+[)）]")),
+    (3, re.compile(r"^\d+\s*[.、．](?!\d)")),
+    (4, re.compile(r"^[（(]\d+[)）]")),
+]
+# "（2）目标设置（4分）。绩效目标制定科学合理……": a heading and its text in one paragraph.
+_INLINE = re.compile(r"^(.{2,40}?[（(]\d+(?:\.\d+)?分[)）])[。.：:]\s*(.+)$")
+MAX_HEADING = 30
+
+
+def read_report(path: Path, display: str | None = None) -> Extract:
+    from docx import Document
+
+    display = display or str(path)
+    data = _checked(path, display)
+    try:
+        import io
+
+        doc = Document(io.BytesIO(data))
+    except Exception as err:
+        raise InvalidData(
+            [Finding("unreadable-file", display, f"无法读取该 Word 文档：{str(err)[:200]}")]
+        ) from None
+    blocks = list(_blocks(doc))
+    ex = Extract()
+    title, sections = _sections(blocks)
+    if not sections:
+        ex.problem(
+            "missing-headings",
+            display,
+            "找不到编号标题（一、 （一） 1. （1）），无法分节；请确认这是自评报告",
+        )
+    report = {"title": title or Path(display).stem, "sections": sections}
+    report.update(extract_lists(sections))
+    stated = extract_statements(sections)
+    if stated:
+        report["stated"] = stated
+    ex.set("report", report, display)
+    return ex
+
+
+def _checked(path: Path, display: str) -> bytes:
+    data = Path(path).read_bytes()
+    if not data:
+        raise InvalidData([Finding("empty-file", display, "文件为空（0 字节）")])
+    if data.startswith(OLE_MAGIC):
+        reason = (
+            "文件已加密（设置了打开密码），请提供未加密的文件"
+            if b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data
+            else "这是旧版 Word（.doc）文件，请用 Word 另存为 .docx"
+        )
+        rule = "encrypted-file" if "加密" in reason else "unsupported-format"
+        raise InvalidData([Finding(rule, display, reason)])
+    if not zipfile.is_zipfile(__import__("io").BytesIO(data)):
+        raise InvalidData([Finding("unreadable-file", display, "不是 Word 文档（.docx），文件可能已损坏")])
+    return data
+
+
+def _blocks(doc):
+    """Paragraphs and tables in document order: ("p", text, bold, style, pictures, is_list) or ("t", rows)."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    for child in doc.element.body.iterchildren():
+        if child.tag == f"{W}p":
+            para = Paragraph(child, doc)
+            text = para.text.replace("\u3000", " ").strip()
+            runs = [r for r in para.runs if r.text.strip()]
+            bold = bool(runs) and all(r.bold or (r.bold is None and _style_bold(para)) for r in runs)
+            pictures = [
+                _picture_name(doc, blip)
+                for blip in child.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
+            ]
+            is_list = child.find(f"{W}pPr/{W}numPr") is not None
+            yield ("p", text, bold, para.style.name if para.style is not None else "", pictures, is_list)
+        elif child.tag == f"{W}tbl":
+            table = Table(child, doc)
+            rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
+            yield ("t", rows)
+
+
+def _style_bold(para) -> bool:
+    style = para.style
+    return bool(style is not None and style.font is not None and style.font.bold)
+
+
+def _picture_name(doc, blip) -> str:
+    rid = blip.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed")
+    part = doc.part.related_parts.get(rid) if rid else None
+    return Path(str(part.partname)).name if part is not None else "图片"
+
+
+def _level(text: str) -> int | None:
+    return next((level for level, pattern in _LEVELS if pattern.match(text)), None)
+
+
+def _sections(blocks) -> tuple[str | None, list[dict]]:
+    title_parts, sections, paragraphs = [], [], []
+    last_seen = {1: -1, 2: -1, 3: -1, 4: -1}
+
+    def flush():
+        if sections:
+            sections[-1]["text"] = "\n\n".join(paragraphs)
+        paragraphs.clear()
+
+    for index, block in enumerate(blocks):
+        if block[0] == "t":
+            if sections:
+                sections[-1].setdefault("tables", []).append(block[1])
+            continue
+        _, text, bold, style, pictures, is_list = block
+        if pictures and sections:
+            sections[-1].setdefault("pictures", []).extend(pictures)
+        if not text:
+            continue
+        text = text.replace("[bookmark: _GoBack]", "").strip()
+        level = _level(text)
+        heading_style = style.lower().startswith(("heading", "标题"))
+        inline = _INLINE.match(text) if level else None
+        if level and (bold or heading_style or len(text) <= MAX_HEADING):
+            heading, body = text.rstrip("。"), None
+        elif inline and len(inline.group(1)) <= MAX_HEADING:
+            heading, body = inline.group(1), inline.group(2)
+        else:
+            if not sections and (bold or not title_parts) and len(text) <= 60 and not level:
+                title_parts.append(text)
+            else:
+                paragraphs.append(("- " + text) if is_list else text)
+            continue
+        level = heading_style_level(style) or level
+        if level == 4 and last_seen[3] < last_seen[2]:
+            level = 2  # "（2）" written where "（二）" was meant: a sibling of the （一） above, not a child.
+        last_seen[level] = index
+        flush()
+        heading = re.sub(r"^((?:[（(]\d+[)）])|\d+[、.．])\s+", r"\1", heading)
+        sections.append({"heading": heading, "level": level, "text": ""})
+        if body:
+            paragraphs.append(body)
+    flush()
+    for section in sections:
+        if not section["text"]:
+            section["text"] = ""
+    return "".join(title_parts) or None, sections
+
+
+def heading_style_level(style: str) -> int | None:
+    match = re.match(r"(?:heading|标题)\s*(\d)", style.lower())
+    return min(int(match.group(1)), 4) if match else None

@@ -1,0 +1,257 @@
+"""Figures a 自评报告 states in its standard sentences, as ``{field, value, quote}`` statements.
+
+The 四川 template (and most others) writes the same sentences every year: "年初预算收入X万元、中期调整预算收入Y万元，
+调整后财政拨款收入Z万元", "基本支出X万元，占Y%", "“预算编制质量”满分8分，自评得分8分". Each match becomes a
+statement naming the canonical field it speaks about, so the checks can compare the text with the tables, and
+fields no table provides (the report is often the only place that gives 人员经费 or 编制) can be filled from it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+NUM = r"(-?\d+(?:\.\d+)?)"
+_SEP = r"[^，；;。\d]*"  # words between "占" and the percentage: "占决算报表支出的"
+_FUNDS = r"(一般公共预算|政府性基金预算|国有资本经营预算)"
+
+Emit = Callable[[re.Match], list[tuple[str, float]]]
+
+
+def _one(field: str, group: int = 1) -> Emit:
+    return lambda m: [(field, float(m.group(group)))]
+
+
+def _amount_share(field: str, amount: int = 1, share: int = 2) -> Emit:
+    def emit(m: re.Match) -> list[tuple[str, float]]:
+        name = field.format(*m.groups())
+        out = [(f"{name}.amount", float(m.group(amount)))]
+        if m.group(share) is not None:
+            out.append((f"{name}.share", float(m.group(share))))
+        return out
+
+    return emit
+
+
+def _pair(field_prev: str, field_now: str) -> Emit:
+    """Two (year, value) groups: the earlier year's value is the previous one."""
+
+    def emit(m: re.Match) -> list[tuple[str, float]]:
+        (y1, v1), (y2, v2) = (m.group(1), m.group(2)), (m.group(3), m.group(4))
+        earlier, later = (v1, v2) if int(y1) < int(y2) else (v2, v1)
+        return [(field_prev, float(earlier)), (field_now, float(later))]
+
+    return emit
+
+
+def _progress(m: re.Match) -> list[tuple[str, float]]:
+    month = int(m.group(1))
+    return [
+        (f"funds.execution_progress[{month}].amount", float(m.group(2))),
+        (f"funds.execution_progress[{month}].rate", float(m.group(3))),
+    ]
+
+
+def _group(m: re.Match) -> list[tuple[str, float]]:
+    name = "阶段（一次性）项目" if "一次性" in m.group(1) else m.group(1)
+    base = f"project_summary.groups[{name}]"
+    return [
+        (f"{base}.count", float(m.group(2))),
+        (f"{base}.amount", float(m.group(3))),
+        (f"{base}.execution_rate", float(m.group(4))),
+        (f"{base}.high_balance_count", float(m.group(5))),
+    ]
+
+
+def _score_item(m: re.Match) -> list[tuple[str, float]]:
+    name = m.group(1)
+    return [
+        (f"scores.items[{name}].max", float(m.group(2))),
+        (f"scores.items[{name}].score", float(m.group(3))),
+    ]
+
+
+def _project_spending(m: re.Match) -> list[tuple[str, float]]:
+    # "项目支出X万元" belongs to the 经济分类 split when the same paragraph has spoken of 人员经费 before it.
+    before = m.string[: m.start()]
+    table = "by_economic" if "人员经费" in before else "by_nature"
+    out = [(f"funds.{table}[项目支出].amount", float(m.group(1)))]
+    if m.group(2) is not None:
+        out.append((f"funds.{table}[项目支出].share", float(m.group(2))))
+    return out
+
+
+PATTERNS: list[tuple[re.Pattern, Emit]] = [
+    (re.compile(rf"年初预算(?:收入|资金|支出)?{NUM}万元"), _one("funds.initial_budget")),
+    (re.compile(rf"中期调整(?:预算)?(?:收入)?{NUM}万元"), _one("funds.adjustment")),
+    (re.compile(rf"调整后(?:财政拨款|预算)?(?:收入)?{NUM}万元"), _one("funds.final_budget")),
+    (
+        re.compile(rf"{_FUNDS}财政拨款收入{NUM}万元(?:，占{_SEP}{NUM}%)?"),
+        _amount_share("funds.by_source[{0}财政拨款]", 2, 3),
+    ),
+    (re.compile(rf"决算(?:报表)?支出{NUM}万元"), _one("funds.expenditure")),
+    (re.compile(rf"基本支出{NUM}万元(?:，占{_SEP}{NUM}%)?"), _amount_share("funds.by_nature[基本支出]")),
+    (re.compile(rf"项目支出{NUM}万元(?:，占{_SEP}{NUM}%)?"), _project_spending),
+    (
+        re.compile(rf"人员经费(?:支出)?{NUM}万元(?:，占{_SEP}{NUM}%)?"),
+        _amount_share("funds.by_economic[人员经费]"),
+    ),
+    (
+        re.compile(rf"公用经费(?:支出)?{NUM}万元(?:，占{_SEP}{NUM}%)?"),
+        _amount_share("funds.by_economic[公用经费]"),
+    ),
+    (re.compile(rf"预算(?:支出)?执行率(?:达到|达|为)?{NUM}%"), _one("funds.execution_rate")),
+    (
+        re.compile(
+            rf"(?:1\s*[-—－~至到]\s*)?(\d{{1,2}})月(?:份)?(?:预算)?执行(?:金额)?{NUM}万元，执行率(?:为|达)?{NUM}%"
+        ),
+        _progress,
+    ),
+    (
+        re.compile(rf"三公”?经费(?:预算)?(?:金额)?(?:为)?{NUM}万元，实际支出{NUM}万元"),
+        lambda m: [
+            ("funds.three_public.budget", float(m.group(1))),
+            ("funds.three_public.actual", float(m.group(2))),
+        ],
+    ),
+    (
+        re.compile(rf"(\d{{4}})年预算安排{NUM}万元，(\d{{4}})年预算安排{NUM}万元"),
+        _pair("funds.general_expenditure.budget_prev", "funds.general_expenditure.budget"),
+    ),
+    (
+        re.compile(rf"(\d{{4}})年决算{NUM}万元，(\d{{4}})年决算{NUM}万元"),
+        _pair("funds.general_expenditure.actual_prev", "funds.general_expenditure.actual"),
+    ),
+    (re.compile(rf"预算压减率(?:为)?{NUM}%"), _one("funds.general_expenditure.budget_change_rate")),
+    (re.compile(rf"决算增长率(?:为)?{NUM}%"), _one("funds.general_expenditure.actual_change_rate")),
+    (re.compile(r"年末无结转结余"), lambda m: [("funds.carryover", 0.0)]),
+    (re.compile(rf"年末结转结余(?:资金)?{NUM}万元"), _one("funds.carryover")),
+    (re.compile(r"核定编制(?:人数)?(\d+)[人名]"), _one("staffing.authorized")),
+    (
+        re.compile(r"(行政|事业|工勤)编制(\d+)[人名]"),
+        lambda m: [(f"staffing.authorized_by_type[{m.group(1)}]", float(m.group(2)))],
+    ),
+    (re.compile(r"(?:实际)?财政供养(?:人员|人数)?(\d+)[人名]"), _one("staffing.funded")),
+    (re.compile(r"在职(?:人员)?(\d+)[人名]"), _one("staffing.active")),
+    (re.compile(r"退休(?:人员)?(\d+)[人名]"), _one("staffing.retired")),
+    (re.compile(r"长期聘用(?:人员)?(\d+)[人名]"), _one("staffing.contract")),
+    (
+        re.compile(rf"(\d{{4}})年[^，。]*?人均占有资产{NUM}万元，(\d{{4}})年[^，。]*?人均占有资产{NUM}万元"),
+        _pair("assets.per_capita_prev", "assets.per_capita"),
+    ),
+    (re.compile(rf"人均资产变化率(?:为)?{NUM}%"), _one("assets.per_capita_change_rate")),
+    (re.compile(rf"固定资产利用率(?:为|达)?{NUM}%"), _one("assets.utilization_rate")),
+    (
+        re.compile(
+            rf"(常年项目|阶段（一次性）项目|一次性项目)[^。]*。?该类项目总数(\d+)个，涉及预算总金额{NUM}万元，"
+            rf"1[—\-－~至]12月预算执行总体进度为{NUM}%，其中：预算结余率大于10%的项目共计(\d+)个"
+        ),
+        _group,
+    ),
+    (re.compile(r"共有(\d+)个部门预算项目"), _one("project_summary.total")),
+    (
+        re.compile(rf"{_FUNDS}项目(\d+)个"),
+        lambda m: [(f"project_summary.by_fund[{m.group(1)}].count", float(m.group(2)))],
+    ),
+    (re.compile(r"涉及预算调整的项目(\d+)个"), _one("project_summary.adjusted_count")),
+    (re.compile(r"完成绩效目标数量指标的项目有(\d+)个"), _one("project_summary.completed_count")),
+    (re.compile(rf"“([^”]{{2,20}})”(?:指标)?满分{NUM}分，自评得分{NUM}分"), _score_item),
+    (re.compile(rf"自评满分100分，自评得分{NUM}分"), _one("scores.total")),
+    (re.compile(rf"评价指标自评得分{NUM}分"), _one("scores.total")),
+]
+
+
+def _quote(text: str, start: int, end: int) -> str:
+    """The sentence around a match, for citizens to read where the figure came from."""
+    left = max(text.rfind(ch, 0, start) for ch in "。；;\n") + 1
+    right = min((i for i in (text.find(ch, end) for ch in "。；;\n") if i != -1), default=len(text))
+    return text[left : right + 1].strip()
+
+
+def extract_statements(sections: list[dict]) -> list[dict]:
+    """Every standard-sentence figure, in reading order; the same field and value stated twice is kept once."""
+    found, seen = [], set()
+    offset = 0
+    for section in sections:
+        for paragraph in section.get("text", "").split("\n\n"):
+            for pattern, emit in PATTERNS:
+                for match in pattern.finditer(paragraph):
+                    for field, value in emit(match):
+                        if (field, value) in seen:
+                            continue
+                        seen.add((field, value))
+                        found.append(
+                            (
+                                offset + match.start(),
+                                field,
+                                value,
+                                _quote(paragraph, match.start(), match.end()),
+                            )
+                        )
+            offset += len(paragraph) + 2
+    found.sort(key=lambda item: item[0])
+    return [{"field": f, "value": _tidy(v), "quote": q} for _, f, v, q in found]
+
+
+def _tidy(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+def extract_lists(sections: list[dict]) -> dict:
+    """存在问题 and 改进建议 as lists, split at 一是/二是… or at 1. 2. numbering."""
+    out = {}
+    for key, endings in (
+        ("problems", ("存在问题", "主要问题", "存在的问题")),
+        ("suggestions", ("改进建议", "建议", "改进措施")),
+    ):
+        section = next((s for s in sections if s["heading"].endswith(endings) and s.get("text")), None)
+        if section:
+            out[key] = split_points(section["text"])
+    return out
+
+
+def split_points(text: str) -> list[str]:
+    text = " ".join(p.strip() for p in text.split("\n\n"))
+    parts = re.split(r"(?=[一二三四五六七八九十]是)", text)
+    if len(parts) < 2:
+        parts = re.split(r"(?=(?<![\d.])\d+[.、．](?!\d))", text)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def statements_to_fields(statements: list[dict]) -> dict:
+    """Nested canonical fields from statements; lists keyed by name (or month) in order of first mention."""
+    data: dict = {}
+    for statement in statements:
+        _put(data, statement["field"], statement["value"])
+    return data
+
+
+_KEYED_LISTS = {"execution_progress": "month"}
+_SEGMENT = re.compile(r"^(\w+)(?:\[(.+)\])?$")
+
+
+def _put(data: dict, path: str, value) -> None:
+    parts = path.split(".")
+    node = data
+    for i, part in enumerate(parts):
+        name, key = _SEGMENT.match(part).groups()
+        last = i == len(parts) - 1
+        if key is None:
+            if last:
+                node.setdefault(name, value)
+            else:
+                node = node.setdefault(name, {})
+            continue
+        if name == "authorized_by_type":
+            node.setdefault(name, {}).setdefault(key, int(value))
+            return
+        items = node.setdefault(name, [])
+        field = _KEYED_LISTS.get(name, "name")
+        wanted = int(key) if field == "month" else key
+        item = next((it for it in items if it.get(field) == wanted), None)
+        if item is None:
+            item = {field: wanted}
+            items.append(item)
+        node = item
+        if last:
+            return

@@ -1,0 +1,431 @@
+"""Reading the official forms: the seed's files reproduce the transcription; each real-world quirk is understood."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jixiao.findings import InvalidData
+from jixiao.forms import import_files
+from jixiao.forms.cells import clean_name, is_template_name, parse_measure, parse_number, parse_op
+from jixiao.load import load_unit
+from jixiao.model import Evaluation
+
+from .conftest import FIXTURES, SEED
+
+IMPORT_ONLY = ("sources",)
+
+
+def without_import_only(data: dict) -> dict:
+    data = {k: v for k, v in data.items() if k not in IMPORT_ONLY}
+    data["report"] = {k: v for k, v in data["report"].items() if k != "stated"}
+    return data
+
+
+def test_seed_files_reproduce_the_hand_transcription():
+    imported = load_unit(SEED).canonical()
+    expected = Evaluation.model_validate(
+        yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
+    )
+    assert without_import_only(imported) == expected.canonical()
+    assert [s["file"] for s in imported["sources"]] == ["打分表.xls", "自评报告.docx", "自评表.xlsx"]
+    assert all(len(s["sha256"]) == 64 for s in imported["sources"])
+
+
+@pytest.mark.parametrize("stem", ["自评表", "打分表"])
+def test_legacy_xls_reads_like_xlsx(stem):
+    xlsx = import_files([FIXTURES / f"{stem}.xlsx"]).data
+    xls = import_files([FIXTURES / f"{stem}.xls"]).data
+    assert xlsx == xls
+    assert xlsx  # the sheet was recognised and read
+
+
+def test_report_states_figures_with_their_sentences():
+    stated = {s["field"]: s for s in import_files([FIXTURES / "自评报告.docx"]).data["report"]["stated"]}
+    assert stated["funds.execution_progress[6].rate"]["value"] == 45.9
+    assert "1-6月预算执行735.65万元，执行率45.9%" in stated["funds.execution_progress[6].rate"]["quote"]
+    assert stated["scores.items[严控一般性支出].score"]["value"] == 2
+    assert stated["project_summary.groups[常年项目].amount"]["value"] == 282.86
+    assert stated["funds.general_expenditure.budget_prev"]["value"] == 74.91
+    assert len(stated) >= 100
+
+
+def test_report_headings_without_heading_styles():
+    report = import_files([FIXTURES / "自评报告.docx"]).data["report"]
+    levels = {s["heading"]: s["level"] for s in report["sections"]}
+    assert levels["一、部门（单位）基本情况"] == 1
+    assert levels["（2）机构职能"] == 2  # "（2）" written where "（二）" was meant
+    assert levels["1.履职效能（15分）"] == 3
+    assert levels["（1）预算编审履职效果（5分）"] == 4
+    target = next(s for s in report["sections"] if s["heading"] == "（2）目标设置（4分）")
+    assert target["text"].startswith("绩效目标制定科学合理")  # heading and text shared one paragraph
+
+
+# --- cell values -------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cell", "op", "value", "unit"),
+    [
+        ("≥50个", "≥", 50, "个"),
+        ("≤90万元", "≤", 90, "万元"),
+        ("=8个", "=", 8, "个"),
+        ("150万", None, 150, "万"),
+        ("≥100百分比", "≥", 100, "%"),
+        ("≥266米", "≥", 266, "米"),
+        ("＝100", "=", 100, None),
+        ("﹦5", "=", 5, None),
+        ("≧3次", "≥", 3, "次"),
+        ("≦2天", "≤", 2, "天"),
+        ("１２３", None, 123, None),
+        ("９０％", None, 90, "%"),
+        ("1,059.39", None, 1059.39, None),
+        ("大于等于95%", "≥", 95, "%"),
+        ("&NULL&", None, None, None),
+        ("完成", None, "完成", None),
+        ("达成预期指标", None, "达成预期指标", None),
+        ("9月前", None, "9月前", None),
+        ("2024年12月31日", None, "2024年12月31日", None),
+        (12, None, 12, None),
+        (466.7, None, 466.7, None),
+    ],
+)
+def test_parse_measure(cell, op, value, unit):
+    measure = parse_measure(cell)
+    assert (measure.op, measure.value, measure.unit) == (op, value, unit)
+
+
+@pytest.mark.parametrize(
+    ("cell", "op"),
+    [
+        ("≥", "≥"),
+        (">=", "≥"),
+        ("≧", "≥"),
+        ("大于等于", "≥"),
+        ("＝", "="),
+        ("﹦", "="),
+        ("≤", "≤"),
+        ("≦", "≤"),
+        ("小于等于", "≤"),
+        ("定性", "定性"),
+        ("正向", "≥"),
+        ("反向", "≤"),
+        (None, None),
+    ],
+)
+def test_parse_op(cell, op):
+    assert parse_op(cell) == op
+
+
+@pytest.mark.parametrize(
+    ("cell", "name", "core"),
+    [
+        ("★指标1：便民服务中心入驻人数", "便民服务中心入驻人数", True),
+        ("指标2：覆盖率", "覆盖率", False),
+        (" 三级指标 ", "三级指标", False),
+        ("1.完成率", "完成率", False),
+    ],
+)
+def test_clean_name(cell, name, core):
+    assert clean_name(cell) == (name, core)
+
+
+@pytest.mark.parametrize("cell", ["指标2：", "……", "...", None, "指标3"])
+def test_template_rows_are_not_indicators(cell):
+    assert is_template_name(clean_name(cell)[0])
+
+
+amounts = st.decimals(min_value=0, max_value=10**7, places=2, allow_nan=False, allow_infinity=False)
+FULL = str.maketrans("0123456789.%", "０１２３４５６７８９．％")
+
+
+@given(
+    amounts,
+    st.sampled_from(["", "≥", "≤", "＝", "大于等于"]),
+    st.sampled_from(["", "万元", "个", "%"]),
+    st.booleans(),
+    st.booleans(),
+)
+def test_numbers_survive_every_way_of_writing_them(amount, op, unit, grouped, full_width):
+    text = f"{amount:,.2f}" if grouped else f"{amount:.2f}"
+    if full_width:
+        text = text.replace(",", "").translate(FULL)
+    measure = parse_measure(f"{op}{text}{unit}")
+    assert measure.value == pytest.approx(float(amount))
+    assert measure.op == (parse_op(op) if op else None)
+    assert measure.unit == (unit or None)
+
+
+def test_plain_numbers():
+    assert parse_number("93.8分") is None or parse_number("93.8分") == 93.8
+    assert parse_number(" 1,599.38 ") == 1599.38
+    assert parse_number("≥5") is None  # an operator makes it a target, not an amount
+
+
+# --- variant workbooks -------------------------------------------------------------------------------------
+
+
+def make_xlsx(path: Path, rows: list[list], merges: list[str] = (), sheet: str = "Sheet1") -> Path:
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = sheet
+    for r, row in enumerate(rows, start=1):
+        for c, value in enumerate(row, start=1):
+            if value is not None:
+                ws.cell(row=r, column=c, value=value)
+    for merge in merges:
+        ws.merge_cells(merge)
+    book.save(path)
+    return path
+
+
+NATIONAL_TARGET = [
+    ["部门整体支出绩效目标完成情况自评表"],
+    ["（2024年度）"],
+    [None, None, None, None, None, None, "单位：元"],
+    ["部门名称", "示例县示例局"],
+    ["年度部门整体支出预算", "资金总额", None, "财政拨款", None, "其他资金"],
+    [None, 15993800, None, 15000000, None, "993,800"],
+    ["目标", "完成年度工作任务。"],
+    ["年度主要任务", "任务名称", "主要内容"],
+    ["年度主要任务", "道路养护", "养护道路 100 公里。"],
+    # 分值 before the target, no 指标性质 column: the operator is glued to the value.
+    ["一级指标", "二级指标", "三级指标", "分值", "指标值", "实际完成值", "偏差原因"],
+    ["产出指标", "数量指标", "★指标1：养护道路长度", 10, "≥100公里", "≥108公里", None],
+    [None, None, "指标2：", None, None, None, None],
+    [None, None, "……", None, None, None, None],
+    [None, "时效指标", "完成时间", 5, "9月前", "完成", None],
+    [None, "质量指标", "验收合格率", 5, "＝１００％", "98%", "一段路面返工"],
+    ["成本指标", "经济成本指标", "其中：人员经费", None, None, None, None],
+    [None, None, "养护成本", 5, "≤90万元", "85万元", None],
+    ["合计", None, None, 25, None, None, None],
+]
+
+
+def test_national_target_sheet_with_every_quirk(tmp_path):
+    path = make_xlsx(tmp_path / "目标表.xlsx", NATIONAL_TARGET, merges=["A11:A14"])
+    imported = import_files([path])
+    data = imported.data
+    assert data["year"] == 2024 and data["unit"]["name"] == "示例县示例局"
+    # 元 converted to 万元, and said so.
+    assert data["funds"] == {"final_budget": 1599.38, "fiscal_funds": 1500.0, "other_funds": 99.38}
+    assert imported.sources[0]["notes"] == [f"{path}:Sheet1!G3: 金额单位为元，已换算为万元（÷10000）"]
+    assert data["tasks"] == [{"name": "道路养护", "content": "养护道路 100 公里。"}]
+    assert data["indicators"] == [
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "养护道路长度",
+            "op": "≥",
+            "target": 100,
+            "unit": "公里",
+            "weight": 10,
+            "actual": 108,
+            "core": True,
+        },
+        {
+            "level1": "产出指标",
+            "level2": "时效指标",
+            "name": "完成时间",
+            "op": "定性",
+            "target": "9月前",
+            "weight": 5,
+            "actual": "完成",
+        },
+        {
+            "level1": "产出指标",
+            "level2": "质量指标",
+            "name": "验收合格率",
+            "op": "=",
+            "target": 100,
+            "unit": "%",
+            "weight": 5,
+            "actual": 98,
+            "note": "一段路面返工",
+        },
+        {
+            "level1": "成本指标",
+            "level2": "经济成本指标",
+            "name": "养护成本",
+            "op": "≤",
+            "target": 90,
+            "unit": "万元",
+            "weight": 5,
+            "actual": 85,
+        },
+    ]
+
+
+TWO_ROW_HEADER = [
+    ["部门整体支出绩效目标完成情况自评表"],
+    ["部门名称", "示例镇人民政府"],
+    ["一级指标", "二级指标", "三级指标", "年度指标值", None, None, "权重", "实际完成值"],
+    [None, None, None, "指标性质", "指标值", "度量单位", None, None],
+    ["满意度指标", "满意度指标", "群众满意度", "≥", 90, "%", 10, 95],
+]
+
+
+def test_two_row_header(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx", TWO_ROW_HEADER, merges=["D3:F3", "A3:A4", "B3:B4", "C3:C4", "G3:G4", "H3:H4"]
+    )
+    assert import_files([path]).data["indicators"] == [
+        {
+            "level1": "满意度指标",
+            "level2": "满意度指标",
+            "name": "群众满意度",
+            "op": "≥",
+            "target": 90,
+            "unit": "%",
+            "weight": 10,
+            "actual": 95,
+        }
+    ]
+
+
+SCORING_WITH_ERRORS = [
+    ["部门预算绩效自评打分表"],
+    ["一级指标", "二级指标", "三级指标", "指标分值", "指标解释", "自评得分", "备注"],
+    ["评价得分", None, None, None, None, 12],
+    ["总体绩效（10分）", "履职效能（10分）", "预算编审履职效果", 5, "编审情况", 6, None],
+    [None, None, "预算执行履职效果", 5, None, "五", None],
+]
+
+
+def test_scoring_sheet_errors_name_their_cells(tmp_path):
+    path = make_xlsx(tmp_path / "打分.xlsx", SCORING_WITH_ERRORS, sheet="打分表")
+    with pytest.raises(InvalidData) as err:
+        import_files([path])
+    assert [f.line() for f in err.value.findings] == [
+        f"{path}:打分表!F4: 自评得分 6 超过分值 5（“预算编审履职效果”） [score-over-max]",
+        f"{path}:打分表!F5: 自评得分应为数字，实际为 '五' [invalid-number]",
+    ]
+
+
+def test_scoring_maxima_from_labels(tmp_path):
+    rows = [row[:] for row in SCORING_WITH_ERRORS]
+    rows[3][5], rows[4][5] = 5, 4.5
+    path = make_xlsx(tmp_path / "打分.xlsx", rows, merges=["A4:A5", "B4:B5"], sheet="打分表")
+    scores = import_files([path]).data["scores"]
+    assert scores["total"] == 12
+    assert [
+        (i["level1"], i["level1_max"], i["level2"], i["level2_max"], i["score"]) for i in scores["items"]
+    ] == [("总体绩效", 10, "履职效能", 10, 5), ("总体绩效", 10, "履职效能", 10, 4.5)]
+
+
+NATIONAL_PROJECT = [
+    ["项目支出绩效自评表"],
+    ["（2024年度）"],
+    ["项目名称", "乡村道路维护"],
+    ["主管部门", "示例县交通运输局", None, "实施单位", "示例镇人民政府"],
+    ["项目资金（万元）", None, "年初预算数", "全年预算数", "全年执行数", "分值", "执行率", "得分"],
+    [None, "年度资金总额", 100, 120, 114, 10, 0.95, 9.5],
+    [None, "其中：当年财政拨款", 100, 120, 114, None, None, None],
+    ["年度总体目标", "预期目标", None, None, "实际完成情况"],
+    [None, "维护道路 50 公里", None, None, "维护道路 52 公里"],
+    [
+        "绩效指标",
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "实际完成值",
+        "分值",
+        "得分",
+        "偏差原因分析及改进措施",
+    ],
+    [None, "产出指标", "数量指标", "指标1：维护里程", "≥50公里", "52公里", 40, 40, None],
+    [None, None, "质量指标", "指标1：验收合格率", "100%", "98%", 20, 18, "雨季影响"],
+    [None, "满意度指标", "服务对象满意度指标", "指标1：群众满意度", "≥90%", "93%", 30, 30, None],
+    ["总分", None, None, None, None, None, 100, 97.5, None],
+]
+
+
+def test_project_sheet_national_template(tmp_path):
+    path = make_xlsx(tmp_path / "项目.xlsx", NATIONAL_PROJECT, merges=["A5:A7", "A10:A13"])
+    project = import_files([path]).data["projects"][0]
+    assert project["name"] == "乡村道路维护"
+    assert project["department"] == "示例县交通运输局" and project["implementer"] == "示例镇人民政府"
+    assert project["funds"] == {
+        "initial_budget": 100,
+        "final_budget": 120,
+        "expenditure": 114,
+        "max": 10,
+        "execution_rate": 95.0,
+        "score": 9.5,
+    }
+    assert project["goal"] == "维护道路 50 公里" and project["goal_result"] == "维护道路 52 公里"
+    assert [
+        (i["name"], i["op"], i["target"], i["actual"], i["weight"], i["score"]) for i in project["indicators"]
+    ] == [
+        ("维护里程", "≥", 50, 52, 40, 40),
+        ("验收合格率", "=", 100, 98, 20, 18),
+        ("群众满意度", "≥", 90, 93, 30, 30),
+    ]
+    assert project["indicators"][1]["note"] == "雨季影响"
+    assert project["total_score"] == 97.5
+
+
+def test_project_sheet_sichuan_wording(tmp_path):
+    rows = [row[:] for row in NATIONAL_PROJECT]
+    rows[4] = ["项目资金（元）", None, "年初预算", "调整后预算数", "预算执行数", "权重", "预算执行率", "得分"]
+    rows[5] = [None, "年度资金总额", 1000000, 1200000, 1140000, 10, "95%", 9.5]
+    imported = import_files([make_xlsx(tmp_path / "项目.xlsx", rows)])
+    assert imported.data["projects"][0]["funds"] == {
+        "initial_budget": 100,
+        "final_budget": 120,
+        "expenditure": 114,
+        "max": 10,
+        "execution_rate": 95,
+        "score": 9.5,
+    }
+    assert "已换算为万元" in imported.sources[0]["notes"][0]
+
+
+def test_unrecognised_sheet_says_what_was_expected_and_found(tmp_path):
+    path = make_xlsx(tmp_path / "其他.xlsx", [["序号", "姓名", "金额"], [1, "某某", 3]])
+    with pytest.raises(InvalidData) as err:
+        import_files([path])
+    (finding,) = err.value.findings
+    assert finding.rule == "missing-headers" and finding.location == str(path)
+    assert "应有“三级指标”“指标值”“实际完成值”" in finding.message
+    assert "找到的是：序号、姓名、金额" in finding.message
+
+
+def test_bad_files_are_all_reported_at_once(tmp_path):
+    empty = tmp_path / "空.xlsx"
+    empty.write_bytes(b"")
+    corrupt = tmp_path / "坏.xlsx"
+    corrupt.write_bytes(b"PK\x03\x04 not really a zip")
+    # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream.
+    locked = tmp_path / "加密.xlsx"
+    locked.write_bytes(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le")
+    )
+    doc = tmp_path / "报告.doc"
+    doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    with pytest.raises(InvalidData) as err:
+        import_files([empty, corrupt, locked, doc, FIXTURES / "自评表.xlsx"])
+    assert [(f.rule, f.location) for f in err.value.findings] == [
+        ("empty-file", str(empty)),
+        ("unreadable-file", str(corrupt)),
+        ("encrypted-file", str(locked)),
+        ("unsupported-format", str(doc)),
+    ]
+
+
+def test_unchanged_files_are_read_from_the_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
+    first = import_files([FIXTURES / "打分表.xlsx"]).data
+    assert len(list((tmp_path / "cache").iterdir())) == 1
+
+    def fail(*args, **kwargs):
+        raise AssertionError("parsed again")
+
+    monkeypatch.setattr("jixiao.forms.read_workbook", fail)
+    assert import_files([FIXTURES / "打分表.xlsx"]).data == first
