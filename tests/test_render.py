@@ -8,6 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
+from jixiao.model import Indicator, Project
 from jixiao.render import fmt
 from jixiao.render.charts import build_charts
 from jixiao.render.home_page import render_home_page
@@ -103,3 +104,40 @@ def test_num(value, text):
 
 def test_markdown_cell_escape():
     assert fmt.md_cell("a|b\n*c*") == r"a\|b<br>\*c\*"
+
+
+def test_project_evaluations_are_shown_with_status(seed):
+    ev = seed.model_copy(deep=True)
+    ev.projects = [
+        Project(
+            name="乡村道路维护",
+            department="示例县交通运输局",
+            funds={
+                "initial_budget": 100,
+                "final_budget": 120,
+                "expenditure": 114,
+                "execution_rate": 95,
+                "score": 9.5,
+                "max": 10,
+            },
+            indicators=[
+                Indicator(name="维护里程", op="≥", target=50, unit="公里", weight=40, actual=52, score=40),
+                Indicator(
+                    name="验收合格率",
+                    op="=",
+                    target=100,
+                    unit="%",
+                    weight=20,
+                    actual=98,
+                    score=18,
+                    note="雨季影响",
+                ),
+            ],
+            total_score=97.5,
+        )
+    ]
+    page = render_unit_page(ev)
+    assert "## 项目支出绩效自评 {#project-evaluations}" in page
+    assert "### 乡村道路维护" in page
+    assert "年初预算 100.00，全年预算 120.00，全年执行 114.00，执行率 95.0%，得分 9.5 / 10" in page
+    assert "✔ 达成" in page and "✘ 未达成" in page and "雨季影响" in page

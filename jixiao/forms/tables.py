@@ -51,17 +51,14 @@ class Extract:
 
 
 def labels(grid: Grid, r: int) -> list[str | None]:
-    return [clean_label(grid.value(r, c)) for c in range(grid.width)]
+    return grid.label_row(r)
 
 
 def find_cell(grid: Grid, test, rows: Iterable[int] | None = None) -> tuple[int, int] | None:
     """The first anchor cell (top-left of a merge) whose label passes ``test``."""
     for r in rows if rows is not None else range(grid.height):
-        for c in range(grid.width):
-            if grid.anchor(r, c) != (r, c):
-                continue
-            label = clean_label(grid.value(r, c))
-            if label and test(label):
+        for c, label in enumerate(grid.label_row(r)):
+            if label and grid.anchor(r, c) == (r, c) and test(label):
                 return r, c
     return None
 

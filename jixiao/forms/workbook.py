@@ -36,6 +36,16 @@ class Grid:
     name: str
     rows: list[list[Any]]
     anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    _labels: list[list[str | None]] | None = field(default=None, repr=False)
+
+    def label_row(self, r: int) -> list[str | None]:
+        """The cleaned labels of row ``r`` (whitespace removed), computed once per sheet: readers ask often."""
+        if self._labels is None:
+            from jixiao.forms.cells import clean_label
+
+            width = self.width
+            self._labels = [[clean_label(v) for v in row] + [None] * (width - len(row)) for row in self.rows]
+        return self._labels[r] if 0 <= r < len(self._labels) else [None] * self.width
 
     @property
     def height(self) -> int:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from jixiao.model import Evaluation
 from jixiao.render.fmt import md_cell
 
-_TYPE_NAMES = {float: "数字", int: "整数", str: "文字", bool: "是/否"}
+_TYPE_NAMES = {float: "数字", int: "整数", str: "文字", bool: "是/否", object: "任意值"}
 
 
 def _type_name(annotation) -> tuple[str, type[BaseModel] | None]:

@@ -64,6 +64,7 @@ def render_unit_page(ev: Evaluation) -> str:
         figures_file=FIGURES_FILE,
         downloads=downloads_for(ev),
         originals=[s for s in ev.sources if s.sha256],
+        projects=[(p, [(i, metrics.indicator_status(i)) for i in p.indicators]) for p in ev.projects],
         files_dir=FILES_DIR,
     )
 
