@@ -429,3 +429,41 @@ def test_unchanged_files_are_read_from_the_cache(tmp_path, monkeypatch):
 
     monkeypatch.setattr("jixiao.forms.read_workbook", fail)
     assert import_files([FIXTURES / "打分表.xlsx"]).data == first
+
+
+def test_report_with_heading_styles_lists_tables_and_pictures(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("示例局关于2024年绩效自评的报告")
+    doc.add_heading("一、基本情况", level=1)
+    doc.add_paragraph("本局下设 3 个科室。")
+    doc.add_paragraph("负责道路养护", style="List Bullet")
+    doc.add_paragraph("负责农村公路建设", style="List Bullet")
+    table = doc.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "项目", "金额（万元）"
+    table.cell(1, 0).text, table.cell(1, 1).text = "道路养护", "120"
+    doc.add_heading("（一）存在问题", level=2)
+    doc.add_paragraph("一是预算编制不够精细。二是绩效目标不够量化。")
+    path = tmp_path / "报告.docx"
+    doc.save(path)
+    report = import_files([path]).data["report"]
+    assert report["title"] == "示例局关于2024年绩效自评的报告"
+    first, second = report["sections"]
+    assert (first["heading"], first["level"]) == ("一、基本情况", 1)
+    assert first["text"] == "本局下设 3 个科室。\n\n- 负责道路养护\n\n- 负责农村公路建设"
+    assert first["tables"] == [[["项目", "金额（万元）"], ["道路养护", "120"]]]
+    assert (second["heading"], second["level"]) == ("（一）存在问题", 2)
+    assert report["problems"] == ["一是预算编制不够精细。", "二是绩效目标不够量化。"]
+
+
+def test_report_without_numbered_headings_is_an_error(tmp_path):
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph("这是一份通知，不是自评报告。")
+    path = tmp_path / "通知.docx"
+    doc.save(path)
+    with pytest.raises(InvalidData) as err:
+        import_files([path])
+    assert [(f.rule, f.location) for f in err.value.findings] == [("missing-headings", str(path))]

@@ -8,7 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from jixiao.model import Indicator, Project
+from jixiao.model import Correction, Indicator, Project
 from jixiao.render import fmt
 from jixiao.render.charts import build_charts
 from jixiao.render.home_page import render_home_page
@@ -141,3 +141,15 @@ def test_project_evaluations_are_shown_with_status(seed):
     assert "### 乡村道路维护" in page
     assert "年初预算 100.00，全年预算 120.00，全年执行 114.00，执行率 95.0%，得分 9.5 / 10" in page
     assert "✔ 达成" in page and "✘ 未达成" in page and "雨季影响" in page
+
+
+def test_corrections_are_shown_on_the_page(seed):
+    ev = seed.model_copy(deep=True)
+    ev.corrections = [
+        Correction(field="indicators[村、社区劝导员人数].actual", value=28, original=30, reason="单位来函更正：原表误录")
+    ]
+    page = render_unit_page(ev)
+    assert "## 更正记录 {#corrections}" in page
+    assert "<th scope=\"row\">indicators[村、社区劝导员人数].actual</th><td>30</td><td>28</td>" in page
+    assert "单位来函更正：原表误录" in page
+    assert "更正记录" not in render_unit_page(seed)

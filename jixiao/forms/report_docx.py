@@ -92,12 +92,22 @@ def _blocks(doc):
                 _picture_name(doc, blip)
                 for blip in child.iter("{http://schemas.openxmlformats.org/drawingml/2006/main}blip")
             ]
-            is_list = child.find(f"{W}pPr/{W}numPr") is not None
+            is_list = child.find(f"{W}pPr/{W}numPr") is not None or _style_numbered(para)
             yield ("p", text, bold, para.style.name if para.style is not None else "", pictures, is_list)
         elif child.tag == f"{W}tbl":
             table = Table(child, doc)
             rows = [[cell.text.strip() for cell in row.cells] for row in table.rows]
             yield ("t", rows)
+
+
+def _style_numbered(para) -> bool:
+    """Bullets and numbering may come from the paragraph's style ("List Bullet") rather than the paragraph."""
+    style = para.style
+    while style is not None:
+        if style.element.find(f"{W}pPr/{W}numPr") is not None:
+            return True
+        style = style.base_style
+    return False
 
 
 def _style_bold(para) -> bool:
