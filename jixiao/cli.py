@@ -66,22 +66,35 @@ def _build(args) -> int:
 
 
 def _check(args) -> int:
-    from jixiao.load import load_all, load_unit
+    from jixiao.checks import check_loaded, counts, summary
+    from jixiao.load import find_unit_folders, load_unit_with_origins
 
-    if args.paths:
-        findings = []
-        for path in args.paths:
-            try:
-                load_unit(path)
-            except InvalidData as err:
-                findings.extend(err.findings)
+    folders = args.paths or find_unit_folders(args.data)
+    if not folders:
+        raise InvalidData(
+            [
+                Finding(
+                    "no-data",
+                    str(args.data),
+                    "没有找到任何单位目录 <年度>/<单位>/（应含自评表文件或 evaluation.yaml）",
+                )
+            ]
+        )
+    everything = []
+    for folder in folders:
+        try:
+            item = load_unit_with_origins(folder)
+            findings, title = check_loaded(item), f"{item.evaluation.unit.name} {item.evaluation.year} 年"
+        except InvalidData as err:
+            findings, title = err.findings, "未能读取"
+        everything += findings
         if findings:
-            raise InvalidData(findings)
-        count = len(args.paths)
-    else:
-        count = len(load_all(args.data))
-    print(f"检查完毕：{count} 个单位，没有发现错误。")
-    return 0
+            print(f"【{folder}】{title}：{summary(findings)}")
+            for finding in findings:
+                print(finding.line())
+            print()
+    print(f"检查完毕：{len(folders)} 个单位，{summary(everything)}。")
+    return 1 if counts(everything)["error"] else 0
 
 
 def _import(args) -> int:

@@ -8,7 +8,7 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -46,12 +46,14 @@ _ERRORS = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass
 class Loaded:
-    """One evaluation and where it came from."""
+    """One evaluation, the folder it came from, where each field came from, and what the checks found."""
 
     evaluation: Evaluation
     folder: Path
+    origins: dict[str, str] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
 
 
 def find_unit_folders(data_dir: Path) -> list[Path]:
@@ -92,7 +94,7 @@ def load_all(data_dir: Path) -> list[Loaded]:
     loaded, findings = [], []
     for folder in folders:
         try:
-            loaded.append(Loaded(load_unit(folder), folder))
+            loaded.append(load_unit_with_origins(folder))
         except InvalidData as err:
             findings.extend(err.findings)
     if findings:
@@ -102,6 +104,10 @@ def load_all(data_dir: Path) -> list[Loaded]:
 
 def load_unit(folder: Path) -> Evaluation:
     """Load a unit folder: its files merged with its YAML, corrections applied, checked against the path."""
+    return load_unit_with_origins(folder).evaluation
+
+
+def load_unit_with_origins(folder: Path) -> Loaded:
     folder = Path(folder)
     data, origins, where, node = assemble(folder)
     try:
@@ -111,7 +117,7 @@ def load_unit(folder: Path) -> Evaluation:
     mismatches = list(_identity_findings(folder, where, evaluation))
     if mismatches:
         raise InvalidData(mismatches)
-    return evaluation
+    return Loaded(evaluation, folder, origins)
 
 
 def assemble(folder: Path) -> tuple[dict, dict[str, str], Path, yaml.Node | None]:

@@ -252,6 +252,11 @@ class Source(Strict):
     notes: list[str] = Field(default_factory=list, title="读取说明", description="如金额由元换算为万元。")
 
 
+class AllowedPersonalData(Strict):
+    value: str = Field(min_length=5, title="号码", description="例如单位公开的办公手机号。")
+    reason: str = Field(min_length=2, title="理由", description="为什么可以公开，如“办公室对外公开电话”。")
+
+
 class Correction(Strict):
     field: str = Field(
         min_length=1, title="字段", description="如 funds.final_budget 或 indicators[3].actual。"
@@ -300,6 +305,11 @@ class Evaluation(Strict):
     projects: list[Project] = Field(default_factory=list, title="项目支出绩效自评表")
     publications: list[Publication] = Field(default_factory=list, title="信息公开情况")
     sources: list[Source] = Field(default_factory=list, title="原始文件")
+    personal_data_allowed: list[AllowedPersonalData] = Field(
+        default_factory=list,
+        title="允许公开的号码",
+        description="个人信息检查会拦下手机号等号码；确属公开信息的，逐个登记并说明理由（不存在一键关闭检查）。",
+    )
     corrections: list[Correction] = Field(
         default_factory=list,
         title="更正记录",

@@ -115,10 +115,16 @@ def _index(items: Any, selector: str) -> int:
 
 
 def origin_of(path: str, origins: dict[str, str]) -> str:
-    """The file (and cell) a field came from: the longest recorded key that the path starts with."""
+    """The file (and cell) a field came from: the longest recorded key that the path starts with.
+
+    Readers record a list as a whole (``indicators``) and each item by its 序号 (``indicators[3]``).
+    """
     plain = re.sub(r"\[[^\]]*\]", "", path)
-    best = max((k for k in origins if plain == k or plain.startswith(k + ".")), key=len, default=None)
-    return origins[best] if best else "原始文件"
+    for candidate in (path, plain):
+        keys = [k for k in origins if candidate == k or candidate.startswith((k + ".", k + "["))]
+        if keys:
+            return origins[max(keys, key=len)]
+    return "原始文件"
 
 
 def _same(a: Any, b: Any) -> bool:

@@ -10,9 +10,12 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+from jixiao.checks import check_loaded
+from jixiao.findings import InvalidData
 from jixiao.load import Loaded, load_all
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.downloads import unit_downloads
+from jixiao.render.findings import render_checks_page, render_rules_section, view
 from jixiao.render.home_page import render_home_page
 from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
 
@@ -27,15 +30,26 @@ def data_dir_from_env() -> Path:
 
 
 def load(data_dir: Path) -> list[Loaded]:
-    """Load (once per process) every evaluation under ``data_dir``; raises InvalidData."""
+    """Load and check (once per process) every evaluation under ``data_dir``.
+
+    Raises InvalidData with every loading problem, or else with every error the checks found (personal data, a
+    score above its maximum): those block publishing. Warnings and info stay with each unit, to be published.
+    """
     key = Path(data_dir).resolve()
     if key not in _loaded:
-        _loaded[key] = load_all(key)
+        loaded = load_all(key)
+        for item in loaded:
+            item.findings = check_loaded(item)
+        errors = [f for item in loaded for f in item.findings if f.severity == "error"]
+        if errors:
+            raise InvalidData(errors)
+        _loaded[key] = loaded
     return _loaded[key]
 
 
-def generate(data_dir: Path, write: Writer) -> int:
-    """Write every generated page and file through ``write(path, content)``; return the number of units."""
+def generate(data_dir: Path, write: Writer, append: Writer) -> int:
+    """Write every generated page and file through ``write(path, content)`` (``append`` adds to a hand-written
+    page); return the number of units."""
     # Load inputs.
     loaded = load(data_dir)
     evaluations = [item.evaluation for item in loaded]
@@ -43,8 +57,16 @@ def generate(data_dir: Path, write: Writer) -> int:
     # Render and save outputs.
     write("index.md", render_home_page(evaluations))
     write("data-format.md", render_data_format_page())
-    for ev in evaluations:
-        write(f"{ev.slug}/index.md", render_unit_page(ev))
+    write(
+        "checks.md",
+        render_checks_page(
+            [(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder) for i in loaded]
+        ),
+    )
+    append("about.md", render_rules_section())
+    for item in loaded:
+        ev = item.evaluation
+        write(f"{ev.slug}/index.md", render_unit_page(ev, [view(f, item.folder) for f in item.findings]))
         write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev))
         for name, content in unit_downloads(ev).items():
             write(f"{ev.slug}/{name}", content)

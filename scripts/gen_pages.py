@@ -20,8 +20,13 @@ def _write(path: str, content: str | bytes) -> None:
             f.write(content)
 
 
+def _append(path: str, content: str) -> None:
+    with mkdocs_gen_files.open(path, "a", encoding="utf-8") as f:
+        f.write(content)
+
+
 try:
-    log.info("jixiao: generated pages for %d units", generate(data_dir_from_env(), _write))
+    log.info("jixiao: generated pages for %d units", generate(data_dir_from_env(), _write, _append))
 except InvalidData as err:
     # Sadly a plain exception here would reach the user as a traceback: PluginError prints just the message.
     raise PluginError(f"数据有误，共 {len(err.findings)} 处：\n{err}") from None

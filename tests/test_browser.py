@@ -147,7 +147,7 @@ def test_site_search_finds_the_unit(visit, served_site):
 
 
 def test_every_page_asks_only_localhost(visit, served_site):
-    for path in ("", "about/", "data-format/", UNIT_PATH):
+    for path in ("", "about/", "data-format/", "checks/", UNIT_PATH):
         v = visit(served_site + path)
         v.page.wait_for_load_state("networkidle")
         assert v.foreign == [], (path, v.foreign)

@@ -52,17 +52,21 @@ def expected_bad_lines(path: Path) -> list[str]:
 def test_check_reports_every_problem_at_once(tmp_path, capsys):
     path = write_unit(tmp_path, BAD_YAML)
     assert main(["check", "--data", str(tmp_path)]) == 1
-    err = capsys.readouterr().err.splitlines()
-    assert err == [*expected_bad_lines(path), "共 5 处错误。"]
+    assert capsys.readouterr().out.splitlines() == [
+        f"【{path.parent}】未能读取：5 处错误，0 处需核对，0 条提示",
+        *expected_bad_lines(path),
+        "",
+        "检查完毕：1 个单位，5 处错误，0 处需核对，0 条提示。",
+    ]
 
 
 def test_check_of_two_units_reports_both(tmp_path, capsys):
     first = write_unit(tmp_path, BAD_YAML)
     second = write_unit(tmp_path, BAD_YAML.replace("示例镇", "示例乡"), unit="示例乡")
     assert main(["check", "--data", str(tmp_path)]) == 1
-    err = capsys.readouterr().err
-    assert f"{first}: unit.kind" in err and f"{second}: unit.kind" in err
-    assert err.splitlines()[-1] == "共 10 处错误。"
+    out = capsys.readouterr().out
+    assert f"{first}: unit.kind" in out and f"{second}: unit.kind" in out
+    assert out.splitlines()[-1] == "检查完毕：2 个单位，10 处错误，0 处需核对，0 条提示。"
 
 
 def test_build_with_bad_data_leaves_previous_site_untouched(tmp_path, capsys):
@@ -80,7 +84,7 @@ def test_build_with_bad_data_leaves_previous_site_untouched(tmp_path, capsys):
 def test_yaml_syntax_error_names_the_line(tmp_path, capsys):
     path = write_unit(tmp_path, "unit:\n  name: [未闭合\nyear: 2024\n")
     assert main(["check", "--data", str(tmp_path)]) == 1
-    line = capsys.readouterr().err.splitlines()[0]
+    line = capsys.readouterr().out.splitlines()[1]
     assert line.startswith(f"{path}:3: YAML 格式错误：")
     assert line.endswith("[yaml-syntax]")
 
@@ -89,10 +93,9 @@ def test_year_and_unit_are_checked_against_the_path(tmp_path, capsys):
     text = (FIXTURES / "expected.yaml").read_text(encoding="utf-8")
     path = write_unit(tmp_path, text, year="2023", unit="别的镇")
     assert main(["check", "--data", str(tmp_path)]) == 1
-    assert capsys.readouterr().err.splitlines() == [
+    assert capsys.readouterr().out.splitlines()[1:3] == [
         f"{path}: year: 年度 2024 与目录 2023 不一致 [path-mismatch]",
         f"{path}: unit.short_name: 简称“宝城镇”与目录“别的镇”不一致 [path-mismatch]",
-        "共 2 处错误。",
     ]
 
 
@@ -103,9 +106,11 @@ def test_empty_data_directory(tmp_path, capsys):
     )
 
 
-def test_check_of_the_real_data_passes(capsys):
+def test_check_of_the_real_data_passes_with_its_warnings(capsys):
     assert main(["check", "--data", str(DATA)]) == 0
-    assert capsys.readouterr().out.strip() == "检查完毕：1 个单位，没有发现错误。"
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].endswith("宝城镇】渠县宝城镇人民政府 2024 年：0 处错误，3 处需核对，8 条提示")
+    assert out[-1] == "检查完毕：1 个单位，0 处错误，3 处需核对，8 条提示。"
 
 
 def test_import_of_a_unit_folder_prints_the_evaluation_as_the_build_sees_it(capsys):
@@ -183,7 +188,7 @@ def test_a_silent_correction_is_an_error(tmp_path, capsys):
     with (folder / "unit.yaml").open("a", encoding="utf-8") as f:
         f.write("funds:\n  final_budget: 1600\n")
     assert main(["check", "--data", str(tmp_path)]) == 1
-    assert capsys.readouterr().err.splitlines()[0] == (
+    assert capsys.readouterr().out.splitlines()[1] == (
         f"{folder / 'unit.yaml'}: funds.final_budget: 原始文件中为 1599.38（{folder / '自评表.xlsx'}:Sheet1!G6），"
         "这里写为 1600；如需更正，请写在 corrections 下并说明理由 [silent-correction]"
     )

@@ -8,11 +8,16 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
+from jixiao.checks import check_loaded
+from jixiao.load import load_unit_with_origins
 from jixiao.model import Correction, Indicator, Project
 from jixiao.render import fmt
 from jixiao.render.charts import build_charts
+from jixiao.render.findings import view
 from jixiao.render.home_page import render_home_page
 from jixiao.render.unit_page import render_unit_figures, render_unit_page
+
+from .conftest import SEED
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -25,8 +30,13 @@ def check_golden(name: str, text: str, update: bool) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{name} changed: review the diff, then --update-golden"
 
 
-def test_unit_page_golden(seed, update_golden):
-    check_golden("unit-2024-宝城镇.md", render_unit_page(seed), update_golden)
+def test_unit_page_golden(update_golden):
+    item = load_unit_with_origins(SEED)
+    findings = [view(f, item.folder) for f in check_loaded(item)]
+    page = render_unit_page(item.evaluation, findings)
+    check_golden("unit-2024-宝城镇.md", page, update_golden)
+    assert "⚠ 需核对：所述执行率与金额不符" in page
+    assert "位置：自评报告.docx: funds.execution_progress[6].rate" in page
 
 
 def test_home_page_golden(seed, update_golden):
@@ -146,10 +156,15 @@ def test_project_evaluations_are_shown_with_status(seed):
 def test_corrections_are_shown_on_the_page(seed):
     ev = seed.model_copy(deep=True)
     ev.corrections = [
-        Correction(field="indicators[村、社区劝导员人数].actual", value=28, original=30, reason="单位来函更正：原表误录")
+        Correction(
+            field="indicators[村、社区劝导员人数].actual",
+            value=28,
+            original=30,
+            reason="单位来函更正：原表误录",
+        )
     ]
     page = render_unit_page(ev)
     assert "## 更正记录 {#corrections}" in page
-    assert "<th scope=\"row\">indicators[村、社区劝导员人数].actual</th><td>30</td><td>28</td>" in page
+    assert '<th scope="row">indicators[村、社区劝导员人数].actual</th><td>30</td><td>28</td>' in page
     assert "单位来函更正：原表误录" in page
     assert "更正记录" not in render_unit_page(seed)

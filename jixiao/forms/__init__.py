@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,7 +26,7 @@ READABLE = WORKBOOK_SUFFIXES | REPORT_SUFFIXES
 # Published as originals but not read: a reader can still download what the unit sent.
 ORIGINAL_ONLY = {".pdf", ".doc", ".wps", ".et", ".zip", ".rar", ".jpg", ".png"}
 # Filled from the report's sentences only for checking, never as data: items need their 一级/二级 from the sheet.
-NOT_FILLED_FROM_TEXT = {"items"}
+NOT_FILLED_FROM_TEXT = {"items", "check"}
 
 
 @dataclass
@@ -131,6 +130,8 @@ READERS = [
 def _merge_tables(imported: Imported, ex: Extract) -> None:
     """Tables from several files: the first value of a field stands; a different value later is a problem."""
     for key, where in ex.origins.items():
+        if "[" in key:  # where one item of a list stands: kept only if the list itself is taken below
+            continue
         value = _get(ex.data, key)
         if key == "projects":
             imported.data.setdefault("projects", []).extend(value)
@@ -139,6 +140,7 @@ def _merge_tables(imported: Imported, ex: Extract) -> None:
         if existing is None:
             _set(imported.data, key, value)
             imported.origins[key] = where
+            imported.origins.update({k: v for k, v in ex.origins.items() if k.startswith(key + "[")})
         elif existing != value:
             imported.findings.append(
                 Finding(
@@ -153,9 +155,8 @@ def _fill_from_statements(imported: Imported, statements: list[dict], where: str
     stated = statements_to_fields(statements)
     _fill(imported.data, stated, skip=NOT_FILLED_FROM_TEXT)
     for statement in statements:
-        plain = re.sub(r"\[[^\]]*\]", "", statement["field"])
-        if not any(plain == k or plain.startswith(k + ".") for k in imported.origins):
-            imported.origins[plain] = f"{where}（报告原文：{statement['quote'][:30]}）"
+        top = statement["field"].split(".")[0].split("[")[0]
+        imported.origins.setdefault(top, where)
 
 
 def _fill(target: dict, source: dict, skip: set[str]) -> None:

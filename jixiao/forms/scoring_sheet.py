@@ -54,7 +54,7 @@ def read_scoring_sheet(grid: Grid) -> Extract:
         ex.problem("missing-headers", f"{grid.file}:{grid.name}", _missing_message(grid))
         return ex
     cols = header.columns
-    items, deductions = [], []
+    items, deductions, places = [], [], []
     level1 = level2 = (None, None)
     for r in range(header.row + 1, grid.height):
         row = labels(grid, r)
@@ -79,7 +79,9 @@ def read_scoring_sheet(grid: Grid) -> Extract:
             deductions.append(_deduction(grid, ex, r, cols, level1, name, explanation))
             continue
         items.append(_item(grid, ex, r, cols, level1, level2, name, explanation))
-    ex.set("scores.items", items, grid.where(header.row + 1, cols["name"]))
+        places.append(grid.where(r, cols["name"]))
+    if items:
+        ex.set_items("scores.items", items, places)
     if deductions:
         ex.set("scores.deductions", deductions, grid.where(header.row + 1, cols["name"]))
     return ex

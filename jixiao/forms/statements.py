@@ -157,6 +157,8 @@ PATTERNS: list[tuple[re.Pattern, Emit]] = [
     (re.compile(r"完成绩效目标数量指标的项目有(\d+)个"), _one("project_summary.completed_count")),
     (re.compile(rf"“([^”]{{2,20}})”(?:指标)?满分{NUM}分，自评得分{NUM}分"), _score_item),
     (re.compile(rf"自评满分100分，自评得分{NUM}分"), _one("scores.total")),
+    # Said only to be checked, never data: the share of quantitative indicators within 30% of their target.
+    (re.compile(rf"偏离度在30%(?:以)?内的指标占比{NUM}%"), _one("check.deviation_within_30_share")),
     (re.compile(rf"评价指标自评得分{NUM}分"), _one("scores.total")),
 ]
 

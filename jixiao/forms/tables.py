@@ -46,6 +46,12 @@ class Extract:
         target[last] = value
         self.origins[key] = where
 
+    def set_items(self, key: str, items: list, places: list[str]) -> None:
+        """Set a list, remembering where it starts and where each item (by 序号, from 1) stands."""
+        self.set(key, items, places[0])
+        for n, where in enumerate(places, start=1):
+            self.origins[f"{key}[{n}]"] = where
+
     def problem(self, rule: str, where: str, message: str) -> None:
         self.findings.append(Finding(rule, where, message))
 

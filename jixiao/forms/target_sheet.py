@@ -115,7 +115,7 @@ def _read_tasks(grid: Grid, ex: Extract) -> None:
         ),
         None,
     )
-    tasks = []
+    tasks, places = [], []
     for r in range(header_row + 1, grid.height):
         row_labels = labels(grid, r)
         if any(label and ("一级指标" in label or label == "年度绩效指标") for label in row_labels):
@@ -124,8 +124,9 @@ def _read_tasks(grid: Grid, ex: Extract) -> None:
         content = clean_text(grid.value(r, content_col)) if content_col is not None else None
         if name and not is_template_name(name):
             tasks.append({"name": name, "content": content or ""})
+            places.append(grid.where(r, name_col))
     if tasks:
-        ex.set("tasks", tasks, grid.where(header_row + 1, name_col))
+        ex.set_items("tasks", tasks, places)
 
 
 def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int | None = None) -> list[dict]:
@@ -135,7 +136,7 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
     if header is None or header.row >= end:
         return []
     cols = header.columns
-    indicators, level1, level2 = [], None, None
+    indicators, places, level1, level2 = [], [], None, None
     for r in range(header.row + 1, end):
         row_labels = labels(grid, r)
         if is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
@@ -146,8 +147,9 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
         if is_template_name(name) or (name and name.startswith("其中") and _blank(grid, r, cols)):
             continue
         indicators.append(_indicator(grid, ex, r, cols, level1, level2, name, core))
+        places.append(grid.where(r, cols["name"]))
     if indicators:
-        ex.set(key, indicators, grid.where(header.row + 1, cols["name"]))
+        ex.set_items(key, indicators, places)
     return indicators
 
 

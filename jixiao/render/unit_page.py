@@ -9,6 +9,7 @@ from jixiao import metrics
 from jixiao.model import Evaluation
 from jixiao.render.charts import build_charts
 from jixiao.render.env import render
+from jixiao.render.findings import FindingView
 
 FIGURES_FILE = "figures.json"
 FILES_DIR = "原始文件"
@@ -44,8 +45,8 @@ def _distinct(values) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def render_unit_page(ev: Evaluation) -> str:
-    """The Markdown of a unit's page."""
+def render_unit_page(ev: Evaluation, findings: list[FindingView] | None = None) -> str:
+    """The Markdown of a unit's page, with what the checks found (warnings and info)."""
     statuses = [metrics.indicator_status(i) for i in ev.indicators]
     return render(
         "unit.md.j2",
@@ -65,6 +66,7 @@ def render_unit_page(ev: Evaluation) -> str:
         downloads=downloads_for(ev),
         originals=[s for s in ev.sources if s.sha256],
         projects=[(p, [(i, metrics.indicator_status(i)) for i in p.indicators]) for p in ev.projects],
+        findings=findings or [],
         files_dir=FILES_DIR,
     )
 

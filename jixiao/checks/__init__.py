@@ -1,0 +1,45 @@
+"""Checks: pure functions from an evaluation to findings, declared in one catalogue (``RULES``).
+
+``check_evaluation`` runs every rule; the CLI and the build decide what to do with the findings (errors stop
+publishing; warnings and info are published on the unit page and the site-wide 数据核对 page).
+"""
+
+from __future__ import annotations
+
+from jixiao.checks import arithmetic, indicators, personal, quality, report  # noqa: F401  (registers the rules)
+from jixiao.checks.catalogue import RULES, SEVERITY_LABELS, Rule, finding, rule_by_id
+from jixiao.checks.context import Context
+from jixiao.checks.personal import At
+from jixiao.findings import Finding
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
+
+__all__ = ["RULES", "SEVERITY_LABELS", "Context", "Rule", "check_evaluation", "rule_by_id"]
+
+
+def check_evaluation(ctx: Context) -> list[Finding]:
+    """Every finding of every rule, errors first, then in catalogue order."""
+    found = []
+    for rule in RULES:
+        for field, message in rule.check(ctx):
+            where = field if isinstance(field, At) else ctx.where(field)
+            found.append(finding(rule, where, message))
+    return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
+
+
+def check_loaded(item) -> list[Finding]:
+    """Every finding for a loaded unit folder, scanning its source files for personal data."""
+    from jixiao.checks.personal import source_texts
+
+    ctx = Context(item.evaluation, str(item.folder), item.origins, texts=list(source_texts(item.folder)))
+    ctx._from_files = True
+    return check_evaluation(ctx)
+
+
+def counts(findings: list[Finding]) -> dict[str, int]:
+    return {severity: sum(1 for f in findings if f.severity == severity) for severity in SEVERITY_ORDER}
+
+
+def summary(findings: list[Finding]) -> str:
+    c = counts(findings)
+    return f"{c['error']} 处错误，{c['warning']} 处需核对，{c['info']} 条提示"

@@ -1,0 +1,57 @@
+"""What a check sees: the evaluation, where each field came from, and the number helpers every rule shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from jixiao.model import Evaluation
+from jixiao.overlay import origin_of
+
+# Figures are written to the cent of 万元: a difference below half a cent is rounding.
+AMOUNT_TOLERANCE = 0.005
+
+
+@dataclass
+class Context:
+    evaluation: Evaluation
+    folder: str
+    origins: dict[str, str] = field(default_factory=dict)
+    # Every text of every source file with its place (set by the loader); None: scan the evaluation's own texts.
+    texts: list[tuple[str, str]] | None = None
+
+    @property
+    def texts_are_files(self) -> bool:
+        return self.folder != "" and self.texts is not None and self._from_files
+
+    _from_files: bool = False
+
+    def where(self, path: str) -> str:
+        origin = origin_of(path, self.origins) if self.origins else None
+        if origin and origin != "原始文件":
+            return f"{origin}: {path}"
+        return f"{self.folder}: {path}"
+
+
+def same_amount(a: float, b: float) -> bool:
+    return abs(a - b) < AMOUNT_TOLERANCE + 1e-9
+
+
+def decimals(value: float) -> int:
+    """How many decimals a stated figure was written with: 45.9 → 1, 67 → 0, 66.24 → 2."""
+    exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
+def rounds_to(stated: float, computed: float) -> bool:
+    """Whether ``computed`` rounds to ``stated`` at the precision ``stated`` was written with."""
+    return abs(stated - computed) <= 0.5 * 10 ** -decimals(stated) + 1e-9
+
+
+def w(value: float) -> str:
+    """An amount as the disclosure writes it: 1599.38, 466.7."""
+    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
+
+
+def p(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}%"

@@ -1,0 +1,54 @@
+"""Findings as readers see them: on the unit page (数据核对), the site-wide 数据核对 page, the rules on 说明."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from jixiao.checks import RULES, SEVERITY_LABELS, rule_by_id
+from jixiao.findings import Finding
+from jixiao.render.env import render
+
+SEVERITY_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
+
+
+@dataclass(frozen=True)
+class FindingView:
+    rule: str
+    title: str
+    severity: str
+    label: str
+    mark: str
+    place: str
+    message: str
+
+
+def view(finding: Finding, folder: Path | str | None = None) -> FindingView:
+    rule = rule_by_id(finding.rule) if any(r.id == finding.rule for r in RULES) else None
+    place = finding.location
+    if folder:
+        prefix = str(folder).rstrip("/") + "/"
+        place = place.removeprefix(prefix).removeprefix(str(folder))
+    return FindingView(
+        rule=finding.rule,
+        title=rule.title if rule else finding.rule,
+        severity=finding.severity,
+        label=SEVERITY_LABELS[finding.severity],
+        mark=SEVERITY_MARKS[finding.severity],
+        place=place.lstrip(": ") or "—",
+        message=finding.message,
+    )
+
+
+def render_checks_page(units: list[tuple[object, str, list[Finding], Path]]) -> str:
+    """The site-wide 数据核对 page: every finding of every unit, and how often each rule fired."""
+    rows = [(ev, href, view(f, folder)) for ev, href, findings, folder in units for f in findings]
+    per_rule = {r.id: sum(1 for _, _, v in rows if v.rule == r.id) for r in RULES}
+    return render(
+        "checks.md.j2", rows=rows, rules=RULES, per_rule=per_rule, labels=SEVERITY_LABELS, units=len(units)
+    )
+
+
+def render_rules_section() -> str:
+    """The rule catalogue, appended to the 说明 page from the declaration in jixiao.checks."""
+    return render("rules.md.j2", rules=RULES, labels=SEVERITY_LABELS)
