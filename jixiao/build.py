@@ -14,6 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from jixiao.checks import summary
 from jixiao.findings import JixiaoError
 from jixiao.site import DATA_ENV, load
 
@@ -23,6 +24,7 @@ class Built:
     site_dir: Path
     units: int
     seconds: float
+    summary: str
 
 
 class BuildFailed(JixiaoError):
@@ -32,7 +34,7 @@ class BuildFailed(JixiaoError):
 def build_site(data_dir: Path, site_dir: Path, config_file: Path, site_url: str | None = None) -> Built:
     started = time.perf_counter()
     # Load and check inputs: raises InvalidData with every problem before anything is written.
-    units = len(load(data_dir))
+    loaded = load(data_dir)
 
     # Build aside.
     site_dir = Path(site_dir).resolve()
@@ -46,7 +48,8 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, site_url: str 
 
     # Swap in.
     _swap(staging, site_dir)
-    return Built(site_dir, units, time.perf_counter() - started)
+    findings = [f for item in loaded for f in item.findings]
+    return Built(site_dir, len(loaded), time.perf_counter() - started, summary(findings))
 
 
 def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path, site_url: str | None) -> None:

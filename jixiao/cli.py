@@ -37,12 +37,19 @@ def main(argv: list[str] | None = None) -> int:
     serve.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
     serve.add_argument("--addr", default="127.0.0.1:8000")
 
+    demo = commands.add_parser("demo", help="生成虚构单位的演示数据目录（不会写入 data/）")
+    demo.add_argument("--units", type=int, required=True, help="单位个数")
+    demo.add_argument("--years", default="2024", help="年度，逗号分隔，如 2023,2024（默认 2024）")
+    demo.add_argument("--out", type=Path, required=True, help="输出目录，如 build/demo")
+    demo.add_argument("--seed", type=int, default=1, help="随机种子（同一种子生成同样的数据）")
+
     args = parser.parse_args(argv)
     # Material and its dependencies print banners about MkDocs 2 on every build: not a clerk's concern.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
     try:
-        return {"build": _build, "check": _check, "import": _import, "serve": _serve}[args.command](args)
+        commands_ = {"build": _build, "check": _check, "import": _import, "serve": _serve, "demo": _demo}
+        return commands_[args.command](args)
     except InvalidData as err:
         for finding in err.findings:
             print(finding.line(), file=sys.stderr)
@@ -61,7 +68,8 @@ def _build(args) -> int:
     from jixiao.build import build_site
 
     built = build_site(args.data, args.site, args.config, site_url=args.site_url)
-    print(f"网站已生成：{built.site_dir.resolve()}（{built.units} 个单位，用时 {built.seconds:.1f} 秒）")
+    print(f"网站已生成：{built.site_dir.resolve()}（{built.units} 个单位，用时 {built.seconds:.1f} 秒；"
+          f"数据核对：{built.summary}，已随页面公开）")
     return 0
 
 
@@ -122,6 +130,24 @@ def _import(args) -> int:
             raise InvalidData(findings)
         out = documents[0] if len(documents) == 1 else documents
     print(json.dumps(out, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _demo(args) -> int:
+    from jixiao.demo import write_demo
+
+    try:
+        years = sorted({int(y) for y in str(args.years).split(",") if y.strip()})
+    except ValueError:
+        raise JixiaoError(f"--years 应为逗号分隔的年度，如 2023,2024；实际为 {args.years!r}") from None
+    if args.units < 1 or not years:
+        raise JixiaoError("--units 至少为 1，--years 至少一个年度")
+    out = args.out.resolve()
+    if out == Path("data").resolve() or (out.exists() and any(out.glob("*/*/unit.yaml"))):
+        raise JixiaoError(f"{args.out}: 这里有真实数据；演示数据请写到别的目录（如 build/demo）")
+    folders = write_demo(out, args.units, years, args.seed)
+    print(f"演示数据已写入 {args.out}：{args.units} 个虚构单位 × {len(years)} 个年度 = {len(folders)} 份自评")
+    print(f"生成网站：jixiao build --data {args.out} --site {args.out}-site")
     return 0
 
 

@@ -6,20 +6,30 @@ then runs MkDocs in the same process, so the loaded evaluations are kept here ra
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
 from pathlib import Path
 
 from jixiao.checks import check_loaded
-from jixiao.findings import InvalidData
+import yaml
+from pydantic import ValidationError
+
+from jixiao.findings import Finding, InvalidData
+from jixiao.model import SiteInfo
 from jixiao.load import Loaded, load_all
+from jixiao.collection import histories, latest_by_unit, peers, summarise
+from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
+from jixiao.render.explorer_page import render_explorer
+from jixiao.render.open_data import dataset_files, render_open_data_page
+from jixiao.render.overview import render_directory, render_overview
 from jixiao.render.downloads import unit_downloads
 from jixiao.render.findings import render_checks_page, render_rules_section, view
-from jixiao.render.home_page import render_home_page
 from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
 
 DATA_ENV = "JIXIAO_DATA"
+SITE_FILE = "site.yaml"
 _loaded: dict[Path, list[Loaded]] = {}
 
 Writer = Callable[[str, str | bytes], None]
@@ -27,6 +37,17 @@ Writer = Callable[[str, str | bytes], None]
 
 def data_dir_from_env() -> Path:
     return Path(os.environ.get(DATA_ENV, "data")).resolve()
+
+
+def site_info(data_dir: Path) -> SiteInfo:
+    """The data directory's site.yaml (title, county, demo flag); defaults when there is none."""
+    path = Path(data_dir) / SITE_FILE
+    if not path.is_file():
+        return SiteInfo()
+    try:
+        return SiteInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+    except (yaml.YAMLError, ValidationError) as err:
+        raise InvalidData([Finding("invalid-site-file", str(path), f"site.yaml 有误：{str(err).splitlines()[0]}")]) from None
 
 
 def load(data_dir: Path) -> list[Loaded]:
@@ -52,28 +73,53 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
     page); return the number of units."""
     # Load inputs.
     loaded = load(data_dir)
+    info = site_info(data_dir)
     evaluations = [item.evaluation for item in loaded]
+    views = {item.evaluation.slug: [view(f, item.folder) for f in item.findings] for item in loaded}
+    summaries = [summarise(item.evaluation, item.findings) for item in loaded]
+    by_slug = {s.slug: s for s in summaries}
+    near, history = peers(summaries), histories(summaries)
+    years = sorted({s.year for s in summaries}, reverse=True)
+    counties = {ev.unit.county for ev in evaluations if ev.unit.county}
+    county = info.county or (counties.pop() if len(counties) == 1 else None)
+    title = info.title or f"{county or ''}预算绩效自评公开"
 
-    # Render and save outputs.
-    write("index.md", render_home_page(evaluations))
+    # Hub pages: overview of the latest year at the root, one per year, the directory by kind.
+    for year in years:
+        home = year == years[0]
+        rows = [s for s in summaries if s.year == year]
+        page, figures = render_overview(rows, year, years, title, county, "" if home else "../", is_home=home)
+        folder = "" if home else f"{year}/"
+        write(f"{folder}index.md", page)
+        write(f"{folder}{FIGURES_FILE}", figures)
+    for path, page in render_directory(latest_by_unit(summaries), history).items():
+        write(path, page)
+    page, units_json = render_compare_page(summaries)
+    write("compare/index.md", page)
+    write("compare/units.json", units_json)
+    page, data_json = render_explorer(evaluations)
+    write("indicators/index.md", page)
+    write("indicators/data.json", data_json)
+    write("checks.md", render_checks_page([(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder)
+                                           for i in loaded]))
+    files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
+    for name, content in files.items():
+        write(f"open-data/{name}", content)
+    write("open-data/index.md", render_open_data_page(evaluations, files, title, info.licence, county))
     write("data-format.md", render_data_format_page())
-    write(
-        "checks.md",
-        render_checks_page(
-            [(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder) for i in loaded]
-        ),
-    )
     append("about.md", render_rules_section())
+
+    # Unit pages, with their figures, summary, downloads and the original files byte for byte.
     for item in loaded:
-        ev = item.evaluation
-        write(f"{ev.slug}/index.md", render_unit_page(ev, [view(f, item.folder) for f in item.findings]))
-        write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev))
+        ev, summary = item.evaluation, by_slug[item.evaluation.slug]
+        unit_history = history[summary.short]
+        write(f"{ev.slug}/index.md", render_unit_page(ev, views[ev.slug], near[ev.slug], unit_history))
+        write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev, unit_history))
+        write(f"{ev.slug}/summary.json", json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")))
         for name, content in unit_downloads(ev).items():
             write(f"{ev.slug}/{name}", content)
-    for item in loaded:
-        # The original files, byte for byte, beside the page that was made from them.
-        for source in item.evaluation.sources:
+        for source in ev.sources:
             original = item.folder / source.file
             if source.sha256 and original.is_file():
-                write(f"{item.evaluation.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
+                write(f"{ev.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
     return len(evaluations)

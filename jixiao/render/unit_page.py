@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from jixiao import metrics
 from jixiao.model import Evaluation
-from jixiao.render.charts import build_charts
+from jixiao.collection import UnitSummary, compare_href
+from jixiao.render.charts import build_charts, trend_charts
 from jixiao.render.env import render
 from jixiao.render.findings import FindingView
 
@@ -45,8 +46,13 @@ def _distinct(values) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def render_unit_page(ev: Evaluation, findings: list[FindingView] | None = None) -> str:
-    """The Markdown of a unit's page, with what the checks found (warnings and info)."""
+def render_unit_page(
+    ev: Evaluation,
+    findings: list[FindingView] | None = None,
+    peers: list[UnitSummary] = (),
+    history: list[UnitSummary] = (),
+) -> str:
+    """The Markdown of a unit's page, with what the checks found, its peers and its other years."""
     statuses = [metrics.indicator_status(i) for i in ev.indicators]
     return render(
         "unit.md.j2",
@@ -67,11 +73,15 @@ def render_unit_page(ev: Evaluation, findings: list[FindingView] | None = None) 
         originals=[s for s in ev.sources if s.sha256],
         projects=[(p, [(i, metrics.indicator_status(i)) for i in p.indicators]) for p in ev.projects],
         findings=findings or [],
+        peers=list(peers),
+        compare=compare_href([ev.slug, *(p.slug for p in peers)], "../../") if peers else None,
+        history=list(history),
+        trend=trend_charts(list(history)),
         files_dir=FILES_DIR,
     )
 
 
-def render_unit_figures(ev: Evaluation) -> str:
+def render_unit_figures(ev: Evaluation, history: list[UnitSummary] = ()) -> str:
     """The JSON written beside the page: every chart's figure, keyed by chart id."""
-    figures = {chart.id: chart.figure for chart in build_charts(ev)}
+    figures = {chart.id: chart.figure for chart in [*build_charts(ev), *trend_charts(list(history))]}
     return json.dumps(figures, ensure_ascii=False, separators=(",", ":"))

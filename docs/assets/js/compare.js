@@ -1,0 +1,174 @@
+/* jixiao comparison: 2–4 units side by side. The selection lives in the URL (?u=2024/示例镇01&u=…), so a link
+ * reproduces it. Without JavaScript the page shows the pre-rendered table of every unit instead. */
+(function () {
+  "use strict";
+  var COLORS = ["#1f4e79", "#a64d00", "#2e7d32", "#6a1b9a"];
+  var PATTERNS = ["", "/", ".", "x"];
+  var SYMBOLS = ["circle", "diamond", "square", "triangle-up"];
+  var FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+  var form = document.querySelector(".jx-compare-form");
+  var out = document.getElementById("jx-compare");
+  if (!form || !out || !window.fetch) return;
+  var chosen = new URLSearchParams(location.search).getAll("u").filter(Boolean).slice(0, 4);
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+  function fmt(v, digits, suffix) {
+    return v === null || v === undefined ? "—" : Number(v).toLocaleString("zh-CN", {
+      minimumFractionDigits: digits, maximumFractionDigits: digits }) + (suffix || "");
+  }
+  function layout(extra) {
+    var base = { height: 320, margin: { l: 8, r: 16, t: 28, b: 8 }, font: { family: FONT, size: 14 },
+      dragmode: false, showlegend: true, legend: { orientation: "h", y: -0.2 },
+      paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
+      xaxis: { fixedrange: true, automargin: true }, yaxis: { fixedrange: true, automargin: true, rangemode: "tozero" } };
+    Object.keys(extra || {}).forEach(function (k) {
+      if ((k === "xaxis" || k === "yaxis") && typeof extra[k] === "object") {
+        Object.keys(extra[k]).forEach(function (key) { base[k][key] = extra[k][key]; });
+      } else {
+        base[k] = extra[k];
+      }
+    });
+    return base;
+  }
+  function figure(id, caption, summary, headers, rows, draw) {
+    var fig = el("figure", { "class": "jx-figure", id: "fig-compare-" + id });
+    fig.appendChild(el("figcaption", {}, caption));
+    var chart = el("div", { "class": "jx-chart", role: "img", "aria-label": caption + "：" + summary });
+    fig.appendChild(chart);
+    var details = el("details", { "class": "jx-chart-data" });
+    details.appendChild(el("summary", {}, "图表数据（文字表格）"));
+    var wrap = el("div", { "class": "jx-scroll" });
+    var table = el("table", { "class": "jx-table" });
+    var head = el("tr");
+    headers.forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });
+    table.appendChild(el("thead")).appendChild(head);
+    var body = table.appendChild(el("tbody"));
+    rows.forEach(function (row) {
+      var tr = el("tr");
+      row.forEach(function (cell, i) { tr.appendChild(el(i ? "td" : "th", i ? {} : { scope: "row" }, cell)); });
+      body.appendChild(tr);
+    });
+    wrap.appendChild(table);
+    details.appendChild(wrap);
+    fig.appendChild(details);
+    out.appendChild(fig);
+    var spec = draw();
+    if (window.Plotly) {
+      window.Plotly.newPlot(chart, spec.data, spec.layout, { displayModeBar: false, responsive: true, locale: "zh-CN" })
+        .then(function () { chart.setAttribute("data-rendered", "true"); });
+    }
+  }
+
+  function render(units) {
+    out.textContent = "";
+    var cards = el("div", { "class": "jx-cards jx-compare-cards" });
+    units.forEach(function (u, i) {
+      var card = el("div", { "class": "jx-card", style: "border-top: 6px solid " + COLORS[i] });
+      var link = el("a", { href: "../" + encodeURI(u.slug) + "/" }, u.short + "（" + u.year + "）");
+      card.appendChild(el("span", { "class": "jx-card-label" })).appendChild(link);
+      card.appendChild(el("span", { "class": "jx-card-value" }, u.score === null ? "无打分表" : fmt(u.score, 1, " 分")));
+      card.appendChild(el("span", { "class": "jx-card-note" },
+        u.kind + " · 预算 " + fmt(u.budget, 2, " 万元") + " · 执行率 " + fmt(u.execution, 1, "%") +
+        " · 指标达成 " + u.met + "/" + u.total + " · 人均支出 " + fmt(u.per_person, 2, " 万元")));
+      cards.appendChild(card);
+    });
+    out.appendChild(cards);
+
+    var dims = [];
+    units.forEach(function (u) { u.dims.forEach(function (d) { if (dims.indexOf(d.name) < 0) dims.push(d.name); }); });
+    function share(u, name) { var d = u.dims.filter(function (x) { return x.name === name; })[0]; return d ? d.share : null; }
+    if (dims.length) {
+      figure("dims", "各二级指标得分占满分的比例", units.length + " 个单位的自评得分率",
+        ["二级指标"].concat(units.map(function (u) { return u.short + "（" + u.year + "）"; })),
+        dims.map(function (name) { return [name].concat(units.map(function (u) { return fmt(share(u, name), 1, "%"); })); }),
+        function () {
+          return { data: units.map(function (u, i) {
+            var ys = dims.map(function (n) { return share(u, n); });
+            return { type: "bar", name: u.short + "（" + u.year + "）", x: dims, y: ys,
+              text: ys.map(function (v) { return v === null ? "" : Math.round(v) + "%"; }), textposition: "outside",
+              cliponaxis: false, marker: { color: COLORS[i], pattern: { shape: PATTERNS[i] } } };
+          }), layout: layout({ barmode: "group", yaxis: { range: [0, 115], ticksuffix: "%" } }) };
+        });
+    }
+    var parts = ["人员经费", "公用经费", "项目支出"];
+    figure("structure", "支出结构（占支出的比例）", "人员经费、公用经费与项目支出的占比",
+      ["单位"].concat(parts),
+      units.map(function (u) {
+        var total = parts.reduce(function (s, p) { return s + (u.structure[p] || 0); }, 0);
+        return [u.short + "（" + u.year + "）"].concat(parts.map(function (p) { return total ? fmt((u.structure[p] || 0) / total * 100, 1, "%") : "—"; }));
+      }),
+      function () {
+        var names = units.map(function (u) { return u.short + "（" + u.year + "）"; });
+        return { data: parts.map(function (p, j) {
+          var xs = units.map(function (u) {
+            var total = parts.reduce(function (s, q) { return s + (u.structure[q] || 0); }, 0);
+            return total ? Math.round((u.structure[p] || 0) / total * 1000) / 10 : 0;
+          });
+          return { type: "bar", orientation: "h", name: p, y: names, x: xs, text: xs.map(function (v) { return p + " " + v + "%"; }),
+            textposition: "inside", insidetextanchor: "middle", textfont: { color: ["#ffffff", "#1a1a1a", "#ffffff"][j] },
+            marker: { color: ["#1f4e79", "#a9c4dd", "#a64d00"][j] } };
+        }), layout: layout({ barmode: "stack", height: 120 + 50 * units.length, yaxis: { autorange: "reversed" }, xaxis: { range: [0, 100], ticksuffix: "%" } }) };
+      });
+    figure("per-person", "人均支出（决算支出 ÷ 财政供养人数）", "每位财政供养人员对应的支出",
+      ["单位", "人均支出（万元/人）"], units.map(function (u) { return [u.short + "（" + u.year + "）", fmt(u.per_person, 2)]; }),
+      function () {
+        return { data: [{ type: "bar", x: units.map(function (u) { return u.short + "（" + u.year + "）"; }),
+          y: units.map(function (u) { return u.per_person; }), text: units.map(function (u) { return fmt(u.per_person, 2); }),
+          textposition: "outside", cliponaxis: false, marker: { color: COLORS.slice(0, units.length), pattern: { shape: PATTERNS.slice(0, units.length) } } }],
+          layout: layout({ showlegend: false, yaxis: { title: { text: "万元/人" } } }) };
+      });
+    var months = [];
+    units.forEach(function (u) { u.progress.forEach(function (p) { if (months.indexOf(p.month) < 0) months.push(p.month); }); });
+    months.sort(function (a, b) { return a - b; });
+    function rate(u, m) { var p = u.progress.filter(function (x) { return x.month === m; })[0]; return p ? p.rate : null; }
+    if (months.length) {
+      figure("progress", "累计支出执行进度", "各单位 1—6 月、1—10 月、全年累计执行率",
+        ["期间"].concat(units.map(function (u) { return u.short + "（" + u.year + "）"; })),
+        months.map(function (m) { return ["1—" + m + "月"].concat(units.map(function (u) { return fmt(rate(u, m), 1, "%"); })); }),
+        function () {
+          return { data: units.map(function (u, i) {
+            return { type: "scatter", mode: "lines+markers", name: u.short + "（" + u.year + "）",
+              x: months.map(function (m) { return "1—" + m + "月"; }), y: months.map(function (m) { return rate(u, m); }),
+              marker: { color: COLORS[i], symbol: SYMBOLS[i], size: 10 }, line: { color: COLORS[i] } };
+          }), layout: layout({ yaxis: { range: [0, 110], ticksuffix: "%" } }) };
+        });
+    }
+    figure("met", "绩效指标达成率", "达成的指标占全部指标的比例",
+      ["单位", "达成", "全部", "达成率"],
+      units.map(function (u) { return [u.short + "（" + u.year + "）", String(u.met), String(u.total), fmt(u.met_share, 1, "%")]; }),
+      function () {
+        return { data: [{ type: "bar", x: units.map(function (u) { return u.short + "（" + u.year + "）"; }),
+          y: units.map(function (u) { return u.met_share; }), text: units.map(function (u) { return u.met + "/" + u.total; }),
+          textposition: "outside", cliponaxis: false, marker: { color: COLORS.slice(0, units.length), pattern: { shape: PATTERNS.slice(0, units.length) } } }],
+          layout: layout({ showlegend: false, yaxis: { range: [0, 115], ticksuffix: "%" } }) };
+      });
+  }
+
+  fetch("units.json").then(function (r) { return r.json(); }).then(function (units) {
+    Array.prototype.forEach.call(form.querySelectorAll("select"), function (select, i) {
+      units.forEach(function (u) {
+        var option = el("option", { value: u[0] }, u[1]);
+        if (chosen[i] === u[0]) option.selected = true;
+        select.appendChild(option);
+      });
+    });
+    form.hidden = false;
+  });
+  if (chosen.length < 2) {
+    out.appendChild(el("p", {}, chosen.length ? "请再选至少一个单位。" : "请在上方选择 2—4 个单位，然后点“比较”。"));
+    return;
+  }
+  Promise.all(chosen.map(function (slug) {
+    return fetch("../" + encodeURI(slug) + "/summary.json").then(function (r) {
+      if (!r.ok) throw new Error(slug);
+      return r.json();
+    });
+  })).then(render).catch(function (err) {
+    out.textContent = "找不到所选单位：" + err.message + "。请重新选择。";
+  });
+})();

@@ -1,0 +1,117 @@
+/* jixiao indicator explorer: filter every indicator of every unit; group indicators that share a name.
+ * Without JavaScript the page shows the pre-rendered table of shared indicators. */
+(function () {
+  "use strict";
+  var script = document.currentScript;
+  var source = script && script.getAttribute("data-source");
+  var form = document.querySelector(".jx-explorer-form");
+  var out = document.getElementById("jx-explorer-results");
+  var count = document.querySelector(".jx-explorer-count");
+  if (!source || !form || !out || !window.fetch) return;
+  var PAGE = 100;
+  var MARK = { "达成": "✔", "未达成": "✘", "定性": "◇", "无法判定": "？" };
+  var CLASS = { "达成": "jx-met", "未达成": "jx-not-met", "定性": "jx-qualitative", "无法判定": "jx-undetermined" };
+  var data = null, shown = PAGE;
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+  function value(v, unit) { return v === null || v === undefined ? "" : String(v) + (unit && typeof v === "number" ? " " + unit : ""); }
+
+  function matches(row, f) {
+    var unit = data.units[row[0]];
+    if (f.year && String(unit[2]) !== f.year) return false;
+    if (f.kind && unit[3] !== f.kind) return false;
+    if (f.level1 && row[1] !== f.level1) return false;
+    if (f.level2 && row[2] !== f.level2) return false;
+    if (f.status && row[8] !== f.status) return false;
+    if (f.q && (unit[1] + row[1] + row[2] + row[3]).toLowerCase().indexOf(f.q) === -1) return false;
+    return true;
+  }
+
+  function table(caption, headers) {
+    var wrap = el("div", { "class": "jx-scroll" });
+    var t = wrap.appendChild(el("table", { "class": "jx-table" }));
+    t.appendChild(el("caption", {}, caption));
+    var tr = t.appendChild(el("thead")).appendChild(el("tr"));
+    headers.forEach(function (h) { tr.appendChild(el("th", { scope: "col" }, h)); });
+    return { wrap: wrap, body: t.appendChild(el("tbody")) };
+  }
+
+  function apply() {
+    var f = {};
+    Array.prototype.forEach.call(form.elements, function (e) {
+      if (e.name) f[e.name] = e.type === "checkbox" ? e.checked : e.value.trim().toLowerCase();
+    });
+    ["year", "kind", "level1", "level2", "status"].forEach(function (k) { f[k] = form.elements[k].value; });
+    var rows = data.rows.filter(function (r) { return matches(r, f); });
+    out.textContent = "";
+    if (f.group) {
+      var groups = {}, order = [];
+      rows.forEach(function (r) {
+        if (!groups[r[9]]) { groups[r[9]] = { name: r[3], units: {}, met: 0, miss: 0, other: 0 }; order.push(r[9]); }
+        var g = groups[r[9]];
+        g.units[r[0]] = true;
+        if (r[8] === "达成") g.met += 1; else if (r[8] === "未达成") g.miss += 1; else g.other += 1;
+      });
+      order.sort(function (a, b) { return Object.keys(groups[b].units).length - Object.keys(groups[a].units).length; });
+      count.textContent = "符合条件的指标 " + rows.length + " 项，按名称分为 " + order.length + " 组";
+      var tg = table("按名称分组（点名称查看各单位明细）", ["指标", "单位数", "达成", "未达成", "定性或无法判定"]);
+      order.slice(0, shown).forEach(function (key) {
+        var g = groups[key], tr = el("tr"), th = el("th", { scope: "row" });
+        var button = el("button", { type: "button", "class": "jx-link" }, g.name);
+        button.addEventListener("click", function () {
+          form.elements.q.value = g.name; form.elements.group.checked = false; shown = PAGE; apply();
+        });
+        th.appendChild(button);
+        tr.appendChild(th);
+        [Object.keys(g.units).length, g.met, g.miss, g.other].forEach(function (n) { tr.appendChild(el("td", {}, String(n))); });
+        tg.body.appendChild(tr);
+      });
+      out.appendChild(tg.wrap);
+      more(order.length);
+      return;
+    }
+    count.textContent = "符合条件的指标 " + rows.length + " 项" + (rows.length > shown ? "，先显示 " + shown + " 项" : "");
+    var t = table("绩效指标", ["单位", "年度", "三级指标", "状态", "指标值", "实际完成值", "一级指标", "二级指标"]);
+    rows.slice(0, shown).forEach(function (r) {
+      var unit = data.units[r[0]], tr = el("tr");
+      var th = el("th", { scope: "row" });
+      th.appendChild(el("a", { href: "../" + encodeURI(unit[0]) + "/#indicators" }, unit[1]));
+      tr.appendChild(th);
+      tr.appendChild(el("td", {}, String(unit[2])));
+      tr.appendChild(el("td", {}, r[3]));
+      var status = el("td");
+      status.appendChild(el("span", { "class": "jx-status " + CLASS[r[8]] }, MARK[r[8]] + " " + r[8]));
+      tr.appendChild(status);
+      tr.appendChild(el("td", {}, (r[4] === "定性" ? "" : r[4] + " ") + value(r[5], r[6])));
+      tr.appendChild(el("td", {}, value(r[7], r[6])));
+      tr.appendChild(el("td", {}, r[1]));
+      tr.appendChild(el("td", {}, r[2]));
+      t.body.appendChild(tr);
+    });
+    out.appendChild(t.wrap);
+    more(rows.length);
+  }
+
+  function more(total) {
+    if (total <= shown) return;
+    var button = el("button", { type: "button", "class": "md-button" }, "再显示 " + Math.min(PAGE, total - shown) + " 项");
+    button.addEventListener("click", function () { shown += PAGE; apply(); });
+    out.appendChild(button);
+  }
+
+  fetch(source).then(function (r) { return r.json(); }).then(function (json) {
+    data = json;
+    form.hidden = false;
+    form.addEventListener("input", function () { shown = PAGE; apply(); });
+    form.addEventListener("change", function () { shown = PAGE; apply(); });
+    form.addEventListener("submit", function (e) { e.preventDefault(); });
+    var q = new URLSearchParams(location.search).get("q");
+    if (q) form.elements.q.value = q;
+    apply();
+  });
+})();

@@ -1,0 +1,78 @@
+"""Hub pages: the county overview (home, and one per year) and the unit directory grouped by kind. Pure."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from jixiao.collection import UnitSummary
+from jixiao.metrics import GRADES
+from jixiao.render.charts import BLUE, Chart, _layout
+from jixiao.render.env import render
+
+KIND_ORDER = ("乡镇", "街道", "部门", "其他")
+
+
+def score_distribution_chart(rows: list[UnitSummary]) -> Chart | None:
+    scored = [r for r in rows if r.score is not None]
+    if not scored:
+        return None
+    grades = [label for _, label in GRADES]
+    counts = Counter(r.grade for r in scored)
+    bins = [(lo, lo + 5) for lo in range(50, 100, 5)]
+    below = sum(1 for r in scored if r.score < 50)
+    labels = (["50 分以下"] if below else []) + [f"{lo}—{hi}" for lo, hi in bins]
+    values = ([below] if below else []) + [sum(1 for r in scored if lo <= r.score < hi or (hi == 100 and r.score == 100))
+                                           for lo, hi in bins]
+    figure = {
+        "data": [{
+            "type": "bar", "x": labels, "y": values, "text": [str(v) if v else "" for v in values],
+            "textposition": "outside", "cliponaxis": False, "marker": {"color": BLUE},
+            "hovertemplate": "%{x} 分：%{y} 个单位<extra></extra>",
+        }],
+        "layout": _layout(300, yaxis={"title": {"text": "单位数"}, "rangemode": "tozero"},
+                          xaxis={"title": {"text": "自评得分"}}, margin={"t": 28}),
+    }
+    summary = "、".join(f"{g} {counts.get(g, 0)} 个" for g in grades)
+    rows_ = [[g, str(counts.get(g, 0))] for g in grades] + [[f"{lab} 分", str(v)] for lab, v in zip(labels, values, strict=True)]
+    return Chart("score-distribution", "自评得分分布", f"{len(scored)} 个单位的自评等级：{summary}。", figure,
+                 ["等级或分数段", "单位数"], rows_)
+
+
+def render_overview(rows: list[UnitSummary], year: int, years: list[int], title: str, county: str | None,
+                    prefix: str, is_home: bool) -> tuple[str, str]:
+    """(Markdown, figure JSON) of one year's overview; ``prefix`` leads from the page to the site root."""
+    chart = score_distribution_chart(rows)
+    budget = sum(r.budget for r in rows)
+    spent = sum(r.expenditure or 0 for r in rows)
+    scored = [r.score for r in rows if r.score is not None]
+    page = render(
+        "overview.md.j2",
+        title=title,
+        county=county,
+        year=year,
+        years=years,
+        is_home=is_home,
+        prefix=prefix,
+        rows=sorted(rows, key=lambda r: (-(r.score or 0), r.short)),
+        budget=budget,
+        execution=spent / budget * 100 if budget else None,
+        mean_score=sum(scored) / len(scored) if scored else None,
+        kinds=Counter(r.kind for r in rows),
+        chart=chart,
+    )
+    figures = json.dumps({chart.id: chart.figure} if chart else {}, ensure_ascii=False, separators=(",", ":"))
+    return page, figures
+
+
+def render_directory(latest: list[UnitSummary], history: dict[str, list[UnitSummary]]) -> dict[str, str]:
+    """units/index.md and one hub page per kind: path -> Markdown."""
+    by_kind: dict[str, list[UnitSummary]] = {}
+    for s in latest:
+        by_kind.setdefault(s.kind, []).append(s)
+    kinds = [k for k in KIND_ORDER if k in by_kind] + sorted(k for k in by_kind if k not in KIND_ORDER)
+    pages = {"units/index.md": render("directory.md.j2", kinds=kinds, by_kind=by_kind)}
+    for kind in kinds:
+        rows = sorted(by_kind[kind], key=lambda s: s.short)
+        pages[f"units/{kind}/index.md"] = render("kind.md.j2", kind=kind, rows=rows, history=history)
+    return pages
