@@ -68,8 +68,10 @@ def _build(args) -> int:
     from jixiao.build import build_site
 
     built = build_site(args.data, args.site, args.config, site_url=args.site_url)
-    print(f"网站已生成：{built.site_dir.resolve()}（{built.units} 个单位，用时 {built.seconds:.1f} 秒；"
-          f"数据核对：{built.summary}，已随页面公开）")
+    print(
+        f"网站已生成：{built.site_dir.resolve()}（{built.units} 个单位，用时 {built.seconds:.1f} 秒；"
+        f"数据核对：{built.summary}，已随页面公开）"
+    )
     return 0
 
 

@@ -56,11 +56,24 @@ class UnitSummary:
     def as_json(self) -> dict:
         """What the comparison page fetches for one unit (summary.json beside the unit page)."""
         return {
-            "slug": self.slug, "name": self.name, "short": self.short, "kind": self.kind, "year": self.year,
-            "budget": self.budget, "expenditure": self.expenditure, "execution": _r(self.execution),
-            "score": self.score, "grade": self.grade, "met": self.met, "total": self.total,
-            "met_share": _r(self.met_share), "funded": self.funded, "per_person": _r(self.per_person),
-            "dims": self.dims, "structure": self.structure, "progress": self.progress,
+            "slug": self.slug,
+            "name": self.name,
+            "short": self.short,
+            "kind": self.kind,
+            "year": self.year,
+            "budget": self.budget,
+            "expenditure": self.expenditure,
+            "execution": _r(self.execution),
+            "score": self.score,
+            "grade": self.grade,
+            "met": self.met,
+            "total": self.total,
+            "met_share": _r(self.met_share),
+            "funded": self.funded,
+            "per_person": _r(self.per_person),
+            "dims": self.dims,
+            "structure": self.structure,
+            "progress": self.progress,
         }
 
 
@@ -89,11 +102,22 @@ def summarise(ev: Evaluation, findings: list[Finding] = ()) -> UnitSummary:
         warnings=sum(1 for x in findings if x.severity == "warning"),
         infos=sum(1 for x in findings if x.severity == "info"),
         funded=ev.staffing.funded if ev.staffing else None,
-        dims=[{"name": d.name, "max": d.max, "score": d.score, "share": round(d.score / d.max * 100, 1) if d.max else None}
-              for d in metrics.score_dimensions(ev)],
+        dims=[
+            {
+                "name": d.name,
+                "max": d.max,
+                "score": d.score,
+                "share": round(d.score / d.max * 100, 1) if d.max else None,
+            }
+            for d in metrics.score_dimensions(ev)
+        ],
         structure={a.name: a.amount for a in f.by_economic},
-        progress=[{"month": p.month, "rate": round(p.amount / f.final_budget * 100, 2)}
-                  for p in sorted(f.execution_progress, key=lambda p: p.month)] if f.final_budget else [],
+        progress=[
+            {"month": p.month, "rate": round(p.amount / f.final_budget * 100, 2)}
+            for p in sorted(f.execution_progress, key=lambda p: p.month)
+        ]
+        if f.final_budget
+        else [],
     )
 
 
@@ -140,4 +164,3 @@ def latest_by_unit(summaries: list[UnitSummary]) -> list[UnitSummary]:
         if s.short not in latest or s.year > latest[s.short].year:
             latest[s.short] = s
     return sorted(latest.values(), key=lambda s: (s.kind, s.short))
-

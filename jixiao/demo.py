@@ -12,11 +12,32 @@ from pathlib import Path
 
 import yaml
 
-KINDS = (("乡镇", "示例镇", "示例县{}人民政府"), ("街道", "示例街道", "示例县{}办事处"), ("部门", "示例局", "示例县{}"))
+KINDS = (
+    ("乡镇", "示例镇", "示例县{}人民政府"),
+    ("街道", "示例街道", "示例县{}办事处"),
+    ("部门", "示例局", "示例县{}"),
+)
 SCORE_SCHEME = [  # (一级, 一级分值, 二级, 二级分值, [(三级, 分值)])
-    ("总体绩效", 65, "履职效能", 15, [("预算编审履职效果", 5), ("预算执行履职效果", 5), ("预决算信息公开履职效果", 5)]),
-    ("总体绩效", 65, "预算管理", 25, [("预算编制质量", 8), ("单位收入统筹", 4), ("支出执行进度", 6), ("预算年终结余", 2),
-                                  ("严控一般性支出", 5)]),
+    (
+        "总体绩效",
+        65,
+        "履职效能",
+        15,
+        [("预算编审履职效果", 5), ("预算执行履职效果", 5), ("预决算信息公开履职效果", 5)],
+    ),
+    (
+        "总体绩效",
+        65,
+        "预算管理",
+        25,
+        [
+            ("预算编制质量", 8),
+            ("单位收入统筹", 4),
+            ("支出执行进度", 6),
+            ("预算年终结余", 2),
+            ("严控一般性支出", 5),
+        ],
+    ),
     ("总体绩效", 65, "财务管理", 10, [("财务管理制度", 4), ("财务岗位设置", 2), ("资金使用规范", 4)]),
     ("总体绩效", 65, "资产管理", 9, [("人均资产变化率", 3), ("资产利用率", 3), ("资产盘活率", 3)]),
     ("总体绩效", 65, "采购管理", 6, [("支持中小企业发展", 3), ("采购执行率", 3)]),
@@ -55,9 +76,13 @@ def write_demo(out: Path, units: int, years: list[int], seed: int = 1) -> list[P
     """Write ``units`` fictional units for each of ``years`` under ``out``; return the unit folders."""
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "site.yaml").write_text(yaml.safe_dump(
-        {"title": "示例县预算绩效自评公开（演示数据）", "county": "示例县", "demo": True}, allow_unicode=True),
-        encoding="utf-8")
+    (out / "site.yaml").write_text(
+        yaml.safe_dump(
+            {"title": "示例县预算绩效自评公开（演示数据）", "county": "示例县", "demo": True},
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
     folders = []
     for n in range(1, units + 1):
         kind, stem, full = KINDS[(n - 1) % len(KINDS)]
@@ -70,7 +95,8 @@ def write_demo(out: Path, units: int, years: list[int], seed: int = 1) -> list[P
             folder = out / str(year) / short
             folder.mkdir(parents=True, exist_ok=True)
             text = "# 演示数据（虚构）：由 jixiao demo 生成，不代表任何真实单位。\n" + yaml.safe_dump(
-                evaluation, allow_unicode=True, sort_keys=False, width=1000)
+                evaluation, allow_unicode=True, sort_keys=False, width=1000
+            )
             (folder / "evaluation.yaml").write_text(text, encoding="utf-8")
             folders.append(folder)
     return folders
@@ -98,7 +124,11 @@ def _evaluation(rng: random.Random, kind: str, short: str, name: str, year: int,
             rate = round(rate - 0.3, 1)  # the stated rate does not match its amounts, as in some real reports
         progress.append({"month": month, "amount": amount, "rate": rate})
     authorized = rng.randint(15, 80)
-    by_type = {"行政": authorized // 2, "事业": authorized - authorized // 2 - authorized // 10, "工勤": authorized // 10}
+    by_type = {
+        "行政": authorized // 2,
+        "事业": authorized - authorized // 2 - authorized // 10,
+        "工勤": authorized // 10,
+    }
     active = rng.randint(int(authorized * 0.8), authorized + 5)
     retired = rng.randint(0, 60)
     items, total = _scores(rng, profile)
@@ -107,34 +137,56 @@ def _evaluation(rng: random.Random, kind: str, short: str, name: str, year: int,
     return {
         "unit": {"name": name, "short_name": short, "kind": kind, "county": "示例县"},
         "year": year,
-        "staffing": {"authorized": authorized, "authorized_by_type": by_type, "funded": active + retired,
-                     "active": active, "retired": retired},
+        "staffing": {
+            "authorized": authorized,
+            "authorized_by_type": by_type,
+            "funded": active + retired,
+            "active": active,
+            "retired": retired,
+        },
         "funds": {
             "initial_budget": initial,
             "adjustment": _r2(final - initial),
             "final_budget": final,
-            "by_source": [s for s in ({"name": "一般公共预算财政拨款", "amount": _r2(final - fund)},
-                                      {"name": "政府性基金预算财政拨款", "amount": fund}) if s["amount"] > 0],
+            "by_source": [
+                s
+                for s in (
+                    {"name": "一般公共预算财政拨款", "amount": _r2(final - fund)},
+                    {"name": "政府性基金预算财政拨款", "amount": fund},
+                )
+                if s["amount"] > 0
+            ],
             "expenditure": expenditure,
             "by_nature": [{"name": "基本支出", "amount": basic}, {"name": "项目支出", "amount": project}],
-            "by_economic": [{"name": "人员经费", "amount": staff}, {"name": "公用经费", "amount": running},
-                            {"name": "项目支出", "amount": project}],
+            "by_economic": [
+                {"name": "人员经费", "amount": staff},
+                {"name": "公用经费", "amount": running},
+                {"name": "项目支出", "amount": project},
+            ],
             "execution_rate": round(spent_share * 100, 1),
             "execution_progress": progress,
             "three_public": {"budget": _r2(rng.uniform(2, 12)), "actual": _r2(rng.uniform(1.5, 12))},
-            "general_expenditure": {"budget_prev": ge_prev, "budget": ge_now, "actual_prev": _r2(ge_prev * 0.95),
-                                    "actual": _r2(ge_now * rng.uniform(0.85, 1.05))},
+            "general_expenditure": {
+                "budget_prev": ge_prev,
+                "budget": ge_now,
+                "actual_prev": _r2(ge_prev * 0.95),
+                "actual": _r2(ge_now * rng.uniform(0.85, 1.05)),
+            },
             "carryover": _r2(final - expenditure),
         },
         "goal": f"（演示数据）{name}{year}年度完成各项工作任务，提升公共服务水平。",
-        "tasks": [{"name": "示例任务一", "content": "（演示数据）完成年度重点工作。"},
-                  {"name": "示例任务二", "content": "（演示数据）加强预算绩效管理。"}],
+        "tasks": [
+            {"name": "示例任务一", "content": "（演示数据）完成年度重点工作。"},
+            {"name": "示例任务二", "content": "（演示数据）加强预算绩效管理。"},
+        ],
         "indicators": _indicators(rng, profile, staff, running),
         "scores": {"total": total, "items": items},
-        "report": {"title": f"{name}关于{year}年绩效自评的报告（演示数据）",
-                   "sections": [{"heading": "一、基本情况", "level": 1, "text": "（演示数据）本报告为虚构示例。"}],
-                   "problems": ["一是（演示数据）预算编制的精准度有待提高。"],
-                   "suggestions": ["一是（演示数据）加强预算执行监控。"]},
+        "report": {
+            "title": f"{name}关于{year}年绩效自评的报告（演示数据）",
+            "sections": [{"heading": "一、基本情况", "level": 1, "text": "（演示数据）本报告为虚构示例。"}],
+            "problems": ["一是（演示数据）预算编制的精准度有待提高。"],
+            "suggestions": ["一是（演示数据）加强预算执行监控。"],
+        },
     }
 
 
@@ -142,9 +194,22 @@ def _scores(rng: random.Random, profile: dict) -> tuple[list[dict], float]:
     items = []
     for level1, level1_max, level2, level2_max, entries in SCORE_SCHEME:
         for name, maximum in entries:
-            lost = 0.0 if rng.random() < 0.55 + 0.4 * profile["care"] else round(rng.uniform(0.2, 1) * maximum, 1)
-            items.append({"level1": level1, "level1_max": level1_max, "level2": level2, "level2_max": level2_max,
-                          "name": name, "max": maximum, "score": round(maximum - lost, 1)})
+            lost = (
+                0.0
+                if rng.random() < 0.55 + 0.4 * profile["care"]
+                else round(rng.uniform(0.2, 1) * maximum, 1)
+            )
+            items.append(
+                {
+                    "level1": level1,
+                    "level1_max": level1_max,
+                    "level2": level2,
+                    "level2_max": level2_max,
+                    "name": name,
+                    "max": maximum,
+                    "score": round(maximum - lost, 1),
+                }
+            )
     total = round(sum(i["score"] for i in items), 1)
     return items, total
 
@@ -173,7 +238,9 @@ def _indicators(rng: random.Random, profile: dict, staff: float, running: float)
                 actual = round(target * (rng.uniform(1.01, 1.2) if miss else rng.uniform(0.85, 1)), 2)
             else:
                 actual = round(target * (0.95 if miss else 1), 2)
-            item.update(target=target, unit=unit, actual=int(actual) if float(actual).is_integer() else actual)
+            item.update(
+                target=target, unit=unit, actual=int(actual) if float(actual).is_integer() else actual
+            )
         item["weight"] = weight
         out.append(item)
     out[-1]["weight"] = round(90 - weight * (len(chosen) - 1), 2)

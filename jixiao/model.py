@@ -333,7 +333,9 @@ class Evaluation(Strict):
 class SiteInfo(Strict):
     """``site.yaml`` at the top of a data directory: what the whole site is."""
 
-    title: str | None = Field(None, title="网站名称", description="如“渠县预算绩效自评公开”；缺省时按县名生成。")
+    title: str | None = Field(
+        None, title="网站名称", description="如“渠县预算绩效自评公开”；缺省时按县名生成。"
+    )
     county: str | None = Field(None, title="县（市、区）")
     demo: bool = Field(False, title="演示数据", description="为真时每一页都标明“演示数据（虚构）”。")
     licence: str | None = Field(None, title="数据许可", description="开放数据页显示的许可说明。")

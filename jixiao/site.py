@@ -47,7 +47,9 @@ def site_info(data_dir: Path) -> SiteInfo:
     try:
         return SiteInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     except (yaml.YAMLError, ValidationError) as err:
-        raise InvalidData([Finding("invalid-site-file", str(path), f"site.yaml 有误：{str(err).splitlines()[0]}")]) from None
+        raise InvalidData(
+            [Finding("invalid-site-file", str(path), f"site.yaml 有误：{str(err).splitlines()[0]}")]
+        ) from None
 
 
 def load(data_dir: Path) -> list[Loaded]:
@@ -100,8 +102,12 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
     page, data_json = render_explorer(evaluations)
     write("indicators/index.md", page)
     write("indicators/data.json", data_json)
-    write("checks.md", render_checks_page([(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder)
-                                           for i in loaded]))
+    write(
+        "checks.md",
+        render_checks_page(
+            [(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder) for i in loaded]
+        ),
+    )
     files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
     for name, content in files.items():
         write(f"open-data/{name}", content)
@@ -115,7 +121,10 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
         unit_history = history[summary.short]
         write(f"{ev.slug}/index.md", render_unit_page(ev, views[ev.slug], near[ev.slug], unit_history))
         write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev, unit_history))
-        write(f"{ev.slug}/summary.json", json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")))
+        write(
+            f"{ev.slug}/summary.json",
+            json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")),
+        )
         for name, content in unit_downloads(ev).items():
             write(f"{ev.slug}/{name}", content)
         for source in ev.sources:

@@ -70,3 +70,35 @@ def served_site(built_site, tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/{SUBPATH}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """Three fictional units over two years, built into a site with `jixiao build`."""
+    root = tmp_path_factory.mktemp("demo")
+    data, site = root / "data", root / "site"
+    from jixiao.cli import main
+
+    cwd = os.getcwd()
+    os.chdir(ROOT)
+    try:
+        assert main(["demo", "--units", "3", "--years", "2023,2024", "--out", str(data)]) == 0
+        assert main(["build", "--data", str(data), "--site", str(site)]) == 0
+    finally:
+        os.chdir(cwd)
+    return data, site
+
+
+@pytest.fixture(scope="session")
+def served_demo(demo, tmp_path_factory):
+    """The demo site served under a sub-path."""
+    _, site = demo
+    root = tmp_path_factory.mktemp("demo-portal")
+    target = root / SUBPATH
+    target.parent.mkdir(parents=True)
+    shutil.copytree(site, target)
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/{SUBPATH}/"
+    server.shutdown()

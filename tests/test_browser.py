@@ -134,11 +134,14 @@ def test_indicator_filter_and_sort(visit, served_site):
     assert v.errors == [] and v.foreign == []
 
 
-def test_site_search_finds_the_unit(visit, served_site):
-    v = visit(served_site, viewport={"width": 1280, "height": 900})
+@pytest.mark.parametrize("start", ["", UNIT_PATH])
+def test_site_search_finds_the_unit(visit, served_site, start):
+    v = visit(served_site + start, viewport={"width": 1280, "height": 900})
     page = v.page
     for query in ("劝导员", "三公经费", "宝城镇", "评价"):
         page.fill(".md-search__input", query)
+        # Material reads the query on keyup, as a person's typing (or an IME's commit) ends with one.
+        page.press(".md-search__input", "End")
         results = page.locator(".md-search-result__item a")
         results.first.wait_for(timeout=15000)
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
@@ -172,3 +175,73 @@ def test_keyboard_reaches_the_sort_buttons(visit, served_site):
     button.focus()
     page.keyboard.press("Enter")
     assert page.locator("#jx-indicators thead th").nth(4).get_attribute("aria-sort") == "ascending"
+
+
+def test_comparison_selected_in_the_url_renders_side_by_side(visit, served_demo):
+    units = ["2024/示例镇01", "2024/示例街道02", "2023/示例镇01"]
+    query = "&".join("u=" + quote(u) for u in units)
+    v = visit(served_demo + "compare/?" + query, viewport={"width": 1280, "height": 900})
+    page = v.page
+    page.wait_for_function(
+        "document.querySelectorAll('#jx-compare .jx-chart[data-rendered]').length === 5", timeout=15000
+    )
+    cards = page.locator("#jx-compare .jx-card")
+    assert cards.count() == 3
+    assert cards.nth(0).inner_text().startswith("示例镇01（2024）")
+    for i in range(5):
+        assert page.locator("#jx-compare .jx-chart").nth(i).locator("svg.main-svg").count() >= 1
+    # The picker shows the selection, and the data tables carry the same numbers as text.
+    assert page.locator("select[name=u]").nth(1).input_value() == "2024/示例街道02"
+    assert page.locator("#fig-compare-met table tbody tr").count() == 3
+    assert v.errors == [] and v.foreign == []
+
+
+def test_comparison_picker_puts_the_selection_in_the_url(visit, served_demo):
+    v = visit(served_demo + "compare/", viewport={"width": 1280, "height": 900})
+    page = v.page
+    page.wait_for_selector(".jx-compare-form:not([hidden])")
+    page.select_option("select[data-slot='0']", "2024/示例镇01")
+    page.select_option("select[data-slot='1']", "2024/示例局03")
+    page.click(".jx-compare-form button[type=submit]")
+    page.wait_for_function(
+        "document.querySelectorAll('#jx-compare .jx-chart[data-rendered]').length === 5", timeout=15000
+    )
+    assert "u=2024%2F%E7%A4%BA%E4%BE%8B%E9%95%8701" in page.url
+    assert v.errors == [] and v.foreign == []
+
+
+def test_indicator_explorer_filters(visit, served_demo):
+    v = visit(served_demo + "indicators/", viewport={"width": 1280, "height": 900})
+    page = v.page
+    page.wait_for_selector(".jx-explorer-form:not([hidden])")
+    rows = page.locator("#jx-explorer-results tbody tr")
+    everything = rows.count()
+    assert everything > 20
+    page.fill(".jx-explorer-form input[name=q]", "满意度")
+    assert 0 < rows.count() < everything
+    assert all("满意度" in rows.nth(i).inner_text() for i in range(rows.count()))
+    page.fill(".jx-explorer-form input[name=q]", "")
+    page.select_option(".jx-explorer-form select[name=year]", "2023")
+    assert all(rows.nth(i).locator("td").nth(0).inner_text() == "2023" for i in range(min(rows.count(), 30)))
+    page.check(".jx-explorer-form input[name=group]")
+    assert "按名称分为" in page.locator(".jx-explorer-count").inner_text()
+    page.locator("#jx-explorer-results tbody tr button.jx-link").first.click()
+    assert page.locator(".jx-explorer-form input[name=group]").is_checked() is False
+    assert rows.count() >= 1
+    assert v.errors == [] and v.foreign == []
+
+
+def test_demo_pages_ask_only_localhost(visit, served_demo):
+    for path in (
+        "",
+        "2023/",
+        "units/",
+        "units/乡镇/",
+        "compare/",
+        "indicators/",
+        "open-data/",
+        "2024/示例镇01/",
+    ):
+        v = visit(served_demo + quote(path))
+        v.page.wait_for_load_state("networkidle")
+        assert v.foreign == [] and v.errors == [], (path, v.foreign, v.errors)

@@ -14,7 +14,8 @@ from jixiao.model import Correction, Indicator, Project
 from jixiao.render import fmt
 from jixiao.render.charts import build_charts
 from jixiao.render.findings import view
-from jixiao.render.home_page import render_home_page
+from jixiao.collection import summarise
+from jixiao.render.overview import render_overview
 from jixiao.render.unit_page import render_unit_figures, render_unit_page
 
 from .conftest import SEED
@@ -39,8 +40,13 @@ def test_unit_page_golden(update_golden):
     assert "位置：自评报告.docx: funds.execution_progress[6].rate" in page
 
 
-def test_home_page_golden(seed, update_golden):
-    check_golden("home.md", render_home_page([seed]), update_golden)
+def test_overview_page_golden(seed, update_golden):
+    page, figures = render_overview(
+        [summarise(seed)], 2024, [2024], "渠县预算绩效自评公开", "渠县", "", is_home=True
+    )
+    check_golden("overview-2024.md", page, update_golden)
+    assert '<a href="2024/宝城镇/">渠县宝城镇人民政府</a>' in page
+    assert json.loads(figures)["score-distribution"]["data"][0]["type"] == "bar"
 
 
 def test_unit_page_shows_headline_figures(seed):

@@ -63,10 +63,19 @@ def test_links_are_relative_so_the_site_works_under_a_sub_path(built_site):
 
 
 def test_plotly_loads_only_on_pages_with_charts(built_site):
-    unit = (built_site / UNIT / "index.html").read_text(encoding="utf-8")
-    home = (built_site / "index.html").read_text(encoding="utf-8")
-    assert "plotly-jixiao.min.js" in unit
-    assert "plotly-jixiao.min.js" not in home
+    with_charts = [UNIT / "index.html", Path("index.html"), Path("compare/index.html")]
+    without = [
+        Path("about/index.html"),
+        Path("checks/index.html"),
+        Path("open-data/index.html"),
+        Path("data-format/index.html"),
+        Path("units/index.html"),
+        Path("indicators/index.html"),
+    ]
+    for page in with_charts:
+        assert "plotly-jixiao.min.js" in (built_site / page).read_text(encoding="utf-8"), page
+    for page in without:
+        assert "plotly-jixiao.min.js" not in (built_site / page).read_text(encoding="utf-8"), page
     assert (built_site / "assets" / "js" / "plotly-jixiao.min.js").is_file()
     assert (built_site / UNIT / "figures.json").is_file()
 

@@ -367,39 +367,100 @@ def trend_charts(history) -> list[Chart]:
     years = [f"{h.year}年" for h in history]
     money_fig = {
         "data": [
-            {"type": "bar", "name": "调整后预算", "x": years, "y": [h.budget for h in history],
-             "text": [money(h.budget) for h in history], "textposition": "outside", "cliponaxis": False,
-             "marker": {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}},
-             "hovertemplate": "%{x} 调整后预算 %{y:,.2f} 万元<extra></extra>"},
-            {"type": "bar", "name": "决算支出", "x": years, "y": [h.expenditure or 0 for h in history],
-             "text": [money(h.expenditure) for h in history], "textposition": "outside", "cliponaxis": False,
-             "marker": {"color": BLUE}, "hovertemplate": "%{x} 决算支出 %{y:,.2f} 万元<extra></extra>"},
+            {
+                "type": "bar",
+                "name": "调整后预算",
+                "x": years,
+                "y": [h.budget for h in history],
+                "text": [money(h.budget) for h in history],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}},
+                "hovertemplate": "%{x} 调整后预算 %{y:,.2f} 万元<extra></extra>",
+            },
+            {
+                "type": "bar",
+                "name": "决算支出",
+                "x": years,
+                "y": [h.expenditure or 0 for h in history],
+                "text": [money(h.expenditure) for h in history],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": BLUE},
+                "hovertemplate": "%{x} 决算支出 %{y:,.2f} 万元<extra></extra>",
+            },
         ],
-        "layout": _layout(300, barmode="group", showlegend=True, legend={"orientation": "h", "y": -0.15},
-                          yaxis={"title": {"text": "万元"}, "rangemode": "tozero"}, margin={"t": 28}),
+        "layout": _layout(
+            300,
+            barmode="group",
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.15},
+            yaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
+            margin={"t": 28},
+        ),
     }
-    series = [("自评得分（分）", [h.score for h in history], "circle"),
-              ("预算执行率（%）", [round(h.execution, 1) if h.execution is not None else None for h in history],
-               "diamond"),
-              ("指标达成率（%）", [round(h.met_share, 1) if h.met_share is not None else None for h in history],
-               "square")]
+    series = [
+        ("自评得分（分）", [h.score for h in history], "circle"),
+        (
+            "预算执行率（%）",
+            [round(h.execution, 1) if h.execution is not None else None for h in history],
+            "diamond",
+        ),
+        (
+            "指标达成率（%）",
+            [round(h.met_share, 1) if h.met_share is not None else None for h in history],
+            "square",
+        ),
+    ]
     rates_fig = {
-        "data": [{"type": "scatter", "mode": "lines+markers+text", "name": name, "x": years, "y": values,
-                  "text": [num(v) if v is not None else "" for v in values], "textposition": "top center",
-                  "marker": {"symbol": symbol, "size": 10, "color": color}, "line": {"color": color},
-                  "cliponaxis": False}
-                 for (name, values, symbol), color in zip(series, (BLUE, ORANGE, GREY), strict=True)],
-        "layout": _layout(320, showlegend=True, legend={"orientation": "h", "y": -0.15},
-                          yaxis={"range": [0, 110]}, margin={"t": 28}),
+        "data": [
+            {
+                "type": "scatter",
+                "mode": "lines+markers+text",
+                "name": name,
+                "x": years,
+                "y": values,
+                "text": [num(v) if v is not None else "" for v in values],
+                "textposition": "top center",
+                "marker": {"symbol": symbol, "size": 10, "color": color},
+                "line": {"color": color},
+                "cliponaxis": False,
+            }
+            for (name, values, symbol), color in zip(series, (BLUE, ORANGE, GREY), strict=True)
+        ],
+        "layout": _layout(
+            320,
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.15},
+            yaxis={"range": [0, 110]},
+            margin={"t": 28},
+        ),
     }
     first, last = history[0], history[-1]
     money_summary = f"调整后预算由 {first.year} 年的 {money(first.budget)} 万元变为 {last.year} 年的 {money(last.budget)} 万元。"
-    rows = [[f"{h.year}年", money(h.budget), money(h.expenditure), num(h.score) if h.score is not None else "—",
-             pct(h.execution), pct(h.met_share)] for h in history]
+    rows = [
+        [
+            f"{h.year}年",
+            money(h.budget),
+            money(h.expenditure),
+            num(h.score) if h.score is not None else "—",
+            pct(h.execution),
+            pct(h.met_share),
+        ]
+        for h in history
+    ]
     headers = ["年度", "调整后预算（万元）", "决算支出（万元）", "自评得分", "预算执行率", "指标达成率"]
-    rates_summary = "、".join(f"{h.year} 年 {num(h.score) if h.score is not None else '—'} 分" for h in history)
+    rates_summary = "、".join(
+        f"{h.year} 年 {num(h.score) if h.score is not None else '—'} 分" for h in history
+    )
     return [
         Chart("trend-money", "历年预算与支出", money_summary, money_fig, headers[:3], [r[:3] for r in rows]),
-        Chart("trend-rates", "历年得分、执行率与指标达成率", f"自评得分：{rates_summary}。", rates_fig,
-              [headers[0], *headers[3:]], [[r[0], *r[3:]] for r in rows]),
+        Chart(
+            "trend-rates",
+            "历年得分、执行率与指标达成率",
+            f"自评得分：{rates_summary}。",
+            rates_fig,
+            [headers[0], *headers[3:]],
+            [[r[0], *r[3:]] for r in rows],
+        ),
     ]

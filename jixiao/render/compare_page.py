@@ -30,7 +30,13 @@ def _staff_share(row: UnitSummary) -> float | None:
 def render_compare_page(rows: list[UnitSummary]) -> tuple[str, str]:
     """(Markdown of compare/index.md, JSON of compare/units.json)."""
     rows = sorted(rows, key=lambda r: (-r.year, r.kind, r.short))
-    page = render("compare.md.j2", rows=rows, dims=_dims(rows), years=sorted({r.year for r in rows}, reverse=True),
-                  dim_share=_dim_share, staff_share=_staff_share)
+    page = render(
+        "compare.md.j2",
+        rows=rows,
+        dims=_dims(rows),
+        years=sorted({r.year for r in rows}, reverse=True),
+        dim_share=_dim_share,
+        staff_share=_staff_share,
+    )
     units = [[r.slug, f"{r.short}（{r.year}，{r.kind}）"] for r in rows]
     return page, json.dumps(units, ensure_ascii=False, separators=(",", ":"))

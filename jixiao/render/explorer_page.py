@@ -35,15 +35,29 @@ def render_explorer(evaluations: list[Evaluation]) -> tuple[str, str]:
         for ind in ev.indicators:
             status = metrics.indicator_status(ind)
             key = normalised_name(ind.name)
-            rows.append([u, ind.level1 or "", ind.level2 or "", ind.name, ind.op, ind.target, ind.unit or "",
-                         ind.actual, status, key])
+            rows.append(
+                [
+                    u,
+                    ind.level1 or "",
+                    ind.level2 or "",
+                    ind.name,
+                    ind.op,
+                    ind.target,
+                    ind.unit or "",
+                    ind.actual,
+                    status,
+                    key,
+                ]
+            )
             g = groups[key]
             g["name"] = g["name"] or ind.name
             g["units"].add(u)
             g["status"].append(status)
             if isinstance(ind.target, (int, float)):
                 g["targets"].append((ind.target, ind.unit or ""))
-    shared = sorted((g for g in groups.values() if len(g["units"]) > 1), key=lambda g: (-len(g["units"]), g["name"]))
+    shared = sorted(
+        (g for g in groups.values() if len(g["units"]) > 1), key=lambda g: (-len(g["units"]), g["name"])
+    )
     page = render(
         "explorer.md.j2",
         units=len(evaluations),

@@ -22,25 +22,52 @@ def score_distribution_chart(rows: list[UnitSummary]) -> Chart | None:
     bins = [(lo, lo + 5) for lo in range(50, 100, 5)]
     below = sum(1 for r in scored if r.score < 50)
     labels = (["50 分以下"] if below else []) + [f"{lo}—{hi}" for lo, hi in bins]
-    values = ([below] if below else []) + [sum(1 for r in scored if lo <= r.score < hi or (hi == 100 and r.score == 100))
-                                           for lo, hi in bins]
+    values = ([below] if below else []) + [
+        sum(1 for r in scored if lo <= r.score < hi or (hi == 100 and r.score == 100)) for lo, hi in bins
+    ]
     figure = {
-        "data": [{
-            "type": "bar", "x": labels, "y": values, "text": [str(v) if v else "" for v in values],
-            "textposition": "outside", "cliponaxis": False, "marker": {"color": BLUE},
-            "hovertemplate": "%{x} 分：%{y} 个单位<extra></extra>",
-        }],
-        "layout": _layout(300, yaxis={"title": {"text": "单位数"}, "rangemode": "tozero"},
-                          xaxis={"title": {"text": "自评得分"}}, margin={"t": 28}),
+        "data": [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": values,
+                "text": [str(v) if v else "" for v in values],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {"color": BLUE},
+                "hovertemplate": "%{x} 分：%{y} 个单位<extra></extra>",
+            }
+        ],
+        "layout": _layout(
+            300,
+            yaxis={"title": {"text": "单位数"}, "rangemode": "tozero"},
+            xaxis={"title": {"text": "自评得分"}},
+            margin={"t": 28},
+        ),
     }
     summary = "、".join(f"{g} {counts.get(g, 0)} 个" for g in grades)
-    rows_ = [[g, str(counts.get(g, 0))] for g in grades] + [[f"{lab} 分", str(v)] for lab, v in zip(labels, values, strict=True)]
-    return Chart("score-distribution", "自评得分分布", f"{len(scored)} 个单位的自评等级：{summary}。", figure,
-                 ["等级或分数段", "单位数"], rows_)
+    rows_ = [[g, str(counts.get(g, 0))] for g in grades] + [
+        [f"{lab} 分", str(v)] for lab, v in zip(labels, values, strict=True)
+    ]
+    return Chart(
+        "score-distribution",
+        "自评得分分布",
+        f"{len(scored)} 个单位的自评等级：{summary}。",
+        figure,
+        ["等级或分数段", "单位数"],
+        rows_,
+    )
 
 
-def render_overview(rows: list[UnitSummary], year: int, years: list[int], title: str, county: str | None,
-                    prefix: str, is_home: bool) -> tuple[str, str]:
+def render_overview(
+    rows: list[UnitSummary],
+    year: int,
+    years: list[int],
+    title: str,
+    county: str | None,
+    prefix: str,
+    is_home: bool,
+) -> tuple[str, str]:
     """(Markdown, figure JSON) of one year's overview; ``prefix`` leads from the page to the site root."""
     chart = score_distribution_chart(rows)
     budget = sum(r.budget for r in rows)

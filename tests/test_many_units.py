@@ -1,0 +1,156 @@
+"""Many units and years: demo data, overview, directory, peers, history, comparison, explorer, open data."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from jixiao.cli import main
+from jixiao.collection import UnitSummary, normalised_name, peers
+
+from .conftest import ROOT
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_demo_writes_fictional_units_and_is_deterministic(demo, tmp_path):
+    data, _ = demo
+    folders = sorted(p.relative_to(data).as_posix() for p in data.glob("*/*") if p.is_dir())
+    assert folders == [
+        "2023/示例局03",
+        "2023/示例街道02",
+        "2023/示例镇01",
+        "2024/示例局03",
+        "2024/示例街道02",
+        "2024/示例镇01",
+    ]
+    assert yaml.safe_load((data / "site.yaml").read_text(encoding="utf-8"))["demo"] is True
+    assert main(["demo", "--units", "3", "--years", "2023,2024", "--out", str(tmp_path / "again")]) == 0
+    for folder in folders:
+        assert (tmp_path / "again" / folder / "evaluation.yaml").read_bytes() == (
+            data / folder / "evaluation.yaml"
+        ).read_bytes()
+
+
+def test_demo_never_writes_into_real_data(capsys):
+    assert main(["demo", "--units", "3", "--out", str(ROOT / "data")]) == 1
+    assert "这里有真实数据" in capsys.readouterr().err
+
+
+def test_every_page_says_demo_data(demo):
+    _, site = demo
+    pages = list(site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        assert "演示数据（虚构）" in page.read_text(encoding="utf-8"), page
+
+
+def test_overview_ranks_the_latest_year_and_switches_years(demo):
+    _, site = demo
+    home = read(site, "index.html")
+    table = re.search(r'<table class="jx-table" id="jx-ranking".*?</table>', home, re.S).group(0)
+    assert table.count('<th scope="row">') == 3
+    assert "2024 年度各单位自评结果（3 个）" in home
+    assert re.search(r'<a href="2023/">2023</a>', home)
+    year = read(site, "2023/index.html")
+    assert "2023 年度各单位自评结果（3 个）" in year
+    assert 'href="../2023/示例镇01/"' in year
+    assert json.loads(read(site, "figures.json"))["score-distribution"]["data"][0]["type"] == "bar"
+
+
+def test_directory_groups_units_by_kind(demo):
+    _, site = demo
+    directory = read(site, "units/index.html")
+    for kind in ("乡镇", "街道", "部门"):
+        assert f">{kind}</a>（1 个）" in directory
+        hub = read(site, f"units/{kind}/index.html")
+        assert "2023</a> · " in hub  # links to every year of the unit
+
+
+def test_nav_stays_short(demo):
+    _, site = demo
+    about = read(site, "about/index.html")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', about, re.S).group(0)
+    assert "示例镇01" not in nav and "示例局03" not in nav
+
+
+def test_unit_page_has_peers_history_and_summary(demo):
+    _, site = demo
+    page = read(site, "2024/示例镇01/index.html")
+    assert "历年对比" in page and "相近单位" not in page  # one 乡镇 a year: no peer of the same kind
+    assert 'href="../../2023/示例镇01/"' in page
+    figures = json.loads(read(site, "2024/示例镇01/figures.json"))
+    assert {"trend-money", "trend-rates"} <= set(figures)
+    summary = json.loads(read(site, "2024/示例镇01/summary.json"))
+    assert summary["slug"] == "2024/示例镇01" and summary["dims"] and summary["progress"]
+
+
+def test_peers_are_same_kind_and_nearest_budget():
+    def unit(slug, kind, budget):
+        return UnitSummary(slug, slug, slug, kind, 2024, budget, budget, 100, 90, "优", 1, 1, 1, 0, 0, 10)
+
+    units = [
+        unit("a", "乡镇", 100),
+        unit("b", "乡镇", 150),
+        unit("c", "乡镇", 1000),
+        unit("d", "部门", 101),
+        unit("e", "乡镇", 90),
+        unit("f", "乡镇", 400),
+    ]
+    near = peers(units)
+    assert [p.slug for p in near["a"]] == ["e", "b", "f"]
+    assert near["d"] == []
+
+
+def test_indicator_names_are_grouped_ignoring_punctuation():
+    assert normalised_name("村、社区劝导员人数") == normalised_name("村社区劝导员人数 ")
+    assert normalised_name("乡（镇）出勤率") == normalised_name("乡(镇)出勤率")
+
+
+def test_explorer_data_holds_every_indicator(demo):
+    data_dir, site = demo
+    data = json.loads(read(site, "indicators/data.json"))
+    expected = sum(
+        len(yaml.safe_load(p.read_text(encoding="utf-8"))["indicators"])
+        for p in data_dir.glob("*/*/evaluation.yaml")
+    )
+    assert len(data["rows"]) == expected > 0
+    assert len(data["units"]) == 6
+    page = read(site, "indicators/index.html")
+    shared = re.search(r"多个单位共有的指标.*?<tbody>(.*?)</tbody>", page, re.S).group(1)
+    names = {r[9] for r in data["rows"]}
+    shared_names = [n for n in names if len({r[0] for r in data["rows"] if r[9] == n}) > 1]
+    assert shared.count("<tr>") == min(len(shared_names), 200) > 0
+
+
+def test_open_data_downloads(demo):
+    _, site = demo
+    for name in ("units.csv", "indicators.csv", "scores.csv", "findings.csv"):
+        assert (site / "open-data" / name).read_bytes().startswith(b"\xef\xbb\xbf"), name
+    evaluations = json.loads(read(site, "open-data/evaluations.json"))
+    book = openpyxl.load_workbook(io.BytesIO((site / "open-data" / "jixiao-data.xlsx").read_bytes()))
+    assert book.sheetnames == ["单位", "绩效指标", "自评打分", "数据核对"]
+    assert book["单位"].max_row - 1 == len(evaluations) == 6
+    assert book["绩效指标"].max_row - 1 == sum(len(e["indicators"]) for e in evaluations)
+    assert book["自评打分"].max_row - 1 == sum(len(e["scores"]["items"]) for e in evaluations)
+    schema = json.loads(read(site, "open-data/evaluation.schema.json"))
+    assert schema["title"] == "Evaluation" and "indicators" in schema["properties"]
+    page = read(site, "open-data/index.html")
+    assert "数据字典" in page and "许可与引用" in page and "indicators.csv" in page
+
+
+def test_compare_page_lists_every_unit_without_javascript(demo):
+    _, site = demo
+    page = read(site, "compare/index.html")
+    table = re.search(r'<table class="jx-table" id="jx-compare-all".*?</table>', page, re.S).group(0)
+    assert table.count('<th scope="row">') == 6
+    assert json.loads(read(site, "compare/units.json"))[0][0].startswith("2024/")
