@@ -11,21 +11,21 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
-from jixiao.checks import check_loaded
 import yaml
 from pydantic import ValidationError
 
-from jixiao.findings import Finding, InvalidData
-from jixiao.model import SiteInfo
-from jixiao.load import Loaded, load_all
+from jixiao.checks import check_loaded
 from jixiao.collection import histories, latest_by_unit, peers, summarise
+from jixiao.findings import Finding, InvalidData
+from jixiao.load import Loaded, load_all
+from jixiao.model import SiteInfo
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
+from jixiao.render.downloads import unit_downloads
 from jixiao.render.explorer_page import render_explorer
+from jixiao.render.findings import render_checks_page, render_rules_section, view
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
-from jixiao.render.downloads import unit_downloads
-from jixiao.render.findings import render_checks_page, render_rules_section, view
 from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
 
 DATA_ENV = "JIXIAO_DATA"

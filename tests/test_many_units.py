@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import re
 from pathlib import Path
 
 import openpyxl
-import pytest
 import yaml
 
 from jixiao.cli import main

@@ -9,12 +9,12 @@ import plotly.graph_objects as go
 import pytest
 
 from jixiao.checks import check_loaded
+from jixiao.collection import summarise
 from jixiao.load import load_unit_with_origins
 from jixiao.model import Correction, Indicator, Project
 from jixiao.render import fmt
 from jixiao.render.charts import build_charts
 from jixiao.render.findings import view
-from jixiao.collection import summarise
 from jixiao.render.overview import render_overview
 from jixiao.render.unit_page import render_unit_figures, render_unit_page
 

@@ -6,8 +6,8 @@ import json
 from dataclasses import dataclass
 
 from jixiao import metrics
-from jixiao.model import Evaluation
 from jixiao.collection import UnitSummary, compare_href
+from jixiao.model import Evaluation
 from jixiao.render.charts import build_charts, trend_charts
 from jixiao.render.env import render
 from jixiao.render.findings import FindingView
