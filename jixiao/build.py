@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, site_url: str 
     shutil.rmtree(staging, ignore_errors=True)
     try:
         _run_mkdocs(Path(data_dir), staging, Path(config_file), site_url)
+        index_for_search(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -67,6 +69,17 @@ def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path, site_url: str 
         build(config)
     except (Abort, MkDocsException) as err:
         raise BuildFailed(f"MkDocs 构建失败，原网站未改动：{err}") from None
+
+
+def index_for_search(site: Path) -> None:
+    """Build Pagefind's chunked search index into ``site/pagefind`` (its binary comes from PyPI, nothing is fetched)."""
+    result = subprocess.run(
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind",
+         "--exclude-selectors", ".headerlink", "--exclude-selectors", ".jx-filter"],
+        capture_output=True, text=True,
+    )
+    if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
+        raise BuildFailed(f"搜索索引（Pagefind）生成失败，原网站未改动：{(result.stderr or result.stdout).strip()[-300:]}")
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

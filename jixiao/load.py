@@ -165,6 +165,20 @@ def assemble(folder: Path) -> tuple[dict, dict[str, str], Path, yaml.Node | None
     return data, origins, where, node
 
 
+# libyaml's parser when PyYAML was built with it (the wheels are): several times faster on 1,000 units.
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """Parse once: the node tree (for line numbers in errors) and the data built from it."""
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -173,8 +187,7 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
             [Finding("not-utf8", str(path), f"不是 UTF-8 编码的文本（第 {err.start} 字节）")]
         ) from None
     try:
-        node = yaml.compose(text)
-        raw = yaml.safe_load(text)
+        node, raw = parse_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark else str(path)

@@ -134,23 +134,35 @@ def test_indicator_filter_and_sort(visit, served_site):
     assert v.errors == [] and v.foreign == []
 
 
-@pytest.mark.parametrize("start", ["", UNIT_PATH])
-def test_site_search_finds_the_unit(visit, served_site, start):
-    v = visit(served_site + start, viewport={"width": 1280, "height": 900})
+@pytest.mark.parametrize("query", ["劝导员", "三公经费", "宝城镇", "评价"])
+def test_site_search_finds_the_unit(visit, served_site, query):
+    """Search from the header box of a page with charts: the search page lists the unit page."""
+    v = visit(served_site + UNIT_PATH, viewport={"width": 1280, "height": 900})
     page = v.page
-    for query in ("劝导员", "三公经费", "宝城镇", "评价"):
-        page.fill(".md-search__input", query)
-        # Material reads the query on keyup, as a person's typing (or an IME's commit) ends with one.
-        page.press(".md-search__input", "End")
-        results = page.locator(".md-search-result__item a")
-        results.first.wait_for(timeout=15000)
-        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
-        assert any(UNIT_PATH in (h or "") for h in hrefs), (query, hrefs)
+    page.fill("#jx-header-q", query)
+    page.press("#jx-header-q", "Enter")
+    page.wait_for_url("**/search/?q=*")
+    results = page.locator(".pagefind-ui__result-link")
+    results.first.wait_for(timeout=15000)
+    hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
+    assert any(UNIT_PATH in (h or "") or "2024/宝城镇/" in (h or "") for h in hrefs), (query, hrefs)
+    assert v.errors == [] and v.foreign == []
+
+
+def test_search_index_is_chunked_and_light(visit, served_site):
+    """The first search downloads Pagefind's code and only the index chunks the query needs."""
+    v = visit(served_site + "search/", viewport={"width": 1280, "height": 900})
+    page = v.page
+    sizes: list[int] = []
+    page.on("response", lambda r: "/pagefind/" in r.url and sizes.append(len(r.body())))
+    page.fill(".pagefind-ui__search-input", "劝导员")
+    page.locator(".pagefind-ui__result-link").first.wait_for(timeout=15000)
+    assert 0 < sum(sizes) < 1024 * 1024
     assert v.errors == [] and v.foreign == []
 
 
 def test_every_page_asks_only_localhost(visit, served_site):
-    for path in ("", "about/", "data-format/", "checks/", UNIT_PATH):
+    for path in ("", "about/", "data-format/", "checks/", "search/?q=" + quote("劝导员"), UNIT_PATH):
         v = visit(served_site + path)
         v.page.wait_for_load_state("networkidle")
         assert v.foreign == [], (path, v.foreign)

@@ -14,8 +14,6 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
-import yaml
-
 from jixiao.checks.catalogue import rule
 from jixiao.checks.context import Context
 
@@ -107,7 +105,7 @@ def mask(value: str) -> str:
 def source_texts(folder: Path) -> Iterator[tuple[str, str]]:
     """Every text in every file of a unit folder, with its place: cells, paragraphs, table cells, YAML fields."""
     from jixiao.forms.workbook import column_letter, read_workbook
-    from jixiao.load import unit_files
+    from jixiao.load import parse_yaml, unit_files
 
     for path in unit_files(folder):
         suffix = path.suffix.lower()
@@ -125,7 +123,7 @@ def source_texts(folder: Path) -> Iterator[tuple[str, str]]:
         elif suffix == ".docx":
             yield from _docx_texts(path)
         elif suffix == ".yaml":
-            yield from _yaml_texts(path, yaml.safe_load(path.read_text(encoding="utf-8")), "")
+            yield from _yaml_texts(path, parse_yaml(path.read_text(encoding="utf-8"))[1], "")
 
 
 def _docx_texts(path: Path) -> Iterator[tuple[str, str]]:
