@@ -31,6 +31,8 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
+	$(BIN)/python scripts/benchmark_import.py
+	$(BIN)/python scripts/benchmark_scale.py
 
 # Rebuild the vendored Plotly bundle from the pinned npm packages (needs node and npm).
 plotly:

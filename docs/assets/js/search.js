@@ -3,7 +3,12 @@
 (function () {
   "use strict";
   var node = document.getElementById("jx-search");
-  if (!node || !window.PagefindUI) return;
+  if (!node) return;
+  if (!window.PagefindUI) {
+    // `jixiao serve` previews without the index: only `jixiao build` runs Pagefind.
+    node.textContent = "搜索索引尚未生成：预览时没有搜索，用 jixiao build 生成的网站才有。";
+    return;
+  }
   var ui = new window.PagefindUI({
     element: "#jx-search",
     showSubResults: true,
