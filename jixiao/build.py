@@ -62,6 +62,8 @@ def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path, site_url: str 
     if not config_file.is_file():
         raise JixiaoError(f"{config_file}: 找不到 MkDocs 配置文件（请在项目根目录运行）")
     _log_to_stderr()
+    # The gen-files script finds the data through the environment; restore it after, so nothing leaks.
+    previous = os.environ.get(DATA_ENV)
     os.environ[DATA_ENV] = str(data_dir.resolve())
     try:
         overrides = {"site_url": site_url} if site_url else {}
@@ -69,17 +71,36 @@ def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path, site_url: str 
         build(config)
     except (Abort, MkDocsException) as err:
         raise BuildFailed(f"MkDocs 构建失败，原网站未改动：{err}") from None
+    finally:
+        if previous is None:
+            os.environ.pop(DATA_ENV, None)
+        else:
+            os.environ[DATA_ENV] = previous
 
 
 def index_for_search(site: Path) -> None:
     """Build Pagefind's chunked search index into ``site/pagefind`` (its binary comes from PyPI, nothing is fetched)."""
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind",
-         "--exclude-selectors", ".headerlink", "--exclude-selectors", ".jx-filter"],
-        capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pagefind",
+            "--site",
+            str(site),
+            "--output-subdir",
+            "pagefind",
+            "--exclude-selectors",
+            ".headerlink",
+            "--exclude-selectors",
+            ".jx-filter",
+        ],
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
-        raise BuildFailed(f"搜索索引（Pagefind）生成失败，原网站未改动：{(result.stderr or result.stdout).strip()[-300:]}")
+        raise BuildFailed(
+            f"搜索索引（Pagefind）生成失败，原网站未改动：{(result.stderr or result.stdout).strip()[-300:]}"
+        )
 
 
 def _swap(staging: Path, site_dir: Path) -> None:

@@ -210,24 +210,19 @@ def _identity_findings(folder: Path, where: Path, evaluation: Evaluation):
 
 
 def _finding(path: Path, node: yaml.Node | None, error: dict[str, Any], origins: dict[str, str]) -> Finding:
-    loc = _clean_loc(error["loc"], error["type"])
-    dotted = ".".join(str(p) for p in loc if isinstance(p, str))
-    if origins and any(dotted == k or dotted.startswith(k + ".") for k in origins):
-        from jixiao.overlay import origin_of
+    """A validation error, placed in the file it came from: a workbook's cell, or the YAML's line."""
+    from jixiao.overlay import origin_of
 
-        rule, template = _ERRORS.get(error["type"], ("invalid-value", error["msg"]))
-        context = {"input": _short(error.get("input")), **(error.get("ctx") or {})}
-        try:
-            message = template.format(**context)
-        except (KeyError, IndexError, ValueError):
-            message = error["msg"]
-        return Finding(rule, f"{origin_of(dotted, origins)}: {_dotted(loc)}", message)
+    loc = _clean_loc(error["loc"], error["type"])
     rule, template = _ERRORS.get(error["type"], ("invalid-value", error["msg"]))
     context = {"input": _short(error.get("input")), **(error.get("ctx") or {})}
     try:
         message = template.format(**context)
     except (KeyError, IndexError, ValueError):
         message = error["msg"]
+    dotted = ".".join(str(p) for p in loc if isinstance(p, str))
+    if origins and any(dotted == k or dotted.startswith(k + ".") for k in origins):
+        return Finding(rule, f"{origin_of(dotted, origins)}: {_dotted(loc)}", message)
     line = _line_of(node, loc)
     where = f"（第 {line} 行）" if line else ""
     return Finding(rule, f"{path}: {_dotted(loc)}", message + where)

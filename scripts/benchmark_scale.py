@@ -46,7 +46,9 @@ def first_search(site: Path, query: str) -> int | None:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     fetched: list[int] = []
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"])
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
         page = browser.new_page()
         page.on("response", lambda r: "/pagefind/" in r.url and fetched.append(len(r.body())))
         page.goto(f"http://127.0.0.1:{server.server_port}/search/?q={quote(query)}")
@@ -66,11 +68,21 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.units:
             data, site = Path(tmp) / f"data-{n}", Path(tmp) / f"site-{n}"
-            subprocess.run([*JIXIAO, "demo", "--units", str(n), "--out", str(data)], check=True,
-                           capture_output=True, cwd=ROOT, env=env)
+            subprocess.run(
+                [*JIXIAO, "demo", "--units", str(n), "--out", str(data)],
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+                env=env,
+            )
             started = time.perf_counter()
-            subprocess.run([*JIXIAO, "build", "--data", str(data), "--site", str(site)], check=True,
-                           capture_output=True, cwd=ROOT, env=env)
+            subprocess.run(
+                [*JIXIAO, "build", "--data", str(data), "--site", str(site)],
+                check=True,
+                capture_output=True,
+                cwd=ROOT,
+                env=env,
+            )
             seconds = time.perf_counter() - started
             first_unit = sorted(p for p in (site / "2024").iterdir() if p.is_dir())[0]
             row = {
@@ -83,13 +95,18 @@ def main() -> None:
                 "first_search_kb": (lambda b: None if b is None else b / 1024)(first_search(site, "劝导员")),
             }
             results.append(row)
-            print(f"{n:>5} units: build {seconds:6.1f} s, {row['per_unit_ms']:6.1f} ms/unit, site {row['site_mb']:6.1f} MB, "
-                  f"unit page HTML {row['unit_html_kb']:5.1f} KB, search index {row['index_mb']:5.1f} MB, "
-                  f"first search {row['first_search_kb'] or 0:6.1f} KB", flush=True)
+            print(
+                f"{n:>5} units: build {seconds:6.1f} s, {row['per_unit_ms']:6.1f} ms/unit, site {row['site_mb']:6.1f} MB, "
+                f"unit page HTML {row['unit_html_kb']:5.1f} KB, search index {row['index_mb']:5.1f} MB, "
+                f"first search {row['first_search_kb'] or 0:6.1f} KB",
+                flush=True,
+            )
     if len(results) >= 2:
         a, b = results[-2], results[-1]
-        print(f"\ntime per unit at {b['units']} ÷ at {a['units']}: {b['per_unit_ms'] / a['per_unit_ms']:.2f}× "
-              f"(target ≤ 1.3×); unit page HTML {b['unit_html_kb'] / a['unit_html_kb']:.2f}× (target 1.0×)")
+        print(
+            f"\ntime per unit at {b['units']} ÷ at {a['units']}: {b['per_unit_ms'] / a['per_unit_ms']:.2f}× "
+            f"(target ≤ 1.3×); unit page HTML {b['unit_html_kb'] / a['unit_html_kb']:.2f}× (target 1.0×)"
+        )
 
 
 if __name__ == "__main__":

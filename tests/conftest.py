@@ -57,19 +57,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def served_site(built_site, tmp_path_factory):
-    """The built site served on localhost under a sub-path, as a county portal would."""
-    root = tmp_path_factory.mktemp("portal")
+def serve_under_subpath(site: Path, root: Path):
+    """Serve ``site`` on localhost at /portal/jixiao/, as a county portal would; yields the site's address."""
     target = root / SUBPATH
     target.parent.mkdir(parents=True)
-    shutil.copytree(built_site, target)
+    shutil.copytree(site, target)
     handler = functools.partial(_QuietHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/{SUBPATH}/"
     server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site, tmp_path_factory):
+    yield from serve_under_subpath(built_site, tmp_path_factory.mktemp("portal"))
 
 
 @pytest.fixture(scope="session")
@@ -91,14 +93,4 @@ def demo(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def served_demo(demo, tmp_path_factory):
-    """The demo site served under a sub-path."""
-    _, site = demo
-    root = tmp_path_factory.mktemp("demo-portal")
-    target = root / SUBPATH
-    target.parent.mkdir(parents=True)
-    shutil.copytree(site, target)
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}/{SUBPATH}/"
-    server.shutdown()
+    yield from serve_under_subpath(demo[1], tmp_path_factory.mktemp("demo-portal"))

@@ -249,40 +249,9 @@ def general_expenditure_chart(ev: Evaluation) -> Chart | None:
     if ge is None or None in (ge.budget, ge.budget_prev, ge.actual, ge.actual_prev):
         return None
     years = [f"{ev.year - 1}年", f"{ev.year}年"]
-    figure = {
-        "data": [
-            {
-                "type": "bar",
-                "name": "预算",
-                "x": years,
-                "y": [ge.budget_prev, ge.budget],
-                "text": [f"预算 {money(v)}" for v in (ge.budget_prev, ge.budget)],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "marker": {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}},
-                "hovertemplate": "%{x} 预算 %{y:,.2f} 万元<extra></extra>",
-            },
-            {
-                "type": "bar",
-                "name": "决算",
-                "x": years,
-                "y": [ge.actual_prev, ge.actual],
-                "text": [f"决算 {money(v)}" for v in (ge.actual_prev, ge.actual)],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "marker": {"color": BLUE},
-                "hovertemplate": "%{x} 决算 %{y:,.2f} 万元<extra></extra>",
-            },
-        ],
-        "layout": _layout(
-            300,
-            barmode="group",
-            showlegend=True,
-            legend={"orientation": "h", "y": -0.15},
-            yaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
-            margin={"t": 28},
-        ),
-    }
+    figure = _two_series_bars(
+        years, ("预算", [ge.budget_prev, ge.budget]), ("决算", [ge.actual_prev, ge.actual]), labelled=True
+    )
     budget_change = (ge.budget - ge.budget_prev) / ge.budget_prev * 100 if ge.budget_prev else None
     actual_change = (ge.actual - ge.actual_prev) / ge.actual_prev * 100 if ge.actual_prev else None
     summary = (
@@ -302,6 +271,40 @@ def general_expenditure_chart(ev: Evaluation) -> Chart | None:
         ["年度", "预算（万元）", "决算（万元）"],
         rows,
     )
+
+
+def _two_series_bars(
+    x: list[str], light: tuple[str, list], dark: tuple[str, list], labelled: bool = False
+) -> dict:
+    """Grouped bars of two amounts per year: an outlined light bar and a solid dark one, each with its number."""
+
+    def trace(name: str, values: list, marker: dict) -> dict:
+        return {
+            "type": "bar",
+            "name": name,
+            "x": x,
+            "y": values,
+            "text": [f"{name} {money(v)}" if labelled else money(v) for v in values],
+            "textposition": "outside",
+            "cliponaxis": False,
+            "marker": marker,
+            "hovertemplate": f"%{{x}} {name} %{{y:,.2f}} 万元<extra></extra>",
+        }
+
+    return {
+        "data": [
+            trace(*light, {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}}),
+            trace(*dark, {"color": BLUE}),
+        ],
+        "layout": _layout(
+            300,
+            barmode="group",
+            showlegend=True,
+            legend={"orientation": "h", "y": -0.15},
+            yaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
+            margin={"t": 28},
+        ),
+    }
 
 
 def _signed(change: float | None) -> str:
@@ -365,40 +368,11 @@ def trend_charts(history) -> list[Chart]:
     if len(history) < 2:
         return []
     years = [f"{h.year}年" for h in history]
-    money_fig = {
-        "data": [
-            {
-                "type": "bar",
-                "name": "调整后预算",
-                "x": years,
-                "y": [h.budget for h in history],
-                "text": [money(h.budget) for h in history],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "marker": {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}},
-                "hovertemplate": "%{x} 调整后预算 %{y:,.2f} 万元<extra></extra>",
-            },
-            {
-                "type": "bar",
-                "name": "决算支出",
-                "x": years,
-                "y": [h.expenditure or 0 for h in history],
-                "text": [money(h.expenditure) for h in history],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "marker": {"color": BLUE},
-                "hovertemplate": "%{x} 决算支出 %{y:,.2f} 万元<extra></extra>",
-            },
-        ],
-        "layout": _layout(
-            300,
-            barmode="group",
-            showlegend=True,
-            legend={"orientation": "h", "y": -0.15},
-            yaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
-            margin={"t": 28},
-        ),
-    }
+    money_fig = _two_series_bars(
+        years,
+        ("调整后预算", [h.budget for h in history]),
+        ("决算支出", [h.expenditure or 0 for h in history]),
+    )
     series = [
         ("自评得分（分）", [h.score for h in history], "circle"),
         (
