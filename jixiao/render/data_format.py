@@ -7,7 +7,7 @@ import typing
 
 from pydantic import BaseModel
 
-from jixiao.model import Evaluation
+from jixiao.model import Evaluation, SiteInfo
 from jixiao.render.fmt import md_cell
 
 _TYPE_NAMES = {float: "数字", int: "整数", str: "文字", bool: "是/否", object: "任意值"}
@@ -80,9 +80,9 @@ def render_data_format_page() -> str:
         "“必填”以外的字段可以省略。本页由程序根据数据模型的声明自动生成。",
         "",
     ]
-    for model in _models(Evaluation):
+    for model in [*_models(Evaluation), SiteInfo]:
         lines += [f"## {model.__name__}", ""]
-        if model.__doc__ and model is Evaluation:
+        if model.__doc__ and model in (Evaluation, SiteInfo):
             lines += [model.__doc__.strip(), ""]
         lines += ["| 字段 | 名称 | 类型 | 单位 | 必填 | 约束 | 说明 |", "|---|---|---|---|---|---|---|"]
         for name, field in model.model_fields.items():
