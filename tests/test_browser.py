@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
@@ -257,3 +258,25 @@ def test_demo_pages_ask_only_localhost(visit, served_demo):
         v = visit(served_demo + quote(path))
         v.page.wait_for_load_state("networkidle")
         assert v.foreign == [] and v.errors == [], (path, v.foreign, v.errors)
+
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+
+
+@pytest.mark.parametrize(
+    ("site", "path"),
+    [("real", ""), ("real", UNIT_PATH), ("real", "checks/"), ("real", "about/"), ("real", "search/?q=" + quote("劝导员")),
+     ("demo", "compare/?u=" + quote("2024/示例镇01") + "&u=" + quote("2024/示例局03")), ("demo", "indicators/"),
+     ("demo", "open-data/"), ("demo", "units/")],
+)
+def test_pages_pass_automated_accessibility_checks(visit, served_site, served_demo, site, path):
+    """axe-core's WCAG 2 A and AA rules on the rendered pages, charts and scripts included."""
+    base = served_site if site == "real" else served_demo
+    v = visit(base + path, viewport={"width": 1280, "height": 900})
+    v.page.wait_for_load_state("networkidle")
+    v.page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = v.page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations"
+        ".map(x => x.id + ': ' + x.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
+    )
+    assert violations == []

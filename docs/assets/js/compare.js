@@ -42,7 +42,7 @@
     fig.appendChild(chart);
     var details = el("details", { "class": "jx-chart-data" });
     details.appendChild(el("summary", {}, "图表数据（文字表格）"));
-    var wrap = el("div", { "class": "jx-scroll" });
+    var wrap = el("div", { "class": "jx-scroll", tabindex: "0" });
     var table = el("table", { "class": "jx-table" });
     var head = el("tr");
     headers.forEach(function (h) { head.appendChild(el("th", { scope: "col" }, h)); });

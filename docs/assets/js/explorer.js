@@ -33,7 +33,7 @@
   }
 
   function table(caption, headers) {
-    var wrap = el("div", { "class": "jx-scroll" });
+    var wrap = el("div", { "class": "jx-scroll", tabindex: "0" });
     var t = wrap.appendChild(el("table", { "class": "jx-table" }));
     t.appendChild(el("caption", {}, caption));
     var tr = t.appendChild(el("thead")).appendChild(el("tr"));
