@@ -265,9 +265,17 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 
 @pytest.mark.parametrize(
     ("site", "path"),
-    [("real", ""), ("real", UNIT_PATH), ("real", "checks/"), ("real", "about/"), ("real", "search/?q=" + quote("劝导员")),
-     ("demo", "compare/?u=" + quote("2024/示例镇01") + "&u=" + quote("2024/示例局03")), ("demo", "indicators/"),
-     ("demo", "open-data/"), ("demo", "units/")],
+    [
+        ("real", ""),
+        ("real", UNIT_PATH),
+        ("real", "checks/"),
+        ("real", "about/"),
+        ("real", "search/?q=" + quote("劝导员")),
+        ("demo", "compare/?u=" + quote("2024/示例镇01") + "&u=" + quote("2024/示例局03")),
+        ("demo", "indicators/"),
+        ("demo", "open-data/"),
+        ("demo", "units/"),
+    ],
 )
 def test_pages_pass_automated_accessibility_checks(visit, served_site, served_demo, site, path):
     """axe-core's WCAG 2 A and AA rules on the rendered pages, charts and scripts included."""

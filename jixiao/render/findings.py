@@ -41,11 +41,22 @@ def view(finding: Finding, folder: Path | str | None = None) -> FindingView:
 
 
 def render_checks_page(units: list[tuple[object, str, list[Finding], Path]]) -> str:
-    """The site-wide 数据核对 page: every finding of every unit, and how often each rule fired."""
+    """The site-wide 数据核对 page: how often each rule fired, and every warning of every unit.
+
+    The many neutral infos are counted, and listed on each unit's page: this page stays light however many units.
+    """
     rows = [(ev, href, view(f, folder)) for ev, href, findings, folder in units for f in findings]
     per_rule = {r.id: sum(1 for _, _, v in rows if v.rule == r.id) for r in RULES}
+    warnings = [row for row in rows if row[2].severity == "warning"]
+    infos = len(rows) - len(warnings)
     return render(
-        "checks.md.j2", rows=rows, rules=RULES, per_rule=per_rule, labels=SEVERITY_LABELS, units=len(units)
+        "checks.md.j2",
+        warnings=warnings,
+        infos=infos,
+        rules=RULES,
+        per_rule=per_rule,
+        labels=SEVERITY_LABELS,
+        units=len(units),
     )
 
 
