@@ -174,3 +174,12 @@ def test_corrections_are_shown_on_the_page(seed):
     assert '<th scope="row">indicators[村、社区劝导员人数].actual</th><td>30</td><td>28</td>' in page
     assert "单位来函更正：原表误录" in page
     assert "更正记录" not in render_unit_page(seed)
+
+
+def test_chart_labels_from_data_carry_no_markup(seed):
+    ev = seed.model_copy(deep=True)
+    ev.funds.by_source[0].name = '<a href="javascript:alert(1)">来源</a>'
+    ev.scores.items[0].level2 = "<b>履职效能</b>"
+    figures = render_unit_figures(ev)
+    assert "<a href" not in figures and "<b>" not in figures
+    assert "＜a href" in figures and "＜b＞履职效能" in figures

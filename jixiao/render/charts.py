@@ -16,6 +16,11 @@ BLUE, ORANGE, GREY, LIGHT = "#1f4e79", "#a64d00", "#595959", "#c9d6e3"
 FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
 
 
+def plain(text: object) -> str:
+    """Text from data as Plotly shows it: Plotly reads <b>, <br>, <a href> in labels, so angle brackets go."""
+    return str(text).replace("<", "＜").replace(">", "＞")
+
+
 @dataclass
 class Chart:
     """A figure with its caption, a one-sentence summary and the table that says the same in text."""
@@ -67,7 +72,7 @@ def _layout(height: int, **extra) -> dict:
 def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, what: str) -> Chart | None:
     if not parts:
         return None
-    names = [p.name for p in parts]
+    names = [plain(p.name) for p in parts]
     values = [p.amount for p in parts]
     labels = [
         f"{money(p.amount)} 万元" + (f" · {pct(p.amount / total * 100)}" if total else "") for p in parts
@@ -315,7 +320,7 @@ def score_chart(ev: Evaluation) -> Chart | None:
     dims = score_dimensions(ev)
     if not dims:
         return None
-    names = [d.name for d in dims]
+    names = [plain(d.name) for d in dims]
     labels = [
         f"{num(d.score)} / {num(d.max)}"
         + (f"（失 {num(round(d.max - d.score, 4))} 分）" if d.score < d.max else "")

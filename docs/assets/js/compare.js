@@ -11,6 +11,8 @@
   if (!form || !out || !window.fetch) return;
   var chosen = new URLSearchParams(location.search).getAll("u").filter(Boolean).slice(0, 4);
 
+  // Plotly reads <b>, <br>, <a href> in labels: text from data loses its angle brackets before it gets there.
+  function plain(text) { return String(text).replace(/</g, "＜").replace(/>/g, "＞"); }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
@@ -80,7 +82,7 @@
     out.appendChild(cards);
 
     var dims = [];
-    units.forEach(function (u) { u.dims.forEach(function (d) { if (dims.indexOf(d.name) < 0) dims.push(d.name); }); });
+    units.forEach(function (u) { u.short = plain(u.short); u.dims.forEach(function (d) { d.name = plain(d.name); if (dims.indexOf(d.name) < 0) dims.push(d.name); }); });
     function share(u, name) { var d = u.dims.filter(function (x) { return x.name === name; })[0]; return d ? d.share : null; }
     if (dims.length) {
       figure("dims", "各二级指标得分占满分的比例", units.length + " 个单位的自评得分率",
