@@ -467,3 +467,34 @@ def test_report_without_numbered_headings_is_an_error(tmp_path):
     with pytest.raises(InvalidData) as err:
         import_files([path])
     assert [(f.rule, f.location) for f in err.value.findings] == [("missing-headings", str(path))]
+
+
+def test_scoring_sheet_with_a_score_column_per_level(tmp_path):
+    rows = [
+        ["部门预算绩效自评打分表"],
+        ["一级指标", "分值", "二级指标", "分值", "三级指标", "分值", "自评得分"],
+        ["总体绩效", 20, "预算管理", 20, "预算编制质量", 8, 7],
+        [None, None, None, None, "支出执行进度", 12, 12],
+        ["评价得分", None, None, None, None, None, 19],
+    ]
+    path = make_xlsx(
+        tmp_path / "打分.xlsx", rows, merges=["A3:A4", "B3:B4", "C3:C4", "D3:D4"], sheet="打分表"
+    )
+    scores = import_files([path]).data["scores"]
+    assert scores["total"] == 19
+    assert [(i["level1_max"], i["level2_max"], i["name"], i["max"], i["score"]) for i in scores["items"]] == [
+        (20, 20, "预算编制质量", 8, 7),
+        (20, 20, "支出执行进度", 12, 12),
+    ]
+
+
+def test_budget_amounts_to_the_right_of_their_labels(tmp_path):
+    rows = [
+        ["部门整体支出绩效目标完成情况自评表"],
+        ["部门名称", "示例局"],
+        ["资金总额", 320.5, "财政拨款", 300, "其他资金", 20.5],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "权重", "实际完成值"],
+        ["产出指标", "数量指标", "培训次数", "≥", 2, 10, 3],
+    ]
+    data = import_files([make_xlsx(tmp_path / "t.xlsx", rows)]).data
+    assert data["funds"] == {"final_budget": 320.5, "fiscal_funds": 300, "other_funds": 20.5}

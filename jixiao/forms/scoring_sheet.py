@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import clean_label, clean_text
+from jixiao.forms.cells import clean_label, clean_text, parse_number
 from jixiao.forms.tables import Extract, find_cell, find_header, labels, number_at, own
 from jixiao.forms.workbook import Grid
 
@@ -64,12 +64,8 @@ def read_scoring_sheet(grid: Grid) -> Extract:
             if total is not None:
                 ex.set("scores.total", total, grid.where(r, _total_column(grid, r, cols)))
             continue
-        level1 = split_label(row[cols["level1"]]) if row[cols["level1"]] else level1
-        level2 = (
-            split_label(row[cols["level2"]])
-            if cols.get("level2") is not None and row[cols["level2"]]
-            else level2
-        )
+        level1 = _level(grid, r, row, cols, "level1", level1)
+        level2 = _level(grid, r, row, cols, "level2", level2)
         name = clean_label(grid.value(r, cols["name"]))
         if not name:
             continue
@@ -91,6 +87,7 @@ def _header(grid: Grid):
     header = find_header(grid, SCORE_HEADERS, ("name", "max", "level1"))
     if header is None:
         return None
+    _place_maxima(grid, header)
     # 指标解释 / 自评得分 / 备注 often stand on the header's first line, merged down over both lines.
     for key in ("explanation", "score", "note"):
         if key not in header.columns:
@@ -104,12 +101,48 @@ def _header(grid: Grid):
     return header if "score" in header.columns else None
 
 
+def _place_maxima(grid: Grid, header) -> None:
+    """Some sheets give each level its own 分值 column (一级 | 分值 | 二级 | 分值 | 三级 | 分值): the 三级 分值 is the
+    one right of 三级指标, and the others hold the 一级 and 二级 maxima."""
+    cols = header.columns
+    row = labels(grid, header.row)
+    spellings = SCORE_HEADERS["max"]
+    candidates = [
+        c
+        for c, t in enumerate(row)
+        if t and any(t.startswith(n) for n in spellings) and grid.anchor(header.row, c)[1] == c
+    ]
+    if len(candidates) < 2:
+        return
+    after_name = [c for c in candidates if c > cols["name"]]
+    if after_name:
+        cols["max"] = after_name[0]
+    for key, left, right in (
+        ("level1_max", cols["level1"], cols.get("level2", cols["name"])),
+        ("level2_max", cols.get("level2", cols["name"]), cols["name"]),
+    ):
+        between = [c for c in candidates if left < c < right]
+        if between:
+            cols[key] = between[0]
+
+
 def _missing_message(grid: Grid) -> str:
     seen = sorted({t for r in range(min(grid.height, 12)) for t in labels(grid, r) if t and len(t) <= 12})
     return (
         "找不到打分表的表头：应有“一级指标”“二级指标”“三级指标”“指标分值”“自评得分”；"
         f"前 12 行中找到的是：{'、'.join(seen[:20]) or '（空）'}"
     )
+
+
+def _level(grid: Grid, r: int, row: list, cols: dict, key: str, previous: tuple) -> tuple:
+    """(name, maximum) of a 一级/二级 label, filled down; the maximum from its own 分值 column if there is one."""
+    c = cols.get(key)
+    if c is None or not row[c]:
+        return previous
+    name, maximum = split_label(row[c])
+    if maximum is None and f"{key}_max" in cols:
+        maximum = parse_number(grid.value(r, cols[f"{key}_max"]))
+    return name, maximum
 
 
 def _total_column(grid: Grid, r: int, cols: dict) -> int:

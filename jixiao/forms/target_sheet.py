@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import clean_label, clean_name, clean_text, is_template_name, parse_measure, parse_op
+from jixiao.forms.cells import (
+    clean_label,
+    clean_name,
+    clean_text,
+    is_template_name,
+    parse_measure,
+    parse_number,
+    parse_op,
+)
 from jixiao.forms.tables import (
     INDICATOR_HEADERS,
     Extract,
@@ -86,12 +94,17 @@ def _read_budget(grid: Grid, ex: Extract, per_yuan: float) -> None:
         found = find_cell(grid, lambda t, names=names: t in names)
         if not found:
             continue
+        # The amount stands under its label (Sichuan's block) or, in other templates, to its right.
         r, value = below(grid, *found)
-        if r is None:
-            continue
-        amount = number_at(ex, grid, r, found[1], f"“{names[0]}”")
+        place = (r, found[1])
+        if r is None or parse_number(value) is None:
+            c, value = right_of(grid, *found)
+            place = (found[0], c)
+            if c is None or parse_number(value) is None:
+                continue
+        amount = number_at(ex, grid, *place, f"“{names[0]}”")
         if amount is not None:
-            ex.set(f"funds.{key}", round(amount * per_yuan, 6), grid.where(r, found[1]))
+            ex.set(f"funds.{key}", round(amount * per_yuan, 6), grid.where(*place))
 
 
 def _read_goal(grid: Grid, ex: Extract) -> None:
