@@ -407,3 +407,19 @@ def test_random_digit_runs_rarely_look_like_personal_data():
     # 11-digit runs starting 13–19 are mobiles by shape; everything else must pass unflagged.
     shaped = sum(1 for r in runs if len(r) == 11 and r[0] == "1" and r[1] in "3456789")
     assert hits == shaped
+
+
+def test_personal_data_in_a_report_s_properties_is_found(tmp_path):
+    from docx import Document
+
+    from jixiao.checks.personal import source_texts
+
+    folder = tmp_path / "2024" / "示例镇"
+    folder.mkdir(parents=True)
+    doc = Document()
+    doc.add_paragraph("一、基本情况")
+    doc.core_properties.comments = "经办人电话 13812345678"
+    doc.save(folder / "自评报告.docx")
+    texts = dict(source_texts(folder))
+    assert texts[f"{folder / '自评报告.docx'}: 文档属性 comments"] == "经办人电话 13812345678"
+    assert list(find_mobiles(texts[f"{folder / '自评报告.docx'}: 文档属性 comments"])) == ["13812345678"]

@@ -138,6 +138,11 @@ def _docx_texts(path: Path) -> Iterator[tuple[str, str]]:
             for c, cell in enumerate(row.cells, start=1):
                 if cell.text.strip():
                     yield f"{path}: 表 {t} 第 {r} 行第 {c} 列", cell.text
+    props = doc.core_properties
+    for field in ("author", "last_modified_by", "title", "subject", "keywords", "comments", "category"):
+        value = getattr(props, field, None)
+        if value:
+            yield f"{path}: 文档属性 {field}", str(value)
     for s, section in enumerate(doc.sections, start=1):
         for part, label in ((section.header, "页眉"), (section.footer, "页脚")):
             text = "\n".join(p.text for p in part.paragraphs)
