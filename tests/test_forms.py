@@ -498,3 +498,26 @@ def test_budget_amounts_to_the_right_of_their_labels(tmp_path):
     ]
     data = import_files([make_xlsx(tmp_path / "t.xlsx", rows)]).data
     assert data["funds"] == {"final_budget": 320.5, "fiscal_funds": 300, "other_funds": 20.5}
+
+
+def test_a_web_page_saved_as_xls_is_read_as_tables(tmp_path):
+    """Finance systems export "xls" files that are HTML tables (often GB18030): read them like a workbook."""
+    html = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>
+    <table border="1">
+    <tr><td colspan="8">部门预算绩效自评打分表</td></tr>
+    <tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>指标分值</td><td>指标解释</td><td>自评得分</td><td>备注</td></tr>
+    <tr><td>评价得分</td><td colspan="4"></td><td>9</td><td></td></tr>
+    <tr><td rowspan="2">总体绩效（10分）</td><td rowspan="2">履职效能（10分）</td><td>预算编审履职效果</td><td>5</td>
+        <td>编审情况</td><td>5</td><td></td></tr>
+    <tr><td>预算执行履职效果</td><td>5</td><td></td><td>4</td><td>执行偏慢</td></tr>
+    </table></body></html>"""
+    path = tmp_path / "打分表.xls"
+    path.write_bytes(html.encode("gb18030"))
+    scores = import_files([path]).data["scores"]
+    assert scores["total"] == 9
+    assert [
+        (i["level1"], i["level2"], i["name"], i["max"], i["score"], i.get("note")) for i in scores["items"]
+    ] == [
+        ("总体绩效", "履职效能", "预算编审履职效果", 5, 5, None),
+        ("总体绩效", "履职效能", "预算执行履职效果", 5, 4, "执行偏慢"),
+    ]

@@ -77,6 +77,13 @@ def read_workbook(path: Path, display: str | None = None) -> list[Grid]:
 
     display = display or str(path)
     data = _read_bytes(path, display)
+    if _is_html(data):
+        from jixiao.forms.html_tables import read_html_tables
+
+        grids = read_html_tables(data, display)
+        if not grids:
+            raise InvalidData([Finding("unreadable-file", display, "这是网页（HTML）文件，但其中没有表格")])
+        return grids
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         grids = [_grid(display, book.get_sheet_by_name(name)) for name in book.sheet_names]
@@ -105,20 +112,17 @@ def _read_bytes(path: Path, display: str) -> bytes:
         raise InvalidData(
             [Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
         )
-    head = data[:512].lstrip().lower()
-    if head.startswith((b"<html", b"<!doctype", b"<?xml", b"<table")):
-        raise InvalidData(
-            [
-                Finding(
-                    "unreadable-file",
-                    display,
-                    "这是网页（HTML/XML）文件，不是 Excel 工作簿；请用 Excel 另存为 .xlsx",
-                )
-            ]
-        )
-    if not data.startswith((OLE_MAGIC, ZIP_MAGIC)):
+    if not data.startswith((OLE_MAGIC, ZIP_MAGIC)) and not _is_html(data):
         raise InvalidData([Finding("unreadable-file", display, "不是 Excel 工作簿（.xlsx 或 .xls）")])
     return data
+
+
+def _is_html(data: bytes) -> bool:
+    """Finance systems often save ".xls" files that are web pages holding tables."""
+    head = data[:1024].lstrip(b"\xef\xbb\xbf \r\n\t").lower()
+    return head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or (
+        head.startswith(b"<?xml") and b"<html" in data[:4096].lower()
+    )
 
 
 def _xls_is_encrypted(data: bytes) -> bool:
