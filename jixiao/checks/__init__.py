@@ -32,7 +32,6 @@ def check_loaded(item) -> list[Finding]:
     from jixiao.checks.personal import source_texts
 
     ctx = Context(item.evaluation, str(item.folder), item.origins, texts=list(source_texts(item.folder)))
-    ctx._from_files = True
     return check_evaluation(ctx)
 
 

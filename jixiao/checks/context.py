@@ -20,12 +20,6 @@ class Context:
     # Every text of every source file with its place (set by the loader); None: scan the evaluation's own texts.
     texts: list[tuple[str, str]] | None = None
 
-    @property
-    def texts_are_files(self) -> bool:
-        return self.folder != "" and self.texts is not None and self._from_files
-
-    _from_files: bool = False
-
     def where(self, path: str) -> str:
         origin = origin_of(path, self.origins) if self.origins else None
         if origin and origin != "原始文件":

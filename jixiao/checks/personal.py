@@ -162,10 +162,11 @@ def _yaml_texts(path: Path, node, prefix: str) -> Iterator[tuple[str, str]]:
         yield f"{path}: {prefix}", str(node)
 
 
-def _texts(ctx: Context) -> list[tuple[str, str]]:
-    if ctx.texts is None:
-        ctx.texts = list(_model_texts(ctx.evaluation.model_dump(mode="json"), ""))
-    return ctx.texts
+def _texts(ctx: Context) -> Iterator[tuple[str, str]]:
+    """Places and texts to scan: the source files' when the loader gave them, else the evaluation's own fields."""
+    if ctx.texts is not None:
+        return ((At(where), text) for where, text in ctx.texts)
+    return _model_texts(ctx.evaluation.model_dump(mode="json"), "")
 
 
 def _model_texts(node, prefix: str) -> Iterator[tuple[str, str]]:
@@ -189,8 +190,7 @@ def _scan(ctx: Context, find, what: str):
     for where, text in _texts(ctx):
         for value in dict.fromkeys(find(text)):
             if value not in allowed:
-                location = At(where) if ctx.texts_are_files else where
-                yield location, f"发现{what} {mask(value)}：个人信息不得公开，请删除或遮盖后重新提供"
+                yield where, f"发现{what} {mask(value)}：个人信息不得公开，请删除或遮盖后重新提供"
 
 
 @rule(
