@@ -213,7 +213,7 @@ def _finding(path: Path, node: yaml.Node | None, error: dict[str, Any], origins:
     """A validation error, placed in the file it came from: a workbook's cell, or the YAML's line."""
     from jixiao.overlay import origin_of
 
-    loc = _clean_loc(error["loc"], error["type"])
+    loc = _clean_loc(error["loc"])
     rule, template = _ERRORS.get(error["type"], ("invalid-value", error["msg"]))
     context = {"input": _short(error.get("input")), **(error.get("ctx") or {})}
     try:
@@ -228,7 +228,7 @@ def _finding(path: Path, node: yaml.Node | None, error: dict[str, Any], origins:
     return Finding(rule, f"{path}: {_dotted(loc)}", message + where)
 
 
-def _clean_loc(loc: tuple, error_type: str) -> tuple:
+def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union-member labels (``float``, ``str``) from a location."""
     cleaned = tuple(p for p in loc if not (isinstance(p, str) and p in {"float", "str", "int", "date"}))
     return cleaned

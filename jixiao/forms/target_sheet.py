@@ -53,9 +53,9 @@ def read_target_sheet(grid: Grid) -> Extract:
     ex = Extract()
     per_yuan = _money_unit(grid, ex)
     _read_year(grid, ex)
-    _read_name(grid, ex)
+    _read_beside(grid, ex, NAME_LABELS, "unit.name")
     _read_budget(grid, ex, per_yuan)
-    _read_goal(grid, ex)
+    _read_beside(grid, ex, GOAL_LABELS, "goal")
     _read_tasks(grid, ex)
     read_indicators(grid, ex, "indicators")
     return ex
@@ -81,12 +81,13 @@ def _read_year(grid: Grid, ex: Extract) -> None:
         ex.set("year", year, grid.where(*found))
 
 
-def _read_name(grid: Grid, ex: Extract) -> None:
-    found = find_cell(grid, lambda t: t in NAME_LABELS)
+def _read_beside(grid: Grid, ex: Extract, names: tuple[str, ...], key: str) -> None:
+    """A value written to the right of its label: 部门名称 → 渠县宝城镇人民政府, 目标 → the goal's text."""
+    found = find_cell(grid, lambda t: t in names)
     if found:
         c, value = right_of(grid, *found)
         if value is not None:
-            ex.set("unit.name", clean_text(value), grid.where(found[0], c))
+            ex.set(key, clean_text(value), grid.where(found[0], c))
 
 
 def _read_budget(grid: Grid, ex: Extract, per_yuan: float) -> None:
@@ -105,14 +106,6 @@ def _read_budget(grid: Grid, ex: Extract, per_yuan: float) -> None:
         amount = number_at(ex, grid, *place, f"“{names[0]}”")
         if amount is not None:
             ex.set(f"funds.{key}", round(amount * per_yuan, 6), grid.where(*place))
-
-
-def _read_goal(grid: Grid, ex: Extract) -> None:
-    found = find_cell(grid, lambda t: t in GOAL_LABELS)
-    if found:
-        c, value = right_of(grid, *found)
-        if value is not None:
-            ex.set("goal", clean_text(value), grid.where(found[0], c))
 
 
 def _read_tasks(grid: Grid, ex: Extract) -> None:
