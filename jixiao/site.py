@@ -52,6 +52,11 @@ def site_info(data_dir: Path) -> SiteInfo:
         ) from None
 
 
+def forget() -> None:
+    """Drop the evaluations loaded in this process (the benchmark times loading, as a fresh build does)."""
+    _loaded.clear()
+
+
 def load(data_dir: Path) -> list[Loaded]:
     """Load and check (once per process) every evaluation under ``data_dir``.
 

@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from jixiao.build import build_site  # noqa: E402
-from jixiao.site import _loaded  # noqa: E402
+from jixiao.site import forget  # noqa: E402
 
 BUDGET_TOTAL, BUDGET_HTML = 600 * 1024, 100 * 1024
 
@@ -34,7 +34,7 @@ BUDGET_TOTAL, BUDGET_HTML = 600 * 1024, 100 * 1024
 def time_builds(data: Path, site: Path, runs: int) -> list[float]:
     times = []
     for _ in range(runs):
-        _loaded.clear()  # measure loading too, as a fresh `jixiao build` would
+        forget()  # measure loading too, as a fresh `jixiao build` would
         started = time.perf_counter()
         build_site(data, site, ROOT / "mkdocs.yml")
         times.append(time.perf_counter() - started)

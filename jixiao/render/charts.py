@@ -48,7 +48,7 @@ def build_charts(ev: Evaluation) -> list[Chart]:
     return [chart for build in builders if (chart := build(ev)) is not None]
 
 
-def _layout(height: int, **extra) -> dict:
+def figure_layout(height: int, **extra) -> dict:
     layout = {
         "height": height,
         "margin": {"l": 8, "r": 16, "t": 8, "b": 8},
@@ -91,7 +91,7 @@ def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, w
                 "hovertemplate": "%{y}：%{x:,.2f} 万元<extra></extra>",
             }
         ],
-        "layout": _layout(
+        "layout": figure_layout(
             90 + 48 * len(parts),
             yaxis={"autorange": "reversed"},
             xaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
@@ -131,7 +131,9 @@ def budget_chart(ev: Evaluation) -> Chart | None:
                 "hovertemplate": "%{x}：%{text} 万元<extra></extra>",
             }
         ],
-        "layout": _layout(300, yaxis={"title": {"text": "万元"}, "rangemode": "tozero"}, margin={"t": 28}),
+        "layout": figure_layout(
+            300, yaxis={"title": {"text": "万元"}, "rangemode": "tozero"}, margin={"t": 28}
+        ),
     }
     sign = "增加" if funds.adjustment >= 0 else "减少"
     summary = (
@@ -191,7 +193,7 @@ def progress_chart(ev: Evaluation) -> Chart | None:
                 "hovertemplate": "%{x} 时间进度 %{y:.1f}%<extra></extra>",
             },
         ],
-        "layout": _layout(
+        "layout": figure_layout(
             320,
             showlegend=True,
             legend={"orientation": "h", "y": -0.15},
@@ -226,7 +228,9 @@ def _pair_bars(chart_id, title, labels, values, colors, summary, headers) -> Cha
                 "hovertemplate": "%{x}：%{y:,.2f} 万元<extra></extra>",
             }
         ],
-        "layout": _layout(260, yaxis={"title": {"text": "万元"}, "rangemode": "tozero"}, margin={"t": 28}),
+        "layout": figure_layout(
+            260, yaxis={"title": {"text": "万元"}, "rangemode": "tozero"}, margin={"t": 28}
+        ),
     }
     rows = [[label, money(v)] for label, v in zip(labels, values, strict=True)]
     return Chart(chart_id, title, summary, figure, headers, rows)
@@ -301,7 +305,7 @@ def _two_series_bars(
             trace(*light, {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}}),
             trace(*dark, {"color": BLUE}),
         ],
-        "layout": _layout(
+        "layout": figure_layout(
             300,
             barmode="group",
             showlegend=True,
@@ -350,7 +354,7 @@ def score_chart(ev: Evaluation) -> Chart | None:
                 "hovertemplate": "%{y}：%{text}<extra></extra>",
             },
         ],
-        "layout": _layout(
+        "layout": figure_layout(
             90 + 40 * len(dims),
             barmode="overlay",
             yaxis={"autorange": "reversed"},
@@ -407,7 +411,7 @@ def trend_charts(history) -> list[Chart]:
             }
             for (name, values, symbol), color in zip(series, (BLUE, ORANGE, GREY), strict=True)
         ],
-        "layout": _layout(
+        "layout": figure_layout(
             320,
             showlegend=True,
             legend={"orientation": "h", "y": -0.15},

@@ -7,7 +7,7 @@ from collections import Counter
 
 from jixiao.collection import UnitSummary
 from jixiao.metrics import GRADES
-from jixiao.render.charts import BLUE, Chart, _layout
+from jixiao.render.charts import BLUE, Chart, figure_layout
 from jixiao.render.env import render
 
 KIND_ORDER = ("乡镇", "街道", "部门", "其他")
@@ -38,7 +38,7 @@ def score_distribution_chart(rows: list[UnitSummary]) -> Chart | None:
                 "hovertemplate": "%{x} 分：%{y} 个单位<extra></extra>",
             }
         ],
-        "layout": _layout(
+        "layout": figure_layout(
             300,
             yaxis={"title": {"text": "单位数"}, "rangemode": "tozero"},
             xaxis={"title": {"text": "自评得分"}},
