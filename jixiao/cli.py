@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from jixiao.findings import Finding, InvalidData, JixiaoError
+from jixiao.findings import InvalidData, JixiaoError, problem
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -83,7 +83,7 @@ def _check(args) -> int:
     if not folders:
         raise InvalidData(
             [
-                Finding(
+                problem(
                     "no-data",
                     str(args.data),
                     "没有找到任何单位目录 <年度>/<单位>/（应含自评表文件或 evaluation.yaml）",
@@ -117,7 +117,7 @@ def _import(args) -> int:
         raise JixiaoError("请只给单位目录，或只给文件，不要混在一起")
     missing = [p for p in files if not p.exists()]
     if missing:
-        raise InvalidData([Finding("missing-file", str(p), "文件不存在") for p in missing])
+        raise InvalidData([problem("missing-file", str(p), "文件不存在") for p in missing])
     if files:
         imported = import_files(files)
         out = {**imported.data, "sources": imported.sources}

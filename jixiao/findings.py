@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from jixiao.location import Location
+
 Severity = Literal["error", "warning", "info"]
 
 
@@ -23,10 +25,31 @@ class InvalidData(JixiaoError):
 @dataclass(frozen=True)
 class Finding:
     rule: str
-    location: str
+    location: Location
     message: str
     severity: Severity = "error"
 
     def line(self) -> str:
         """The compiler-style line a clerk reads: ``location: message [rule-id]``."""
-        return f"{self.location}: {self.message} [{self.rule}]"
+        return f"{self.location.terminal()}: {self.message} [{self.rule}]"
+
+    def to_dict(self) -> dict:
+        return {
+            "rule": self.rule,
+            "location": self.location.to_dict(),
+            "message": self.message,
+            "severity": self.severity,
+        }
+
+    @classmethod
+    def from_dict(cls, stored: dict) -> Finding:
+        return cls(
+            stored["rule"], Location.from_dict(stored["location"]), stored["message"], stored["severity"]
+        )
+
+
+def problem(rule: str, where: Location | str, message: str, severity: Severity = "error") -> Finding:
+    """A finding at a place; a plain string names a file (or folder) with no place inside it."""
+    return Finding(
+        rule, where if isinstance(where, Location) else Location(file=str(where)), message, severity
+    )

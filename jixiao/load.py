@@ -8,6 +8,7 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,10 +16,12 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from jixiao.findings import Finding, InvalidData
-from jixiao.forms import ORIGINAL_ONLY, READABLE, import_files, sha256
+from jixiao import fieldpath
+from jixiao.findings import Finding, InvalidData, problem
+from jixiao.forms import ORIGINAL_ONLY, READABLE, Text, import_files, sha256
+from jixiao.location import Location, shorten
 from jixiao.model import Evaluation
-from jixiao.overlay import apply_corrections, apply_overlay
+from jixiao.overlay import apply_corrections, apply_overlay, origin_of
 
 EVALUATION_FILE = "evaluation.yaml"
 UNIT_FILE = "unit.yaml"
@@ -52,8 +55,10 @@ class Loaded:
 
     evaluation: Evaluation
     folder: Path
-    origins: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
+    # Every text of every file and YAML field with its place, read once with the files (personal-data scan).
+    texts: list[Text] = field(default_factory=list)
 
 
 def find_unit_folders(data_dir: Path) -> list[Path]:
@@ -79,12 +84,12 @@ def load_all(data_dir: Path) -> list[Loaded]:
     """Load every evaluation under ``data_dir``; raise InvalidData with all findings of all files."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
-        raise InvalidData([Finding("no-data", str(data_dir), "数据目录不存在")])
+        raise InvalidData([problem("no-data", str(data_dir), "数据目录不存在")])
     folders = find_unit_folders(data_dir)
     if not folders:
         raise InvalidData(
             [
-                Finding(
+                problem(
                     "no-data",
                     str(data_dir),
                     "没有找到任何单位目录 <年度>/<单位>/（应含自评表文件或 evaluation.yaml）",
@@ -109,28 +114,28 @@ def load_unit(folder: Path) -> Evaluation:
 
 def load_unit_with_origins(folder: Path) -> Loaded:
     folder = Path(folder)
-    data, origins, where, node = assemble(folder)
+    data, origins, where, node, texts = assemble(folder)
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as err:
         raise InvalidData([_finding(where, node, e, origins) for e in err.errors()]) from None
-    mismatches = list(_identity_findings(folder, where, evaluation))
+    mismatches = list(_identity_findings(folder, where, evaluation, origins))
     if mismatches:
         raise InvalidData(mismatches)
-    return Loaded(evaluation, folder, origins)
+    return Loaded(evaluation, folder, origins, texts=texts)
 
 
-def assemble(folder: Path) -> tuple[dict, dict[str, str], Path, yaml.Node | None]:
+def assemble(folder: Path) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
     """The canonical dict of a unit folder before validation, where each part came from, and its YAML."""
     files = unit_files(folder)
     yamls = [p for p in files if p.name in YAML_FILES]
     if len(yamls) > 1:
-        raise InvalidData([Finding("two-yaml", str(folder), "evaluation.yaml 与 unit.yaml 只能有一个")])
+        raise InvalidData([problem("two-yaml", str(folder), "evaluation.yaml 与 unit.yaml 只能有一个")])
     stray = [p for p in files if p.suffix.lower() == ".yaml" and p.name not in YAML_FILES]
     if stray:
         raise InvalidData(
             [
-                Finding("unknown-file", str(p), "不认识的 YAML 文件：应为 unit.yaml 或 evaluation.yaml")
+                problem("unknown-file", str(p), "不认识的 YAML 文件：应为 unit.yaml 或 evaluation.yaml")
                 for p in stray
             ]
         )
@@ -140,20 +145,22 @@ def assemble(folder: Path) -> tuple[dict, dict[str, str], Path, yaml.Node | None
     originals = [p for p in files if p.suffix.lower() in ORIGINAL_ONLY]
 
     data: dict = {}
-    origins: dict[str, str] = {}
+    origins: dict[str, Location] = {}
     findings: list[Finding] = []
+    texts: list[Text] = list(yaml_texts(where, overlay)) if yamls else []
     if readable:
         imported = import_files(readable)
         data, origins = imported.data, imported.origins
+        texts = imported.texts + texts
         data["sources"] = imported.sources
-        findings += apply_overlay(data, overlay, str(where), origins)
+        findings += apply_overlay(data, overlay, Location(str(where)), origins)
     else:
         data = {k: v for k, v in overlay.items() if k != "corrections"}
     if originals:
         data.setdefault("sources", []).extend(
             {"file": p.name, "sha256": sha256(p), "kind": "原件（未读取内容）"} for p in originals
         )
-    applied, problems = apply_corrections(data, overlay.get("corrections") or [], str(where))
+    applied, problems = apply_corrections(data, overlay.get("corrections") or [], Location(str(where)))
     findings += problems
     if applied:
         data["corrections"] = applied
@@ -162,7 +169,20 @@ def assemble(folder: Path) -> tuple[dict, dict[str, str], Path, yaml.Node | None
     data.setdefault("year", int(folder.parent.name) if folder.parent.name.isdigit() else None)
     if isinstance(data.get("unit"), dict):
         data["unit"].setdefault("short_name", folder.name)
-    return data, origins, where, node
+    return data, origins, where, node, texts
+
+
+def yaml_texts(path: Path, node, prefix: str = "") -> Iterator[Text]:
+    """Every text of a unit's YAML with its field (items from 1), for the personal-data scan."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key != "personal_data_allowed":
+                yield from yaml_texts(path, value, fieldpath.join(prefix, str(key)) if prefix else str(key))
+    elif isinstance(node, list):
+        for n, value in enumerate(node, start=1):
+            yield from yaml_texts(path, value, fieldpath.join(prefix, n))
+    elif node is not None:
+        yield Location(str(path), field=prefix), str(node)
 
 
 # libyaml's parser when PyYAML was built with it (the wheels are): several times faster on 1,000 units.
@@ -184,69 +204,70 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
         raise InvalidData(
-            [Finding("not-utf8", str(path), f"不是 UTF-8 编码的文本（第 {err.start} 字节）")]
+            [problem("not-utf8", str(path), f"不是 UTF-8 编码的文本（第 {err.start} 字节）")]
         ) from None
     try:
         node, raw = parse_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        problem = getattr(err, "problem", None) or str(err)
-        raise InvalidData([Finding("yaml-syntax", where, f"YAML 格式错误：{problem}")]) from None
+        where = Location(str(path), line=mark.line + 1 if mark else None)
+        reason = getattr(err, "problem", None) or str(err)
+        raise InvalidData([problem("yaml-syntax", where, f"YAML 格式错误：{reason}")]) from None
     if raw is None and path.name == UNIT_FILE:
         return {}, node
     if not isinstance(raw, dict):
-        raise InvalidData([Finding("invalid-value", str(path), "文件应为一组字段（映射），实际为空或列表")])
+        raise InvalidData([problem("invalid-value", str(path), "文件应为一组字段（映射），实际为空或列表")])
     return raw, node
 
 
-def _identity_findings(folder: Path, where: Path, evaluation: Evaluation):
+def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origins: dict[str, Location]):
+    """The year and short name must match the folder; the finding stands where the value came from."""
     unit_dir, year_dir = folder.name, folder.parent.name
+
+    def place(path: str) -> Location:
+        origin = origin_of(path, origins)
+        return origin if origin.file else Location(str(where), field=path)
+
     if str(evaluation.year) != year_dir:
-        yield Finding("path-mismatch", f"{where}: year", f"年度 {evaluation.year} 与目录 {year_dir} 不一致")
+        yield problem("path-mismatch", place("year"), f"年度 {evaluation.year} 与目录 {year_dir} 不一致")
     short = evaluation.unit.short_name
     if short is not None and short != unit_dir:
-        yield Finding("path-mismatch", f"{where}: unit.short_name", f"简称“{short}”与目录“{unit_dir}”不一致")
+        yield problem("path-mismatch", place("unit.short_name"), f"简称“{short}”与目录“{unit_dir}”不一致")
 
 
-def _finding(path: Path, node: yaml.Node | None, error: dict[str, Any], origins: dict[str, str]) -> Finding:
+def _finding(
+    path: Path, node: yaml.Node | None, error: dict[str, Any], origins: dict[str, Location]
+) -> Finding:
     """A validation error, placed in the file it came from: a workbook's cell, or the YAML's line."""
-    from jixiao.overlay import origin_of
-
-    loc = _clean_loc(error["loc"])
+    field = _field_path(error["loc"])
     rule, template = _ERRORS.get(error["type"], ("invalid-value", error["msg"]))
     context = {"input": _short(error.get("input")), **(error.get("ctx") or {})}
     try:
         message = template.format(**context)
     except (KeyError, IndexError, ValueError):
         message = error["msg"]
-    dotted = ".".join(str(p) for p in loc if isinstance(p, str))
-    if origins and any(dotted == k or dotted.startswith(k + ".") for k in origins):
-        return Finding(rule, f"{origin_of(dotted, origins)}: {_dotted(loc)}", message)
-    line = _line_of(node, loc)
-    where = f"（第 {line} 行）" if line else ""
-    return Finding(rule, f"{path}: {_dotted(loc)}", message + where)
+    origin = origin_of(field, origins) if origins else Location(field=field)
+    if origin.file:
+        return problem(rule, origin, message)
+    return problem(
+        rule, Location(str(path), line=_line_of(node, _clean_loc(error["loc"])), field=field), message
+    )
 
 
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union-member labels (``float``, ``str``) from a location."""
-    cleaned = tuple(p for p in loc if not (isinstance(p, str) and p in {"float", "str", "int", "date"}))
-    return cleaned
+    return tuple(p for p in loc if not (isinstance(p, str) and p in {"float", "str", "int", "date"}))
 
 
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(文件)"
+def _field_path(loc: tuple) -> str:
+    """A pydantic location (list positions from 0) as a field path (items counted from 1)."""
+    return fieldpath.join(*(p + 1 if isinstance(p, int) else p for p in _clean_loc(loc))) or "（文件）"
 
 
 def _short(value: Any) -> Any:
-    if isinstance(value, str) and len(value) > 40:
-        return value[:40] + "…"
     if isinstance(value, (dict, list)):
         return type(value).__name__
-    return value
+    return shorten(value) if isinstance(value, str) else value
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:

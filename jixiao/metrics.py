@@ -14,27 +14,50 @@ STATUSES = (MET, NOT_MET, QUALITATIVE, UNDETERMINED)
 # 优 90–100, 良 80–89.99, 中 60–79.99, 差 below 60.
 GRADES = ((90, "优"), (80, "良"), (60, "中"), (0, "差"))
 
-# Equality of two figures written with two decimals: a difference below half a cent of 万元 is rounding.
+# Equality of two figures written with two decimals: a difference below half a cent of 万元 is rounding. The one
+# tolerance of the project: checks and pages use it from here.
 TOLERANCE = 0.005
+# A strict comparison needs a real difference, not float noise.
+STRICT = 1e-9
+
+
+def implied_op(indicator: Indicator) -> str:
+    """The comparison a form implies when the indicator does not state one: a cost is kept under its target
+    (≤), everything else — quantity, quality, timeliness, benefit, satisfaction — is reached or exceeded (≥)."""
+    levels = f"{indicator.level1 or ''}{indicator.level2 or ''}"
+    return "≤" if "成本" in levels else "≥"
+
+
+def effective_op(indicator: Indicator) -> tuple[str, bool]:
+    """The comparison used to judge an indicator, and whether it was implied rather than written."""
+    if indicator.op is not None:
+        return indicator.op, False
+    if isinstance(indicator.target, str):
+        return "定性", False
+    return implied_op(indicator), True
 
 
 def indicator_status(indicator: Indicator) -> str:
-    """Whether the actual value meets the target, from the comparison the indicator declares.
+    """Whether the actual value meets the target, from the comparison the indicator declares (or, when the form
+    left it out, the one its category implies; the checks say so).
 
     定性 indicators have text targets and are not judged by arithmetic. A quantitative indicator whose target or
-    actual is not a number (a date like "9月前", a word like "完成") cannot be judged here.
+    actual is not a number (a date like "9月前", a word like "完成") cannot be judged here. Strict comparisons stay
+    strict: a target of > 95 is not met by 95.
     """
-    if indicator.op == "定性":
+    op, _ = effective_op(indicator)
+    if op == "定性":
         return QUALITATIVE
     target, actual = indicator.target, indicator.actual
     if not (_is_number(target) and _is_number(actual)):
         return UNDETERMINED
-    if indicator.op == "≥":
-        met = actual >= target - TOLERANCE
-    elif indicator.op == "≤":
-        met = actual <= target + TOLERANCE
-    else:
-        met = abs(actual - target) <= TOLERANCE
+    met = {
+        "≥": lambda: actual >= target - TOLERANCE,
+        ">": lambda: actual > target + STRICT,
+        "≤": lambda: actual <= target + TOLERANCE,
+        "<": lambda: actual < target - STRICT,
+        "=": lambda: abs(actual - target) <= TOLERANCE,
+    }[op]()
     return MET if met else NOT_MET
 
 

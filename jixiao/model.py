@@ -17,7 +17,8 @@ PCT = {"unit": "%"}
 PERSONS = {"unit": "人"}
 
 Money = Annotated[float, Field(ge=0, json_schema_extra=WAN)]
-Op = Literal["≥", "≤", "=", "定性"]
+# Strict comparisons (> <) stay strict: a target ">95" is not met by 95.
+Op = Literal["≥", ">", "≤", "<", "=", "定性"]
 UnitKind = Literal["乡镇", "街道", "部门", "其他"]
 # int first: a whole number stays as written (5, not 5.0) in JSON and downloads.
 Value = int | float | str
@@ -162,8 +163,13 @@ class Indicator(Strict):
     )
     level2: str | None = Field(None, title="二级指标", description="数量指标、质量指标、时效指标……")
     name: str = Field(min_length=1, title="三级指标")
-    op: Op = Field(
-        title="指标性质", description="≥、≤、= 或 定性（录入时 ＞=、≧、＝、大于等于 等统一为此四种）。"
+    op: Op | None = Field(
+        None,
+        title="指标性质",
+        description=(
+            "≥、>、≤、<、= 或 定性（录入时 >=、≧、＝、大于等于、不低于 等统一为 ≥ ≤ =；>、大于、高于、超过 仍为 >）。"
+            "原表没有写明时不填：本站按指标类别的通常读法判定（成本指标按 ≤，其余按 ≥），并在数据核对中说明。"
+        ),
     )
     target: Value | None = Field(None, title="指标值", description="数字（已去掉符号、单位、千分位）或文字。")
     unit: str | None = Field(None, title="度量单位")

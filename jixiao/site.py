@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from jixiao.checks import check_loaded
 from jixiao.collection import histories, latest_by_unit, peers, summarise
-from jixiao.findings import Finding, InvalidData
+from jixiao.findings import InvalidData, problem
 from jixiao.load import Loaded, load_all
 from jixiao.model import SiteInfo
 from jixiao.render.compare_page import render_compare_page
@@ -48,7 +48,7 @@ def site_info(data_dir: Path) -> SiteInfo:
         return SiteInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
     except (yaml.YAMLError, ValidationError) as err:
         raise InvalidData(
-            [Finding("invalid-site-file", str(path), f"site.yaml 有误：{str(err).splitlines()[0]}")]
+            [problem("invalid-site-file", str(path), f"site.yaml 有误：{str(err).splitlines()[0]}")]
         ) from None
 
 
@@ -82,7 +82,10 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
     loaded = load(data_dir)
     info = site_info(data_dir)
     evaluations = [item.evaluation for item in loaded]
-    views = {item.evaluation.slug: [view(f, item.folder) for f in item.findings] for item in loaded}
+    views = {
+        item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
+        for item in loaded
+    }
     summaries = [summarise(item.evaluation, item.findings) for item in loaded]
     by_slug = {s.slug: s for s in summaries}
     near, history = peers(summaries), histories(summaries)

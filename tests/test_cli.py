@@ -41,11 +41,12 @@ def write_unit(root: Path, text: str, year: str = "2024", unit: str = "示例镇
 
 def expected_bad_lines(path: Path) -> list[str]:
     return [
-        f"{path}: unit.kind: 缺少必填字段（第 2 行） [missing-field]",
-        f"{path}: funds.initial_budget: 应为数字，实际为 '一千'（第 6 行） [invalid-number]",
-        f"{path}: funds.final_budget: 缺少必填字段（第 6 行） [missing-field]",
-        f"{path}: funds.final_budgt: 未知字段（是否拼写有误？）（第 7 行） [unknown-field]",
-        f"{path}: indicators[0].weight: 应为数字，实际为 '多'（第 12 行） [invalid-number]",
+        f"{path}:2: unit.kind: 缺少必填字段 [missing-field]",
+        f"{path}:6: funds.initial_budget: 应为数字，实际为 '一千' [invalid-number]",
+        f"{path}:6: funds.final_budget: 缺少必填字段 [missing-field]",
+        f"{path}:7: funds.final_budgt: 未知字段（是否拼写有误？） [unknown-field]",
+        # List items are counted from 1, as on the page and in corrections: this is the first indicator.
+        f"{path}:12: indicators[1].weight: 应为数字，实际为 '多' [invalid-number]",
     ]
 
 
@@ -65,7 +66,7 @@ def test_check_of_two_units_reports_both(tmp_path, capsys):
     second = write_unit(tmp_path, BAD_YAML.replace("示例镇", "示例乡"), unit="示例乡")
     assert main(["check", "--data", str(tmp_path)]) == 1
     out = capsys.readouterr().out
-    assert f"{first}: unit.kind" in out and f"{second}: unit.kind" in out
+    assert f"{first}:2: unit.kind" in out and f"{second}:2: unit.kind" in out
     assert out.splitlines()[-1] == "检查完毕：2 个单位，10 处错误，0 处需核对，0 条提示。"
 
 

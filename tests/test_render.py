@@ -37,7 +37,7 @@ def test_unit_page_golden(update_golden):
     page = render_unit_page(item.evaluation, findings)
     check_golden("unit-2024-宝城镇.md", page, update_golden)
     assert "⚠ 需核对：所述执行率与金额不符" in page
-    assert "位置：自评报告.docx: funds.execution_progress[6].rate" in page
+    assert "位置：自评报告.docx › 资金收支 › 支出执行进度 › 1—6 月 › 所述执行率" in page
 
 
 def test_overview_page_golden(seed, update_golden):

@@ -9,8 +9,8 @@ from __future__ import annotations
 from jixiao.checks import arithmetic, indicators, personal, quality, report  # noqa: F401  (registers the rules)
 from jixiao.checks.catalogue import RULES, SEVERITY_LABELS, Rule, finding, rule_by_id
 from jixiao.checks.context import Context
-from jixiao.checks.personal import At
 from jixiao.findings import Finding
+from jixiao.location import Location
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
@@ -22,16 +22,14 @@ def check_evaluation(ctx: Context) -> list[Finding]:
     found = []
     for rule in RULES:
         for field, message in rule.check(ctx):
-            where = field if isinstance(field, At) else ctx.where(field)
+            where = field if isinstance(field, Location) else ctx.where(field)
             found.append(finding(rule, where, message))
     return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
 
 
 def check_loaded(item) -> list[Finding]:
-    """Every finding for a loaded unit folder, scanning its source files for personal data."""
-    from jixiao.checks.personal import source_texts
-
-    ctx = Context(item.evaluation, str(item.folder), item.origins, texts=list(source_texts(item.folder)))
+    """Every finding for a loaded unit folder; its files' texts (read once, by the loader) are scanned too."""
+    ctx = Context(item.evaluation, str(item.folder), item.origins, texts=item.texts)
     return check_evaluation(ctx)
 
 

@@ -340,10 +340,24 @@ def project_counts(ctx: Context):
         and not same_amount(sum(amounts), spending)
     ):
         formula = " + ".join(w(a) for a in amounts)
+        gap = abs(spending - sum(amounts))
         yield (
             "project_summary.groups",
             (
                 f"各类项目预算 {formula} = {w(sum(amounts))} 万元，项目支出为 {w(spending)} 万元，"
-                f"相差 {w(abs(spending - sum(amounts)))} 万元，报告未说明"
+                f"相差 {w(gap)} 万元；{_explained(ctx, gap)}"
             ),
         )
+
+
+def _explained(ctx: Context, gap: float) -> str:
+    """What the report says of a gap: the sentence that names the amount, or that it names it nowhere."""
+    report = ctx.evaluation.report
+    if report is None:
+        return "没有自评报告可供查对"
+    written = {f"{gap:.2f}", w(gap)}
+    for section in report.sections:
+        for sentence in section.text.replace("\n", "。").split("。"):
+            if any(amount in sentence.replace(",", "") for amount in written):
+                return f"报告写“{sentence.strip()}”"
+    return f"报告全文没有出现 {w(gap)} 万元这一差额，也没有说明"

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from jixiao.findings import Finding, Severity
+from jixiao.location import Location
 
 SEVERITY_LABELS = {"error": "错误", "warning": "需核对", "info": "提示"}
 
@@ -20,7 +21,7 @@ class Rule:
     title: str
     severity: Severity
     explanation: str
-    check: Callable[..., Iterator[tuple[str, str]]]
+    check: Callable[..., Iterator[tuple[str | Location, str]]]
     group: str
 
 
@@ -28,7 +29,8 @@ RULES: list[Rule] = []
 
 
 def rule(id: str, title: str, severity: Severity, explanation: str, group: str):
-    """Declare a rule; the decorated function yields (field, message) pairs, one per finding."""
+    """Declare a rule; the decorated function yields (field, message) pairs, one per finding: ``field`` is a field
+    path (placed where its value came from) or a Location (a place in a file, as the personal-data scan gives)."""
 
     def register(fn):
         RULES.append(Rule(id, title, severity, explanation, fn, group))
@@ -41,5 +43,5 @@ def rule_by_id(rule_id: str) -> Rule:
     return next(r for r in RULES if r.id == rule_id)
 
 
-def finding(rule: Rule, where: str, message: str) -> Finding:
+def finding(rule: Rule, where: Location, message: str) -> Finding:
     return Finding(rule.id, where, message, rule.severity)

@@ -5,30 +5,28 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from jixiao.location import Location
+from jixiao.metrics import TOLERANCE
 from jixiao.model import Evaluation
 from jixiao.overlay import origin_of
-
-# Figures are written to the cent of 万元: a difference below half a cent is rounding.
-AMOUNT_TOLERANCE = 0.005
 
 
 @dataclass
 class Context:
     evaluation: Evaluation
     folder: str
-    origins: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, Location] = field(default_factory=dict)
     # Every text of every source file with its place (set by the loader); None: scan the evaluation's own texts.
-    texts: list[tuple[str, str]] | None = None
+    texts: list[tuple[Location, str]] | None = None
 
-    def where(self, path: str) -> str:
-        origin = origin_of(path, self.origins) if self.origins else None
-        if origin and origin != "原始文件":
-            return f"{origin}: {path}"
-        return f"{self.folder}: {path}"
+    def where(self, path: str) -> Location:
+        """The place a finding about ``path`` points at: the cell the value came from, else the unit folder."""
+        origin = origin_of(path, self.origins)
+        return origin if origin.file else Location(self.folder, field=path)
 
 
 def same_amount(a: float, b: float) -> bool:
-    return abs(a - b) < AMOUNT_TOLERANCE + 1e-9
+    return abs(a - b) < TOLERANCE + 1e-9
 
 
 def decimals(value: float) -> int:

@@ -14,8 +14,10 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from jixiao import fieldpath
 from jixiao.checks.catalogue import rule
 from jixiao.checks.context import Context
+from jixiao.location import Location
 
 G = "个人信息"
 
@@ -28,10 +30,6 @@ CARD = re.compile(_EDGE_L + r"(\d(?:[ -]?\d){15,18})" + _EDGE_R)
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-class At(str):
-    """A finding's location that is already a place in a file (not a field of the evaluation)."""
 
 
 def _date_ok(year: int, month: int, day: int) -> bool:
@@ -102,81 +100,23 @@ def mask(value: str) -> str:
     return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 8 else value
 
 
-def source_texts(folder: Path) -> Iterator[tuple[str, str]]:
-    """Every text in every file of a unit folder, with its place: cells, paragraphs, table cells, YAML fields."""
-    from jixiao.forms.workbook import column_letter, read_workbook
-    from jixiao.load import parse_yaml, unit_files
-
-    for path in unit_files(folder):
-        suffix = path.suffix.lower()
-        if suffix in {".xlsx", ".xlsm", ".xls"}:
-            for grid in read_workbook(path):
-                for r, row in enumerate(grid.rows):
-                    for c, value in enumerate(row):
-                        if value is not None and grid.anchor(r, c) == (r, c):
-                            text = (
-                                str(int(value))
-                                if isinstance(value, float) and value.is_integer()
-                                else str(value)
-                            )
-                            yield f"{path}:{grid.name}!{column_letter(c)}{r + 1}", text
-        elif suffix == ".docx":
-            yield from _docx_texts(path)
-        elif suffix == ".yaml":
-            yield from _yaml_texts(path, parse_yaml(path.read_text(encoding="utf-8"))[1], "")
-
-
-def _docx_texts(path: Path) -> Iterator[tuple[str, str]]:
-    from docx import Document
-
-    doc = Document(str(path))
-    for n, para in enumerate(doc.paragraphs, start=1):
-        if para.text.strip():
-            yield f"{path}: 第 {n} 段", para.text
-    for t, table in enumerate(doc.tables, start=1):
-        for r, row in enumerate(table.rows, start=1):
-            for c, cell in enumerate(row.cells, start=1):
-                if cell.text.strip():
-                    yield f"{path}: 表 {t} 第 {r} 行第 {c} 列", cell.text
-    props = doc.core_properties
-    for field in ("author", "last_modified_by", "title", "subject", "keywords", "comments", "category"):
-        value = getattr(props, field, None)
-        if value:
-            yield f"{path}: 文档属性 {field}", str(value)
-    for s, section in enumerate(doc.sections, start=1):
-        for part, label in ((section.header, "页眉"), (section.footer, "页脚")):
-            text = "\n".join(p.text for p in part.paragraphs)
-            if text.strip():
-                yield f"{path}: 第 {s} 节{label}", text
-
-
-def _yaml_texts(path: Path, node, prefix: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key != "personal_data_allowed":
-                yield from _yaml_texts(path, value, f"{prefix}.{key}" if prefix else str(key))
-    elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _yaml_texts(path, value, f"{prefix}[{i}]")
-    elif node is not None:
-        yield f"{path}: {prefix}", str(node)
-
-
-def _texts(ctx: Context) -> Iterator[tuple[str, str]]:
+def _texts(ctx: Context) -> Iterator[tuple[Location, str]]:
     """Places and texts to scan: the source files' when the loader gave them, else the evaluation's own fields."""
     if ctx.texts is not None:
-        return ((At(where), text) for where, text in ctx.texts)
-    return _model_texts(ctx.evaluation.model_dump(mode="json"), "")
+        return iter(ctx.texts)
+    return (
+        (ctx.where(path), text) for path, text in _model_texts(ctx.evaluation.model_dump(mode="json"), "")
+    )
 
 
 def _model_texts(node, prefix: str) -> Iterator[tuple[str, str]]:
     if isinstance(node, dict):
         for key, value in node.items():
             if key != "personal_data_allowed":
-                yield from _model_texts(value, f"{prefix}.{key}" if prefix else key)
+                yield from _model_texts(value, fieldpath.join(prefix, key) if prefix else key)
     elif isinstance(node, list):
-        for i, value in enumerate(node):
-            yield from _model_texts(value, f"{prefix}[{i + 1}]")
+        for n, value in enumerate(node, start=1):
+            yield from _model_texts(value, fieldpath.join(prefix, n))
     elif isinstance(node, str):
         yield prefix, node
 
@@ -225,11 +165,11 @@ def personal_bank_card(ctx: Context):
 @rule(
     "unscanned-original",
     "原件未做个人信息检查",
-    "info",
+    "warning",
     "PDF 等只作为原件公开的文件，本站无法读取其中的文字，请发布前人工确认不含个人信息。",
     G,
 )
 def unscanned_original(ctx: Context):
     for source in ctx.evaluation.sources:
         if source.kind == "原件（未读取内容）":
-            yield "sources", f"原件“{source.file}”未做个人信息检查"
+            yield Location(str(Path(ctx.folder) / source.file)), f"原件“{source.file}”未做个人信息检查"

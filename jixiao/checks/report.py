@@ -3,46 +3,68 @@
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
+from jixiao import fieldpath
 from jixiao.checks.catalogue import rule
 from jixiao.checks.context import Context, rounds_to, same_amount, w
 
 G = "报告与表格"
-_STEP = re.compile(r"([^.\[\]]+)|\[([^\]]+)\]")
-
-
-def resolve(data, path: str):
-    """The value at a statement's field in the canonical dict; None when absent."""
-    node = data
-    for name, selector in _STEP.findall(path):
-        if name:
-            node = node.get(name) if isinstance(node, dict) else None
-        elif isinstance(node, dict):
-            node = node.get(selector)
-        elif isinstance(node, list):
-            node = next(
-                (
-                    it
-                    for it in node
-                    if isinstance(it, dict)
-                    and (it.get("name") == selector or str(it.get("month")) == selector)
-                ),
-                None,
-            )
-        if node is None:
-            return None
-    return node
+_SCORE_FIELD = re.compile(r"scores\.items\[(.+)\]\.(max|score)$")
+_NOISE = re.compile(r"[\s\W_“”\"'（）()、，,。.:：；;]+|的|情况|指标")
 
 
 def _score_statements(stated):
-    """Score statements grouped per item, in the report's order: [(name, {max, score}, quote)]."""
+    """Score statements grouped per item, in the report's order: [(name, {max, score, quote})]."""
     items: dict[str, dict] = {}
     for s in stated:
-        match = re.match(r"scores\.items\[(.+)\]\.(max|score)$", s.field)
+        match = _SCORE_FIELD.match(s.field)
         if match:
             entry = items.setdefault(match.group(1), {"quote": s.quote})
             entry[match.group(2)] = s.value
     return list(items.items())
+
+
+def normalised(name: str) -> str:
+    """A name without spacing, punctuation and filler words: 严控一般性支出情况 = 严控“一般性支出”."""
+    return _NOISE.sub("", name)
+
+
+def _likeness(a: str, b: str) -> float:
+    na, nb = normalised(a), normalised(b)
+    if not na or not nb:
+        return 0.0
+    if na == nb:
+        return 1.0
+    if na in nb or nb in na:
+        return 0.9
+    return SequenceMatcher(None, na, nb).ratio()
+
+
+def match_items(names: list[str], sheet_names: list[str], threshold: float = 0.6) -> dict[str, int | None]:
+    """Each name the report uses -> the 0-based index of the scoring-sheet item it speaks of, by name only.
+
+    Pairs are taken best first, one report name per sheet item; a name whose best likeness is below
+    ``threshold`` matches nothing. A missing item never shifts the others: position is only a tie-breaker.
+    """
+    pairs = sorted(
+        (
+            (-_likeness(name, sheet), abs(i - j), i, j)
+            for i, name in enumerate(names)
+            for j, sheet in enumerate(sheet_names)
+        ),
+    )
+    matched: dict[str, int | None] = dict.fromkeys(names)
+    used_names, used_items = set(), set()
+    for negative, _, i, j in pairs:
+        if -negative < threshold:
+            break
+        if i in used_names or j in used_items:
+            continue
+        used_names.add(i)
+        used_items.add(j)
+        matched[names[i]] = j
+    return matched
 
 
 @rule(
@@ -60,7 +82,7 @@ def report_vs_table(ctx: Context):
     for s in ev.report.stated:
         if s.field.startswith(("scores.items", "check.")):
             continue
-        value = resolve(data, s.field)
+        value = fieldpath.get(data, s.field)
         if value is None or not isinstance(value, (int, float)):
             continue
         if s.field.endswith(("rate", "share")):
@@ -72,16 +94,16 @@ def report_vs_table(ctx: Context):
     if ev.scores is None:
         return
     sheet = ev.scores.items
-    for position, (name, stated) in enumerate(_score_statements(ev.report.stated)):
-        item = next((i for i in sheet if i.name == name), None)
-        if item is None and position < len(sheet):
-            item = sheet[position]  # the report often names an item differently; the order is the same
-        if item is None:
+    statements = _score_statements(ev.report.stated)
+    matched = match_items([name for name, _ in statements], [i.name for i in sheet])
+    for name, stated in statements:
+        if matched[name] is None:
             continue
+        item = sheet[matched[name]]
         for key, label in (("max", "分值"), ("score", "自评得分")):
             if key in stated and abs(getattr(item, key) - stated[key]) > 1e-9:
                 yield (
-                    f"scores.items[{sheet.index(item) + 1}].{key}",
+                    fieldpath.join("scores.items", matched[name] + 1, key),
                     (
                         f"报告写“{stated['quote']}”（{label} {w(stated[key])}），打分表“{item.name}”为 {w(getattr(item, key))}"
                     ),
@@ -92,7 +114,7 @@ def report_vs_table(ctx: Context):
     "report-item-name",
     "报告与打分表的项目名称不同",
     "info",
-    "报告里逐项说明打分时用的名称，与打分表中的三级指标名称不同（按顺序对应）。",
+    "报告里逐项说明打分时用的名称，与打分表中的三级指标名称不同（按名称相近程度对应，不按顺序）。",
     G,
 )
 def report_item_name(ctx: Context):
@@ -100,12 +122,14 @@ def report_item_name(ctx: Context):
     if ev.report is None or ev.scores is None:
         return
     sheet = ev.scores.items
-    names = {i.name for i in sheet}
-    for position, (name, _) in enumerate(_score_statements(ev.report.stated)):
-        if name not in names and position < len(sheet):
+    names = [name for name, _ in _score_statements(ev.report.stated)]
+    for name, index in match_items(names, [i.name for i in sheet]).items():
+        if index is None:
+            yield "scores.items", f"报告称“{name}”，打分表中没有名称相近的三级指标"
+        elif normalised(name) != normalised(sheet[index].name):
             yield (
-                f"scores.items[{position + 1}]",
-                f"报告称“{name}”，打分表第 {position + 1} 项为“{sheet[position].name}”",
+                fieldpath.join("scores.items", index + 1),
+                f"报告称“{name}”，打分表第 {index + 1} 项为“{sheet[index].name}”",
             )
 
 
@@ -139,7 +163,7 @@ def deviation_full_marks(ctx: Context):
         return
     if share.value < 100 and item.score >= item.max:
         yield (
-            f"scores.items[{ev.scores.items.index(item) + 1}]",
+            fieldpath.join("scores.items", ev.scores.items.index(item) + 1),
             (
                 f"报告写“{share.quote}”（偏离度在 30% 以内的指标占比 {w(share.value)}%），"
                 f"“{item.name}”却自评满分 {w(item.score)} 分"

@@ -11,14 +11,17 @@ import hashlib
 import json
 import os
 from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
-from jixiao.findings import Finding, InvalidData
+from jixiao import fieldpath
+from jixiao.findings import Finding, InvalidData, problem
 from jixiao.forms import project_sheet, report_docx, scoring_sheet, target_sheet
 from jixiao.forms.cells import parse_number
 from jixiao.forms.statements import statements_to_fields
 from jixiao.forms.tables import Extract, labels
-from jixiao.forms.workbook import Grid, read_workbook
+from jixiao.forms.workbook import Grid, grid_texts, read_workbook
+from jixiao.location import Location, shorten
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 REPORT_SUFFIXES = {".docx"}
@@ -29,25 +32,41 @@ ORIGINAL_ONLY = {".pdf", ".doc", ".wps", ".et", ".zip", ".rar", ".jpg", ".png"}
 NOT_FILLED_FROM_TEXT = {"items", "check"}
 
 
+Text = tuple[Location, str]
+
+
+@dataclass
+class FileRead:
+    """What one file yields: extracts (one per recognised sheet or document), the kinds of form found in it, and
+    every text it holds with its place (for the personal-data scan, so no file is parsed twice)."""
+
+    extracts: list[Extract]
+    kinds: list[str]
+    texts: list[Text] = field(default_factory=list)
+
+
 @dataclass
 class Imported:
     data: dict = field(default_factory=dict)
-    origins: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
+    texts: list[Text] = field(default_factory=list)
 
 
-def import_files(paths: list[Path], display_root: Path | None = None) -> Imported:
+def import_files(paths: list[Path]) -> Imported:
     """Read every file; raise InvalidData listing every problem of every file."""
     imported = Imported()
-    texts: list[tuple[dict, str]] = []
+    reports: list[tuple[dict, Location]] = []
     for path in paths:
         display = str(path)
         try:
-            extracts, kinds = read_file(Path(path), display)
+            read = read_file(Path(path), display)
         except InvalidData as err:
             imported.findings.extend(err.findings)
             continue
+        extracts, kinds = read.extracts, read.kinds
+        imported.texts.extend(read.texts)
         source = {"file": Path(path).name, "sha256": sha256(Path(path)), "kind": "、".join(kinds) or None}
         notes = [n for ex in extracts for n in ex.notes]
         if notes:
@@ -56,9 +75,9 @@ def import_files(paths: list[Path], display_root: Path | None = None) -> Importe
         for ex in extracts:
             imported.findings.extend(ex.findings)
             if "report" in ex.data:
-                texts.append((ex.data["report"], ex.origins["report"]))
+                reports.append((ex.data["report"], ex.origins["report"]))
             _merge_tables(imported, ex)
-    for report, where in texts:
+    for report, where in reports:
         if "report" not in imported.data:
             imported.data["report"] = report
             imported.origins["report"] = where
@@ -68,22 +87,36 @@ def import_files(paths: list[Path], display_root: Path | None = None) -> Importe
     return imported
 
 
-def read_file(path: Path, display: str) -> tuple[list[Extract], list[str]]:
-    """The extracts of one file (one per recognised sheet) and the kinds of form found in it."""
+def read_file(path: Path, display: str) -> FileRead:
+    """The extracts of one file (one per recognised sheet), the kinds of form found in it, and its texts."""
     suffix = path.suffix.lower()
     if suffix in REPORT_SUFFIXES:
-        return _cached(path, display, lambda: ([report_docx.read_report(path, display)], [report_docx.KIND]))
+        return _cached(path, display, lambda: _read_report(path, display))
     if suffix not in WORKBOOK_SUFFIXES:
         raise InvalidData(
             [
-                Finding(
+                problem(
                     "unsupported-format",
                     display,
                     f"不能读取 {suffix or '无扩展名'} 文件：请提供 .xlsx、.xls 或 .docx",
                 )
             ]
         )
-    return _cached(path, display, lambda: read_workbook_forms(read_workbook(path, display)))
+    return _cached(path, display, lambda: _read_workbook(path, display))
+
+
+def _read_report(path: Path, display: str) -> FileRead:
+    return FileRead(
+        [report_docx.read_report(path, display)],
+        [report_docx.KIND],
+        list(report_docx.document_texts(path, display)),
+    )
+
+
+def _read_workbook(path: Path, display: str) -> FileRead:
+    grids = read_workbook(path, display)
+    extracts, kinds = read_workbook_forms(grids)
+    return FileRead(extracts, kinds, list(grid_texts(grids)))
 
 
 def read_workbook_forms(grids: list[Grid]) -> tuple[list[Extract], list[str]]:
@@ -108,7 +141,7 @@ def read_workbook_forms(grids: list[Grid]) -> tuple[list[Extract], list[str]]:
         )
         raise InvalidData(
             [
-                Finding(
+                problem(
                     "missing-headers",
                     grids[0].file,
                     "没有认出任何自评表：应有“三级指标”“指标值”“实际完成值”（目标完成情况表、项目支出表）或"
@@ -130,32 +163,44 @@ READERS = [
 def _merge_tables(imported: Imported, ex: Extract) -> None:
     """Tables from several files: the first value of a field stands; a different value later is a problem."""
     for key, where in ex.origins.items():
+        if key == "projects":
+            _merge_projects(imported, ex)
+            continue
         if "[" in key:  # where one item of a list stands: kept only if the list itself is taken below
             continue
-        value = _get(ex.data, key)
-        if key == "projects":
-            imported.data.setdefault("projects", []).extend(value)
-            continue
-        existing = _get(imported.data, key)
+        value = fieldpath.get(ex.data, key)
+        existing = fieldpath.get(imported.data, key)
         if existing is None:
-            _set(imported.data, key, value)
+            fieldpath.put(imported.data, key, value)
             imported.origins[key] = where
             imported.origins.update({k: v for k, v in ex.origins.items() if k.startswith(key + "[")})
         elif existing != value:
             imported.findings.append(
-                Finding(
+                problem(
                     "conflicting-files",
-                    where,
-                    f"{key} 为 {_short(value)}，与 {imported.origins[key]} 的 {_short(existing)} 不一致",
+                    where.at(key),
+                    f"{key} 为 {shorten(value)}，与 {imported.origins[key].terminal()} 的 {shorten(existing)} 不一致",
                 )
             )
 
 
-def _fill_from_statements(imported: Imported, statements: list[dict], where: str) -> None:
+def _merge_projects(imported: Imported, ex: Extract) -> None:
+    """Projects from several tables follow one another; each keeps the places of its parts, renumbered."""
+    projects = imported.data.setdefault("projects", [])
+    offset = len(projects)
+    projects.extend(ex.data.get("projects", []))
+    imported.origins.setdefault("projects", ex.origins["projects"])
+    for key, where in ex.origins.items():
+        if key.startswith("projects["):
+            position, rest = key[len("projects[") :].split("]", 1)
+            imported.origins[f"projects[{int(position) + offset}]{rest}"] = where
+
+
+def _fill_from_statements(imported: Imported, statements: list[dict], where: Location) -> None:
     stated = statements_to_fields(statements)
     _fill(imported.data, stated, skip=NOT_FILLED_FROM_TEXT)
     for statement in statements:
-        top = statement["field"].split(".")[0].split("[")[0]
+        top = fieldpath.parse(statement["field"])[0].key
         imported.origins.setdefault(top, where)
 
 
@@ -169,89 +214,92 @@ def _fill(target: dict, source: dict, skip: set[str]) -> None:
             _fill(target[key], value, skip)
 
 
-def _get(data: dict, key: str):
-    node = data
-    for part in key.split("."):
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
-
-
-def _set(data: dict, key: str, value) -> None:
-    *parents, last = key.split(".")
-    for part in parents:
-        data = data.setdefault(part, {})
-    data[last] = value
-
-
-def _short(value) -> str:
-    text = json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= 40 else text[:40] + "…"
-
-
 def sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-# Cache of parsed files, keyed by content hash and by the readers' own source, so an unchanged workbook is not
-# parsed twice and a changed reader never serves stale results.
+# Cache of parsed files, keyed by content hash, by the readers' own source and by the versions of the libraries
+# that read the files, so an unchanged workbook is not parsed twice and a changed reader never serves stale results.
 def cache_dir() -> Path:
     return Path(os.environ.get("JIXIAO_CACHE", ".jixiao-cache"))
 
 
+READER_LIBRARIES = ("python-calamine", "python-docx", "xlrd", "openpyxl", "lxml")
 _VERSION: list[str] = []
 
 
-def _reader_version() -> str:
+def reader_version() -> str:
     if not _VERSION:
         digest = hashlib.sha256()
         for module in sorted(Path(__file__).parent.glob("*.py")):
             digest.update(module.read_bytes())
+        for module in ("fieldpath.py", "location.py", "findings.py"):
+            digest.update((Path(__file__).parent.parent / module).read_bytes())
+        for library in READER_LIBRARIES:
+            try:
+                digest.update(f"{library}={metadata.version(library)}".encode())
+            except metadata.PackageNotFoundError:
+                digest.update(f"{library}=-".encode())
         _VERSION.append(digest.hexdigest()[:16])
     return _VERSION[0]
 
 
-def _cached(path: Path, display: str, read) -> tuple[list[Extract], list[str]]:
+def _cached(path: Path, display: str, read) -> FileRead:
     enabled = os.environ.get("JIXIAO_CACHE") != "off"
-    file = cache_dir() / f"{sha256(path)}-{_reader_version()}.json"
+    file = cache_dir() / f"{sha256(path)}-{reader_version()}.json"
     if enabled:
         try:
             hit = json.loads(file.read_text(encoding="utf-8"))
-            return [_thaw(e, hit["display"], display) for e in hit["extracts"]], hit["kinds"]
+            return _thaw(hit, display)
         except (OSError, ValueError, KeyError, TypeError):
             pass
-    extracts, kinds = read()
+    result = read()
     if enabled:
-        frozen = {"display": display, "kinds": kinds, "extracts": [_freeze(e) for e in extracts]}
         try:
             file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(json.dumps(frozen, ensure_ascii=False), encoding="utf-8")
+            file.write_text(json.dumps(_freeze(result, display), ensure_ascii=False), encoding="utf-8")
         except OSError:
             pass  # a read-only checkout still builds, just without the cache
-    return extracts, kinds
+    return result
 
 
-def _freeze(ex: Extract) -> dict:
+def _freeze(result: FileRead, display: str) -> dict:
     return {
-        "data": ex.data,
-        "origins": ex.origins,
-        "notes": ex.notes,
-        "findings": [vars(f) for f in ex.findings],
+        "display": display,
+        "kinds": result.kinds,
+        "extracts": [
+            {
+                "data": ex.data,
+                "origins": {k: v.to_dict() for k, v in ex.origins.items()},
+                "notes": ex.notes,
+                "findings": [f.to_dict() for f in ex.findings],
+            }
+            for ex in result.extracts
+        ],
+        "texts": [[where.to_dict(), text] for where, text in result.texts],
     }
 
 
-def _thaw(stored: dict, old: str, new: str) -> Extract:
-    """A cached extract names the file as it was first read; name it as it is read now."""
+def _thaw(stored: dict, display: str) -> FileRead:
+    """A cached file names itself as it was first read; name it as it is read now."""
+    old = stored["display"]
 
-    def here(text: str) -> str:
-        return new + text[len(old) :] if text.startswith(old) else text
+    def here(where: dict) -> Location:
+        location = Location.from_dict(where)
+        return location.in_file(display) if location.file == old else location
 
-    return Extract(
-        data=stored["data"],
-        origins={k: here(v) for k, v in stored["origins"].items()},
-        findings=[
-            Finding(f["rule"], here(f["location"]), f["message"], f["severity"]) for f in stored["findings"]
-        ],
-        notes=[here(n) for n in stored["notes"]],
-    )
+    def note(text: str) -> str:
+        return display + text[len(old) :] if text.startswith(old) else text
+
+    extracts = [
+        Extract(
+            data=e["data"],
+            origins={k: here(v) for k, v in e["origins"].items()},
+            findings=[
+                Finding(f["rule"], here(f["location"]), f["message"], f["severity"]) for f in e["findings"]
+            ],
+            notes=[note(n) for n in e["notes"]],
+        )
+        for e in stored["extracts"]
+    ]
+    return FileRead(extracts, stored["kinds"], [(here(w), t) for w, t in stored["texts"]])

@@ -34,18 +34,21 @@ _OPS = [
     ("=>", "≥"),
     ("＞=", "≥"),
     ("⩾", "≥"),
-    (">", "≥"),
-    ("大于", "≥"),
-    ("高于", "≥"),
+    (">", ">"),
+    ("＞", ">"),
+    ("超过", ">"),
+    ("大于", ">"),
+    ("高于", ">"),
     ("≤", "≤"),
     ("≦", "≤"),
     ("<=", "≤"),
     ("=<", "≤"),
     ("＜=", "≤"),
     ("⩽", "≤"),
-    ("<", "≤"),
-    ("小于", "≤"),
-    ("低于", "≤"),
+    ("<", "<"),
+    ("＜", "<"),
+    ("小于", "<"),
+    ("低于", "<"),
     ("==", "="),
     ("=", "="),
     ("＝", "="),
@@ -121,7 +124,9 @@ def is_template_name(name: str | None) -> bool:
 
 
 def parse_op(value: object) -> str | None:
-    """The comparison in an 指标性质 cell, normalised to ≥, ≤, = or 定性; None if the cell says none."""
+    """The comparison in an 指标性质 cell, normalised to ≥, >, ≤, <, = or 定性; None if the cell says none.
+
+    Strict spellings (>, 大于, 高于, 超过, <, 小于, 低于) stay strict."""
     text = clean_text(value)
     if text is None:
         return None

@@ -68,6 +68,10 @@ def _read_block(grid: Grid, start: int, end: int) -> Extract:
     if total is not None:
         project["total_score"] = total
     ex.set("projects", [project], grid.where(start, 0))
+    # Where each of this project's indicators stands, so findings on them keep their cells; the project is the
+    # first of this extract, renumbered when the tables of several files are merged.
+    ex.origins["projects[1]"] = grid.where(start, 0)
+    ex.origins.update({f"projects[1].{key}": where for key, where in inner.origins.items()})
     return ex
 
 
@@ -93,7 +97,9 @@ def _funds(grid: Grid, ex: Extract, rows: range) -> dict:
         1 / 10000 if unit_cell and re.search(r"[（(]元[)）]", clean_label(grid.value(*unit_cell))) else 1
     )
     if per_yuan != 1:
-        ex.notes.append(f"{grid.where(*unit_cell)}: 金额单位为元，已换算为万元（÷10000）")
+        ex.notes.append(
+            f"{grid.where(*unit_cell).words(with_file=False)}：金额单位为元，已换算为万元（÷10000）"
+        )
     total_row = next(
         (
             r

@@ -11,10 +11,11 @@ import re
 import zipfile
 from pathlib import Path
 
-from jixiao.findings import Finding, InvalidData
+from jixiao.findings import InvalidData, problem
 from jixiao.forms.statements import extract_lists, extract_statements
 from jixiao.forms.tables import Extract
 from jixiao.forms.workbook import OLE_MAGIC
+from jixiao.location import Location
 
 KIND = "自评报告"
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -40,7 +41,7 @@ def read_report(path: Path, display: str | None = None) -> Extract:
         doc = Document(io.BytesIO(data))
     except Exception as err:
         raise InvalidData(
-            [Finding("unreadable-file", display, f"无法读取该 Word 文档：{str(err)[:200]}")]
+            [problem("unreadable-file", display, f"无法读取该 Word 文档：{str(err)[:200]}")]
         ) from None
     blocks = list(_blocks(doc))
     ex = Extract()
@@ -56,14 +57,40 @@ def read_report(path: Path, display: str | None = None) -> Extract:
     stated = extract_statements(sections)
     if stated:
         report["stated"] = stated
-    ex.set("report", report, display)
+    ex.set("report", report, Location(display))
     return ex
+
+
+def document_texts(path: Path, display: str):
+    """Every text of a Word report with its place: paragraphs, table cells, properties, headers and footers."""
+    from docx import Document
+
+    doc = Document(str(path))
+    here = Location(display)
+    for n, para in enumerate(doc.paragraphs, start=1):
+        if para.text.strip():
+            yield here.in_part(f"第 {n} 段"), para.text
+    for t, table in enumerate(doc.tables, start=1):
+        for r, row in enumerate(table.rows, start=1):
+            for c, cell in enumerate(row.cells, start=1):
+                if cell.text.strip():
+                    yield here.in_part(f"表 {t} 第 {r} 行第 {c} 列"), cell.text
+    props = doc.core_properties
+    for field in ("author", "last_modified_by", "title", "subject", "keywords", "comments", "category"):
+        value = getattr(props, field, None)
+        if value:
+            yield here.in_part(f"文档属性 {field}"), str(value)
+    for s, section in enumerate(doc.sections, start=1):
+        for part, label in ((section.header, "页眉"), (section.footer, "页脚")):
+            text = "\n".join(p.text for p in part.paragraphs)
+            if text.strip():
+                yield here.in_part(f"第 {s} 节{label}"), text
 
 
 def _checked(path: Path, display: str) -> bytes:
     data = Path(path).read_bytes()
     if not data:
-        raise InvalidData([Finding("empty-file", display, "文件为空（0 字节）")])
+        raise InvalidData([problem("empty-file", display, "文件为空（0 字节）")])
     if data.startswith(OLE_MAGIC):
         reason = (
             "文件已加密（设置了打开密码），请提供未加密的文件"
@@ -71,9 +98,9 @@ def _checked(path: Path, display: str) -> bytes:
             else "这是旧版 Word（.doc）文件，请用 Word 另存为 .docx"
         )
         rule = "encrypted-file" if "加密" in reason else "unsupported-format"
-        raise InvalidData([Finding(rule, display, reason)])
+        raise InvalidData([problem(rule, display, reason)])
     if not zipfile.is_zipfile(__import__("io").BytesIO(data)):
-        raise InvalidData([Finding("unreadable-file", display, "不是 Word 文档（.docx），文件可能已损坏")])
+        raise InvalidData([problem("unreadable-file", display, "不是 Word 文档（.docx），文件可能已损坏")])
     return data
 
 

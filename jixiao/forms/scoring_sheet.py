@@ -51,7 +51,7 @@ def read_scoring_sheet(grid: Grid) -> Extract:
     ex = Extract()
     header = _header(grid)
     if header is None:
-        ex.problem("missing-headers", f"{grid.file}:{grid.name}", _missing_message(grid))
+        ex.problem("missing-headers", grid.whole(), _missing_message(grid))
         return ex
     cols = header.columns
     items, deductions, places = [], [], []

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from jixiao import fieldpath
+
 NUM = r"(-?\d+(?:\.\d+)?)"
 _SEP = r"[^，；;。\d]*"  # words between "占" and the percentage: "占决算报表支出的"
 _FUNDS = r"(一般公共预算|政府性基金预算|国有资本经营预算)"
@@ -221,39 +223,9 @@ def split_points(text: str) -> list[str]:
 
 
 def statements_to_fields(statements: list[dict]) -> dict:
-    """Nested canonical fields from statements; lists keyed by name (or month) in order of first mention."""
+    """Nested canonical fields from statements; lists keyed by name (or month) in order of first mention; the
+    first statement of a field stands."""
     data: dict = {}
     for statement in statements:
-        _put(data, statement["field"], statement["value"])
+        fieldpath.put(data, statement["field"], statement["value"], overwrite=False)
     return data
-
-
-_KEYED_LISTS = {"execution_progress": "month"}
-_SEGMENT = re.compile(r"^(\w+)(?:\[(.+)\])?$")
-
-
-def _put(data: dict, path: str, value) -> None:
-    parts = path.split(".")
-    node = data
-    for i, part in enumerate(parts):
-        name, key = _SEGMENT.match(part).groups()
-        last = i == len(parts) - 1
-        if key is None:
-            if last:
-                node.setdefault(name, value)
-            else:
-                node = node.setdefault(name, {})
-            continue
-        if name == "authorized_by_type":
-            node.setdefault(name, {}).setdefault(key, int(value))
-            return
-        items = node.setdefault(name, [])
-        field = _KEYED_LISTS.get(name, "name")
-        wanted = int(key) if field == "month" else key
-        item = next((it for it in items if it.get(field) == wanted), None)
-        if item is None:
-            item = {field: wanted}
-            items.append(item)
-        node = item
-        if last:
-            return

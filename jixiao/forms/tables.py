@@ -6,9 +6,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from jixiao.findings import Finding
+from jixiao import fieldpath
+from jixiao.findings import Finding, problem
 from jixiao.forms.cells import clean_label, parse_measure, parse_number
 from jixiao.forms.workbook import Grid
+from jixiao.location import Location
 
 # Canonical column -> header spellings seen on real forms (after removing whitespace). Order matters: the first
 # spelling that matches a header cell wins, and more specific spellings come first.
@@ -33,27 +35,23 @@ class Extract:
     """What one sheet or document yields: canonical fields, where each came from, and the problems met."""
 
     data: dict = field(default_factory=dict)
-    origins: dict[str, str] = field(default_factory=dict)
+    origins: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
-    def set(self, key: str, value, where: str) -> None:
-        """Set a dotted key (``funds.final_budget``) and remember the cell it came from."""
-        target = self.data
-        *parents, last = key.split(".")
-        for part in parents:
-            target = target.setdefault(part, {})
-        target[last] = value
+    def set(self, key: str, value, where: Location) -> None:
+        """Set a field path (``funds.final_budget``) and remember the cell it came from."""
+        fieldpath.put(self.data, key, value)
         self.origins[key] = where
 
-    def set_items(self, key: str, items: list, places: list[str]) -> None:
+    def set_items(self, key: str, items: list, places: list[Location]) -> None:
         """Set a list, remembering where it starts and where each item (by 序号, from 1) stands."""
         self.set(key, items, places[0])
         for n, where in enumerate(places, start=1):
-            self.origins[f"{key}[{n}]"] = where
+            self.origins[fieldpath.join(key, n)] = where
 
-    def problem(self, rule: str, where: str, message: str) -> None:
-        self.findings.append(Finding(rule, where, message))
+    def problem(self, rule: str, where: Location, message: str, severity: str = "error") -> None:
+        self.findings.append(problem(rule, where, message, severity))
 
 
 def labels(grid: Grid, r: int) -> list[str | None]:

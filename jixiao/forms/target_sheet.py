@@ -67,7 +67,7 @@ def _money_unit(grid: Grid, ex: Extract) -> float:
         grid, lambda t: re.match(r"^(金额)?单位[:：]", t) is not None, rows=range(min(grid.height, 8))
     )
     if found and re.search(r"[:：]元$", clean_label(grid.value(*found))):
-        ex.notes.append(f"{grid.where(*found)}: 金额单位为元，已换算为万元（÷10000）")
+        ex.notes.append(f"{grid.where(*found).words(with_file=False)}：金额单位为元，已换算为万元（÷10000）")
         return 1 / YUAN_PER_WAN
     return 1.0
 
@@ -178,7 +178,8 @@ def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
     op = op or target.op or (None if isinstance(target.value, (int, float)) else "定性")
     unit = clean_text(own(grid, r, cols["unit"], cols)) if "unit" in cols else None
     unit = unit or target.unit or (actual.unit if actual else None)
-    item: dict = {"level1": level1, "level2": level2, "name": name, "op": op or "=", "target": target.value}
+    # No operator written: none is invented (the reading the category implies is a finding, never a silent "=").
+    item: dict = {"level1": level1, "level2": level2, "name": name, "op": op, "target": target.value}
     if unit:
         item["unit"] = unit
     weight = number_at(ex, grid, r, cols.get("weight"), "权重（分值）", cols)

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from jixiao.findings import Finding, InvalidData
+from jixiao.findings import InvalidData, problem
+from jixiao.location import Location
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
@@ -63,12 +64,15 @@ class Grid:
     def anchor(self, r: int, c: int) -> tuple[int, int]:
         return self.anchors.get((r, c), (r, c))
 
-    def where(self, r: int, c: int) -> str:
+    def where(self, r: int, c: int) -> Location:
         r, c = self.anchor(r, c)
-        return f"{self.file}:{self.name}!{column_letter(c)}{r + 1}"
+        return Location(self.file, self.name, f"{column_letter(c)}{r + 1}")
 
-    def where_row(self, r: int) -> str:
-        return f"{self.file}:{self.name}!{r + 1}"
+    def where_row(self, r: int) -> Location:
+        return Location(self.file, self.name, row=r + 1)
+
+    def whole(self) -> Location:
+        return Location(self.file, self.name)
 
 
 def read_workbook(path: Path, display: str | None = None) -> list[Grid]:
@@ -82,38 +86,42 @@ def read_workbook(path: Path, display: str | None = None) -> list[Grid]:
 
         grids = read_html_tables(data, display)
         if not grids:
-            raise InvalidData([Finding("unreadable-file", display, "这是网页（HTML）文件，但其中没有表格")])
+            raise InvalidData([problem("unreadable-file", display, "这是网页（HTML）文件，但其中没有表格")])
         return grids
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        grids = [_grid(display, book.get_sheet_by_name(name)) for name in book.sheet_names]
-    except Exception as err:  # calamine raises its own error types for every malformed file
+        sheets = [book.get_sheet_by_name(name) for name in book.sheet_names]
+        values = [(sheet, sheet.to_python(skip_empty_area=False)) for sheet in sheets]
+    except BaseException as err:
+        if not is_reader_error(err):
+            raise
         raise InvalidData(
-            [Finding("unreadable-file", display, f"无法读取该工作簿：{_reason(err)}")]
+            [problem("unreadable-file", display, f"无法读取该工作簿：{_reason(err)}")]
         ) from None
-    return grids
+    # Only the reader library's own errors mean "this file is broken"; a bug in jixiao must not be disguised as one.
+    return [_grid(display, sheet, rows) for sheet, rows in values]
 
 
 def _read_bytes(path: Path, display: str) -> bytes:
     try:
         data = Path(path).read_bytes()
     except OSError as err:
-        raise InvalidData([Finding("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
+        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
     if not data:
-        raise InvalidData([Finding("empty-file", display, "文件为空（0 字节）")])
+        raise InvalidData([problem("empty-file", display, "文件为空（0 字节）")])
     suffix = Path(path).suffix.lower()
     if data.startswith(OLE_MAGIC) and (
         suffix in {".xlsx", ".xlsm", ".docx"} or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data
     ):
         raise InvalidData(
-            [Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
+            [problem("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
         )
     if data.startswith(OLE_MAGIC) and _xls_is_encrypted(data):
         raise InvalidData(
-            [Finding("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
+            [problem("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
         )
     if not data.startswith((OLE_MAGIC, ZIP_MAGIC)) and not _is_html(data):
-        raise InvalidData([Finding("unreadable-file", display, "不是 Excel 工作簿（.xlsx 或 .xls）")])
+        raise InvalidData([problem("unreadable-file", display, "不是 Excel 工作簿（.xlsx 或 .xls）")])
     return data
 
 
@@ -143,8 +151,18 @@ def _reason(err: Exception) -> str:
     return text.splitlines()[0][:200]
 
 
-def _grid(display: str, sheet) -> Grid:
-    rows = [[_plain(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+def is_reader_error(err: BaseException) -> bool:
+    """Whether python-calamine raised ``err`` for a malformed file: its own errors, and its Rust panics, which
+    surface as ``pyo3_runtime.PanicException`` (a BaseException that ``except Exception`` does not catch)."""
+    import python_calamine
+
+    return isinstance(err, (python_calamine.CalamineError, ValueError, OSError, EOFError)) or (
+        type(err).__name__ == "PanicException"
+    )
+
+
+def _grid(display: str, sheet, values) -> Grid:
+    rows = [[_plain(v) for v in row] for row in values]
     grid = Grid(display, sheet.name, rows)
     for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
         anchor = grid.value(r0, c0)
@@ -169,3 +187,14 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.time):
         return value.isoformat()
     return value
+
+
+def grid_texts(grids: list[Grid]):
+    """Every text of every sheet with its cell (merged ranges once, at their anchor), for the personal-data scan."""
+    for grid in grids:
+        yield grid.whole().in_part("工作表名称"), grid.name
+        for r, row in enumerate(grid.rows):
+            for c, value in enumerate(row):
+                if value is not None and grid.anchor(r, c) == (r, c):
+                    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+                    yield grid.where(r, c), text

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jixiao.checks import RULES, SEVERITY_LABELS, rule_by_id
@@ -23,19 +23,21 @@ class FindingView:
     message: str
 
 
-def view(finding: Finding, folder: Path | str | None = None) -> FindingView:
+def view(finding: Finding, folder: Path | str | None = None, data: dict | None = None) -> FindingView:
+    """A finding as readers see it: the place in words (file name, sheet, cell, the field by its Chinese titles;
+    ``data`` names list items), never a path of the build machine or a code location."""
     rule = rule_by_id(finding.rule) if any(r.id == finding.rule for r in RULES) else None
-    place = finding.location
-    if folder:
-        prefix = str(folder).rstrip("/") + "/"
-        place = place.removeprefix(prefix).removeprefix(str(folder))
+    location = finding.location
+    if folder and location.file and Path(location.file) == Path(folder):
+        location = replace(location, file=None)  # the unit folder itself: the page is the unit's already
+    place = location.words(data)
     return FindingView(
         rule=finding.rule,
         title=rule.title if rule else finding.rule,
         severity=finding.severity,
         label=SEVERITY_LABELS[finding.severity],
         mark=SEVERITY_MARKS[finding.severity],
-        place=place.lstrip(": ") or "—",
+        place=place,
         message=finding.message,
     )
 
