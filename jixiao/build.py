@@ -18,6 +18,7 @@ from pathlib import Path
 from jixiao.checks import summary
 from jixiao.findings import JixiaoError
 from jixiao.site import DATA_ENV, load
+from jixiao.timing import phase
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,10 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, site_url: str 
     staging = site_dir.with_name(f".{site_dir.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        _run_mkdocs(Path(data_dir), staging, Path(config_file), site_url)
-        index_for_search(staging)
+        with phase("mkdocs"):
+            _run_mkdocs(Path(data_dir), staging, Path(config_file), site_url)
+        with phase("pagefind"):
+            index_for_search(staging)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -27,6 +27,7 @@ from jixiao.render.findings import render_checks_page, render_rules_section, vie
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
 from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
+from jixiao.timing import phase
 
 DATA_ENV = "JIXIAO_DATA"
 SITE_FILE = "site.yaml"
@@ -65,9 +66,11 @@ def load(data_dir: Path) -> list[Loaded]:
     """
     key = Path(data_dir).resolve()
     if key not in _loaded:
-        loaded = load_all(key)
-        for item in loaded:
-            item.findings = check_loaded(item)
+        with phase("load"):
+            loaded = load_all(key)
+        with phase("checks"):
+            for item in loaded:
+                item.findings = check_loaded(item)
         errors = [f for item in loaded for f in item.findings if f.severity == "error"]
         if errors:
             raise InvalidData(errors)
@@ -78,6 +81,11 @@ def load(data_dir: Path) -> list[Loaded]:
 def generate(data_dir: Path, write: Writer, append: Writer) -> int:
     """Write every generated page and file through ``write(path, content)`` (``append`` adds to a hand-written
     page); return the number of units."""
+    with phase("pages"):
+        return _generate(data_dir, write, append)
+
+
+def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
@@ -116,7 +124,8 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
             [(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder) for i in loaded]
         ),
     )
-    files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
+    with phase("downloads"):
+        files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
     for name, content in files.items():
         write(f"open-data/{name}", content)
     write("open-data/index.md", render_open_data_page(evaluations, files, title, info.licence, county))
@@ -133,10 +142,11 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
             f"{ev.slug}/summary.json",
             json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")),
         )
-        for name, content in unit_downloads(ev).items():
-            write(f"{ev.slug}/{name}", content)
-        for source in ev.sources:
-            original = item.folder / source.file
-            if source.sha256 and original.is_file():
-                write(f"{ev.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
+        with phase("downloads"):
+            for name, content in unit_downloads(ev).items():
+                write(f"{ev.slug}/{name}", content)
+            for source in ev.sources:
+                original = item.folder / source.file
+                if source.sha256 and original.is_file():
+                    write(f"{ev.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
     return len(evaluations)
