@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 import json
-
-import pandas as pd
 
 from jixiao import metrics
 from jixiao.model import Evaluation
+from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
 
 INDICATOR_COLUMNS = {
     "level1": "一级指标",
@@ -34,28 +32,34 @@ SCORE_COLUMNS = {
     "explanation": "指标解释",
     "note": "备注",
 }
+HEAD = ("单位", "年度")
+STATUS_COLUMN = "状态（本站计算）"
 
 
-def _head(ev: Evaluation) -> dict:
-    return {"单位": ev.unit.name, "年度": ev.year}
+def indicator_rows(ev: Evaluation) -> list[tuple]:
+    head = (ev.unit.name, ev.year)
+    return [
+        (*head, *(getattr(ind, k) for k in INDICATOR_COLUMNS), metrics.indicator_status(ind))
+        for ind in ev.indicators
+    ]
 
 
-def indicators_frame(ev: Evaluation) -> pd.DataFrame:
-    rows = []
-    for ind in ev.indicators:
-        row = {**_head(ev), **{INDICATOR_COLUMNS[k]: v for k, v in ind.model_dump().items()}}
-        row["状态（本站计算）"] = metrics.indicator_status(ind)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=[*_head(ev), *INDICATOR_COLUMNS.values(), "状态（本站计算）"])
+def score_rows(ev: Evaluation) -> list[tuple]:
+    head = (ev.unit.name, ev.year)
+    return [
+        (*head, *(getattr(item, k) for k in SCORE_COLUMNS)) for item in (ev.scores.items if ev.scores else [])
+    ]
 
 
-def scores_frame(ev: Evaluation) -> pd.DataFrame:
-    items = ev.scores.items if ev.scores else []
-    rows = [{**_head(ev), **{SCORE_COLUMNS[k]: v for k, v in i.model_dump().items()}} for i in items]
-    return pd.DataFrame(rows, columns=[*_head(ev), *SCORE_COLUMNS.values()])
+def indicators_table(rows: list[tuple]) -> Table:
+    return Table((*HEAD, *INDICATOR_COLUMNS.values(), STATUS_COLUMN), rows)
 
 
-def funds_frame(ev: Evaluation) -> pd.DataFrame:
+def scores_table(rows: list[tuple]) -> Table:
+    return Table((*HEAD, *SCORE_COLUMNS.values()), rows)
+
+
+def funds_table(ev: Evaluation) -> Table:
     f = ev.funds
     rows = [
         ("年初预算", f.initial_budget),
@@ -78,34 +82,13 @@ def funds_frame(ev: Evaluation) -> pd.DataFrame:
             ("一般性支出决算（本年）", ge.actual),
         ]
     rows.append(("年末结转结余", f.carryover))
-    return pd.DataFrame(
-        [{**_head(ev), "项目": name, "金额（万元）": value} for name, value in rows if value is not None]
-    )
+    head = (ev.unit.name, ev.year)
+    return Table((*HEAD, "项目", "金额（万元）"), [(*head, n, v) for n, v in rows if v is not None])
 
 
-def tasks_frame(ev: Evaluation) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{**_head(ev), "任务名称": t.name, "主要内容": t.content} for t in ev.tasks],
-        columns=[*_head(ev), "任务名称", "主要内容"],
-    )
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    # utf-8-sig writes the BOM that Excel needs to read UTF-8 Chinese text.
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-
-
-def to_xlsx(ev: Evaluation) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in (
-            ("资金", funds_frame(ev)),
-            ("绩效指标", indicators_frame(ev)),
-            ("自评打分", scores_frame(ev)),
-            ("年度主要任务", tasks_frame(ev)),
-        ):
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-    return buffer.getvalue()
+def tasks_table(ev: Evaluation) -> Table:
+    head = (ev.unit.name, ev.year)
+    return Table((*HEAD, "任务名称", "主要内容"), [(*head, t.name, t.content) for t in ev.tasks])
 
 
 def to_json(ev: Evaluation) -> bytes:
@@ -114,9 +97,17 @@ def to_json(ev: Evaluation) -> bytes:
 
 def unit_downloads(ev: Evaluation) -> dict[str, bytes]:
     """File name (beside the unit page) -> content."""
+    indicators, scores = indicators_table(indicator_rows(ev)), scores_table(score_rows(ev))
     return {
-        "indicators.csv": to_csv(indicators_frame(ev)),
-        "scores.csv": to_csv(scores_frame(ev)),
-        "evaluation.xlsx": to_xlsx(ev),
+        "indicators.csv": csv_bytes(indicators),
+        "scores.csv": csv_bytes(scores),
+        "evaluation.xlsx": xlsx_bytes(
+            {
+                "资金": funds_table(ev),
+                "绩效指标": indicators,
+                "自评打分": scores,
+                "年度主要任务": tasks_table(ev),
+            }
+        ),
         "evaluation.json": to_json(ev),
     }
