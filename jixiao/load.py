@@ -80,8 +80,8 @@ def unit_files(folder: Path) -> list[Path]:
     )
 
 
-def load_all(data_dir: Path) -> list[Loaded]:
-    """Load every evaluation under ``data_dir``; raise InvalidData with all findings of all files."""
+def unit_folders(data_dir: Path) -> list[Path]:
+    """The unit folders under ``data_dir``; InvalidData when there is no such directory or none in it."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InvalidData([problem("no-data", str(data_dir), "数据目录不存在")])
@@ -96,15 +96,7 @@ def load_all(data_dir: Path) -> list[Loaded]:
                 )
             ]
         )
-    loaded, findings = [], []
-    for folder in folders:
-        try:
-            loaded.append(load_unit_with_origins(folder))
-        except InvalidData as err:
-            findings.extend(err.findings)
-    if findings:
-        raise InvalidData(findings)
-    return loaded
+    return folders
 
 
 def load_unit(folder: Path) -> Evaluation:

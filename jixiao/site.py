@@ -6,7 +6,6 @@ then runs MkDocs in the same process, so the loaded evaluations are kept here ra
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -16,18 +15,19 @@ from pydantic import ValidationError
 
 from jixiao.checks import check_loaded
 from jixiao.collection import histories, latest_by_unit, peers, summarise
-from jixiao.findings import InvalidData, problem
-from jixiao.load import Loaded, load_all
+from jixiao.findings import Finding, InvalidData, problem
+from jixiao.incremental import cached, folder_digest, key_of, parallel_map
+from jixiao.load import Loaded, load_unit_with_origins, unit_files, unit_folders
 from jixiao.model import SiteInfo
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
-from jixiao.render.downloads import unit_downloads
 from jixiao.render.explorer_page import render_explorer
 from jixiao.render.findings import render_checks_page, render_rules_section, view
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
-from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
+from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR
 from jixiao.timing import phase
+from jixiao.units import UnitInputs, files_per_unit
 
 DATA_ENV = "JIXIAO_DATA"
 SITE_FILE = "site.yaml"
@@ -66,16 +66,35 @@ def load(data_dir: Path) -> list[Loaded]:
     """
     key = Path(data_dir).resolve()
     if key not in _loaded:
+        # Loading and checking a folder depends on its files alone: in worker processes, kept by content hash.
         with phase("load"):
-            loaded = load_all(key)
+            results = list(parallel_map(_load_and_check, unit_folders(key)))
         with phase("checks"):
-            for item in loaded:
-                item.findings = check_loaded(item)
+            problems = [f for _, found in results for f in found]
+            if problems:
+                raise InvalidData(problems)
+            loaded = [item for item, _ in results]
         errors = [f for item in loaded for f in item.findings if f.severity == "error"]
         if errors:
             raise InvalidData(errors)
         _loaded[key] = loaded
     return _loaded[key]
+
+
+def _load_and_check(folder: Path) -> tuple[Loaded | None, list[Finding]]:
+    """One unit folder loaded and checked, or the problems that kept it from loading."""
+    key = key_of("loaded", folder_digest(folder, unit_files(folder)))
+    return cached(key, lambda: _load_and_check_now(folder))
+
+
+def _load_and_check_now(folder: Path) -> tuple[Loaded | None, list[Finding]]:
+    try:
+        item = load_unit_with_origins(folder)
+    except InvalidData as err:
+        return None, err.findings
+    item.findings = check_loaded(item)
+    item.texts = []  # scanned for personal data just now; not worth carrying between processes
+    return item, []
 
 
 def generate(data_dir: Path, write: Writer, append: Writer) -> int:
@@ -132,21 +151,19 @@ def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
     write("data-format.md", render_data_format_page())
     append("about.md", render_rules_section())
 
-    # Unit pages, with their figures, summary, downloads and the original files byte for byte.
-    for item in loaded:
-        ev, summary = item.evaluation, by_slug[item.evaluation.slug]
-        unit_history = history[summary.short]
-        write(f"{ev.slug}/index.md", render_unit_page(ev, views[ev.slug], near[ev.slug], unit_history))
-        write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev, unit_history))
-        write(
-            f"{ev.slug}/summary.json",
-            json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")),
-        )
-        with phase("downloads"):
-            for name, content in unit_downloads(ev).items():
-                write(f"{ev.slug}/{name}", content)
-            for source in ev.sources:
+    # Unit pages, with their figures, summary and downloads (in worker processes, kept by content hash), and the
+    # original files byte for byte.
+    with phase("unit files"):
+        inputs = [
+            UnitInputs(ev, views[ev.slug], by_slug[ev.slug], near[ev.slug], history[by_slug[ev.slug].short])
+            for ev in evaluations
+        ]
+        for files in files_per_unit(inputs):
+            for path, content in files.items():
+                write(path, content)
+        for item in loaded:
+            for source in item.evaluation.sources:
                 original = item.folder / source.file
                 if source.sha256 and original.is_file():
-                    write(f"{ev.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
+                    write(f"{item.evaluation.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
     return len(evaluations)

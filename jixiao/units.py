@@ -1,0 +1,68 @@
+"""Every unit's generated files (page, figures, summary, downloads), made in worker processes and kept by content.
+
+A unit's files depend on its evaluation, its findings, and the summaries of its peers and of its other years; the
+cache key is made of exactly those (and jixiao's own source, see ``incremental``), so correcting one unit remakes
+that unit's files and those of the few pages that show it, and reuses every other unit's.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from jixiao.collection import UnitSummary
+from jixiao.incremental import cached, key_of, parallel_map
+from jixiao.model import Evaluation
+from jixiao.render.downloads import unit_downloads
+from jixiao.render.findings import FindingView
+from jixiao.render.unit_page import FIGURES_FILE, render_unit_figures, render_unit_page
+
+
+@dataclass(frozen=True)
+class UnitInputs:
+    evaluation: Evaluation
+    findings: list[FindingView]
+    summary: UnitSummary
+    peers: list[UnitSummary]
+    history: list[UnitSummary]
+
+    def key(self) -> str:
+        return key_of(
+            "unit-files",
+            self.evaluation.model_dump_json(),
+            # Dataclass reprs: every field, in a fixed order.
+            repr(self.findings),
+            repr(self.summary),
+            repr(self.peers),
+            repr(self.history),
+        )
+
+
+# Set by ``files_per_unit`` just before the workers fork, so they read the inputs instead of receiving them.
+_inputs: list[UnitInputs] = []
+
+
+def files_per_unit(inputs: list[UnitInputs]) -> Iterator[dict[str, str | bytes]]:
+    """Per unit, in order: file path in the site -> content."""
+    _inputs[:] = inputs
+    try:
+        yield from parallel_map(_files_at, list(range(len(inputs))))
+    finally:
+        _inputs.clear()
+
+
+def _files_at(index: int) -> dict[str, str | bytes]:
+    unit = _inputs[index]
+    return cached(unit.key(), lambda: _render(unit))
+
+
+def _render(unit: UnitInputs) -> dict[str, str | bytes]:
+    ev, slug = unit.evaluation, unit.evaluation.slug
+    files: dict[str, str | bytes] = {
+        f"{slug}/index.md": render_unit_page(ev, unit.findings, unit.peers, unit.history),
+        f"{slug}/{FIGURES_FILE}": render_unit_figures(ev, unit.history),
+        f"{slug}/summary.json": json.dumps(unit.summary.as_json(), ensure_ascii=False, separators=(",", ":")),
+    }
+    files.update({f"{slug}/{name}": content for name, content in unit_downloads(ev).items()})
+    return files
