@@ -10,15 +10,15 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-# Property tests judge results, never speed: a busy CI machine must not fail them on hypothesis's 200 ms deadline.
-settings.register_profile("jixiao", deadline=None)
-settings.load_profile("jixiao")
-
 # Tests never share a parse cache with a developer's builds, and never depend on one.
 os.environ.setdefault("JIXIAO_CACHE", "off")
 
 import jixiao.checks as _checks
 from jixiao.load import load_unit
+
+# Property tests judge results, never speed: a busy CI machine must not fail them on hypothesis's 200 ms deadline.
+settings.register_profile("jixiao", deadline=None)
+settings.load_profile("jixiao")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
