@@ -375,8 +375,12 @@ def test_personal_data_blocks_with_its_place_and_can_be_allowed_one_by_one():
 def test_a_bank_card_in_any_text_blocks_publishing():
     data = good()
     card = make_card()
-    data["tasks"] = [{"name": "补贴发放", "content": f"打卡至账户 {card[:4]} {card[4:8]} {card[8:12]} {card[12:]}"}]
-    [found] = [f for f in check_evaluation(Context(Evaluation.model_validate(data), "d")) if f.severity == "error"]
+    data["tasks"] = [
+        {"name": "补贴发放", "content": f"打卡至账户 {card[:4]} {card[4:8]} {card[8:12]} {card[12:]}"}
+    ]
+    [found] = [
+        f for f in check_evaluation(Context(Evaluation.model_validate(data), "d")) if f.severity == "error"
+    ]
     assert (found.rule, found.location.field) == ("personal-bank-card", "tasks[1].content")
     assert card not in found.message and card[:3] in found.message and card[-4:] in found.message
 

@@ -24,7 +24,9 @@ from .test_checks import good
 
 
 def indicator(**fields) -> Indicator:
-    return Indicator.model_validate({"name": "满意度", "level1": "满意度指标", "level2": "满意度指标", **fields})
+    return Indicator.model_validate(
+        {"name": "满意度", "level1": "满意度指标", "level2": "满意度指标", **fields}
+    )
 
 
 def findings(data: dict, rule: str) -> list:
@@ -37,14 +39,25 @@ def findings(data: dict, rule: str) -> list:
 
 @pytest.mark.parametrize(
     ("written", "op"),
-    [(">", ">"), ("＞", ">"), ("大于", ">"), ("高于", ">"), ("超过", ">"), ("<", "<"), ("小于", "<"), ("低于", "<")],
+    [
+        (">", ">"),
+        ("＞", ">"),
+        ("大于", ">"),
+        ("高于", ">"),
+        ("超过", ">"),
+        ("<", "<"),
+        ("小于", "<"),
+        ("低于", "<"),
+    ],
 )
 def test_strict_operators_are_kept_as_written(written, op):
     assert parse_op(written) == op
     assert parse_measure(f"{written}95%").op == op
 
 
-@pytest.mark.parametrize(("written", "op"), [(">=", "≥"), ("≧", "≥"), ("不低于", "≥"), ("不超过", "≤"), ("≦", "≤")])
+@pytest.mark.parametrize(
+    ("written", "op"), [(">=", "≥"), ("≧", "≥"), ("不低于", "≥"), ("不超过", "≤"), ("≦", "≤")]
+)
 def test_non_strict_spellings_stay_non_strict(written, op):
     assert parse_op(written) == op
 
@@ -208,7 +221,9 @@ def test_each_workbook_is_parsed_once_per_load_and_check(monkeypatch):
 
     calls = []
     original = forms.read_workbook
-    monkeypatch.setattr(forms, "read_workbook", lambda path, display=None: calls.append(path) or original(path, display))
+    monkeypatch.setattr(
+        forms, "read_workbook", lambda path, display=None: calls.append(path) or original(path, display)
+    )
     check_loaded(load_unit_with_origins(SEED))
     assert sorted(Path(p).name for p in calls) == ["打分表.xls", "自评表.xlsx"]
 

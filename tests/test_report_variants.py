@@ -96,7 +96,10 @@ def test_numbered_list_items_stay_list_items_under_their_heading(tmp_path):
     path = tmp_path / "报告.docx"
     doc.save(path)
     report = import_files([path]).data["report"]
-    assert [(s["heading"], s["level"]) for s in report["sections"]] == [("四、存在问题", 1), ("五、改进建议", 1)]
+    assert [(s["heading"], s["level"]) for s in report["sections"]] == [
+        ("四、存在问题", 1),
+        ("五、改进建议", 1),
+    ]
     assert report["sections"][0]["text"] == (
         "- 项目资金共2179万元,已完成拨付2113.63万元,执行率97%。\n\n- 绩效目标设置不够细化。"
     )
