@@ -25,7 +25,7 @@ from jixiao.render.explorer_page import render_explorer
 from jixiao.render.findings import render_checks_page, render_rules_section, view
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
-from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR
+from jixiao.render.unit_page import FILES_DIR
 from jixiao.timing import phase
 from jixiao.units import UnitInputs, files_per_unit
 
@@ -125,10 +125,8 @@ def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
     for year in years:
         home = year == years[0]
         rows = [s for s in summaries if s.year == year]
-        page, figures = render_overview(rows, year, years, title, county, "" if home else "../", is_home=home)
-        folder = "" if home else f"{year}/"
-        write(f"{folder}index.md", page)
-        write(f"{folder}{FIGURES_FILE}", figures)
+        page = render_overview(rows, year, years, title, county, "" if home else "../", is_home=home)
+        write(f"{'' if home else f'{year}/'}index.md", page)
     for path, page in render_directory(latest_by_unit(summaries), history).items():
         write(path, page)
     page, units_json = render_compare_page(summaries)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 from pathlib import Path
@@ -50,12 +51,14 @@ class Visit:
         self.context = browser.new_context(**context_options)
         self.errors: list[str] = []
         self.foreign: list[str] = []
+        self.requests: list[str] = []
         self.context.route("**/*", self._route)
         self.page = self.context.new_page()
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
 
     def _route(self, route):
+        self.requests.append(route.request.url)
         host = urlparse(route.request.url).hostname
         if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
             route.continue_()
@@ -82,16 +85,23 @@ def visit(browser):
         v.close()
 
 
+def scroll_to_every(page, selector: str, count: int) -> None:
+    """Charts are drawn as they come near the screen: bring each one there, then wait until all are drawn."""
+    page.wait_for_function(f"document.querySelectorAll({selector!r}).length === {count}", timeout=15000)
+    for i in range(count):
+        page.locator(selector).nth(i).scroll_into_view_if_needed()
+    page.wait_for_function(
+        f"Array.from(document.querySelectorAll({selector!r})).every(n => n.hasAttribute('data-rendered'))",
+        timeout=15000,
+    )
+
+
 def test_unit_page_charts_render(visit, served_site):
     v = visit(served_site + UNIT_PATH, viewport={"width": 390, "height": 844})
     page = v.page
     charts = page.locator(".jx-chart[data-figure]")
     assert charts.count() == 8
-    page.wait_for_function(
-        "document.querySelectorAll('.jx-chart[data-rendered]').length === "
-        "document.querySelectorAll('.jx-chart[data-figure]').length",
-        timeout=15000,
-    )
+    scroll_to_every(page, ".jx-chart[data-figure]", 8)
     for i in range(charts.count()):
         chart = charts.nth(i)
         assert chart.locator("svg.main-svg").count() >= 1, chart.get_attribute("data-figure")
@@ -101,6 +111,26 @@ def test_unit_page_charts_render(visit, served_site):
     # The bar labels carry the numbers: the waterfall says 1,599.38 in text, not only as a bar's height.
     assert "1,599.38" in page.locator("#fig-budget").inner_text()
     assert v.errors == [] and v.foreign == []
+
+
+def test_charts_are_drawn_as_they_come_near_the_screen(visit, served_site):
+    """A phone downloads and draws a chart only when the reader gets near it; the home page needs no library."""
+    v = visit(served_site + UNIT_PATH, viewport={"width": 390, "height": 844})
+    page = v.page
+    page.wait_for_load_state("networkidle")
+    last = page.locator(".jx-chart[data-figure]").last
+    assert last.get_attribute("data-rendered") is None  # far down the page: not drawn yet
+    last.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "document.querySelectorAll('.jx-chart[data-figure]')[7].hasAttribute('data-rendered')", timeout=15000
+    )
+    assert any("plotly-jixiao.min.js" in url for url in v.requests)
+
+    home = visit(served_site, viewport={"width": 390, "height": 844})
+    home.page.wait_for_load_state("networkidle")
+    assert home.page.locator(".jx-hbars li").count() == 10  # the score distribution, drawn at build time
+    assert not [url for url in home.requests if "plotly" in url or "figures.json" in url]
+    assert v.errors == home.errors == [] and v.foreign == home.foreign == []
 
 
 def test_indicator_filter_and_sort(visit, served_site):
@@ -149,6 +179,14 @@ def test_site_search_finds_the_unit(visit, served_site, query):
     page.wait_for_url("**/search/?q=*")
     results = page.locator(".pagefind-ui__result-link")
     results.first.wait_for(timeout=15000)
+    # Pagefind lists results as their fragments arrive, not all at once: wait for the unit's (or time out and
+    # let the assertion show what was listed).
+    with contextlib.suppress(sync_api.TimeoutError):
+        page.wait_for_function(
+            "Array.from(document.querySelectorAll('.pagefind-ui__result-link'))"
+            ".some(a => decodeURIComponent(a.getAttribute('href') || '').includes('2024/宝城镇/'))",
+            timeout=10000,
+        )
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any(UNIT_PATH in (h or "") or "2024/宝城镇/" in (h or "") for h in hrefs), (query, hrefs)
     assert v.errors == [] and v.foreign == []
@@ -206,9 +244,7 @@ def test_comparison_selected_in_the_url_renders_side_by_side(visit, served_demo)
     query = "&".join("u=" + quote(u) for u in units)
     v = visit(served_demo + "compare/?" + query, viewport={"width": 1280, "height": 900})
     page = v.page
-    page.wait_for_function(
-        "document.querySelectorAll('#jx-compare .jx-chart[data-rendered]').length === 5", timeout=15000
-    )
+    scroll_to_every(page, "#jx-compare .jx-chart", 5)
     cards = page.locator("#jx-compare .jx-card")
     assert cards.count() == 3
     assert cards.nth(0).inner_text().startswith("示例镇01（2024）")
@@ -227,9 +263,7 @@ def test_comparison_picker_puts_the_selection_in_the_url(visit, served_demo):
     page.select_option("select[data-slot='0']", "2024/示例镇01")
     page.select_option("select[data-slot='1']", "2024/示例局03")
     page.click(".jx-compare-form button[type=submit]")
-    page.wait_for_function(
-        "document.querySelectorAll('#jx-compare .jx-chart[data-rendered]').length === 5", timeout=15000
-    )
+    scroll_to_every(page, "#jx-compare .jx-chart", 5)
     assert "u=2024%2F%E7%A4%BA%E4%BE%8B%E9%95%8701" in page.url
     assert v.errors == [] and v.foreign == []
 
