@@ -1,0 +1,133 @@
+"""A site project: a folder with data/ (and site.yaml in it), optionally its own mkdocs.yml and docs/.
+
+Everything else a site needs ships inside the package: the base MkDocs configuration (``jixiao/mkdocs.yml``),
+the Material theme overrides and assets (``jixiao/theme``) and the hand-written pages (``jixiao/pages``). The
+plugin applies the base to a project's own mkdocs.yml; a project without one is built with the base as it stands.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.config.base import get_schema
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.utils.yaml import yaml_load
+
+from jixiao.findings import JixiaoError
+
+PACKAGE = Path(__file__).resolve().parent
+BASE_CONFIG = PACKAGE / "mkdocs.yml"
+THEME_DIR = PACKAGE / "theme"
+PAGES_DIR = PACKAGE / "pages"
+CONFIG_FILE = "mkdocs.yml"
+PLUGIN = "jixiao"
+# Lists the base and a project both contribute to: the base's entries first, then the project's own.
+MERGED = ("markdown_extensions", "extra_css", "extra_javascript")
+# Keys of the base that describe the base file itself, never applied to a project.
+NOT_APPLIED = {"site_name", "plugins"}
+
+
+class ConfigError(JixiaoError):
+    """The project's mkdocs.yml cannot be used with jixiao."""
+
+
+def read_raw(config_file: Path) -> dict[str, Any]:
+    """A MkDocs config file as written (with INHERIT and !ENV resolved, as MkDocs reads it), before validation."""
+    with open(config_file, encoding="utf-8") as f:
+        return yaml_load(f) or {}
+
+
+def apply_base(config: MkDocsConfig) -> None:
+    """Give ``config`` every base setting its own file does not make, validated as MkDocs validates it."""
+    path = config.config_file_path
+    if not path or not os.path.isfile(path) or Path(path).resolve() == BASE_CONFIG:
+        return  # built with the base itself
+    own, base = read_raw(Path(path)), read_raw(BASE_CONFIG)
+    schema = dict(get_schema(MkDocsConfig))
+    for key, value in base.items():
+        if key in NOT_APPLIED or (key in own and key not in MERGED):
+            continue
+        if key in own:
+            value = _merge(value, own[key])
+        option = schema[key]
+        option.pre_validation(config, key)
+        config[key] = option.validate(value)
+        option.post_validation(config, key)
+
+
+def _merge(base: list, own: list) -> list:
+    """The base's entries, then the project's; an entry the project names too is the project's."""
+
+    def name(entry: Any) -> str:
+        return next(iter(entry)) if isinstance(entry, dict) else str(entry)
+
+    own_names = {name(e) for e in own or []}
+    return [e for e in base if name(e) not in own_names] + list(own or [])
+
+
+def add_theme(config: MkDocsConfig) -> None:
+    """The packaged templates and assets go right before Material's, after the project's custom_dir if any."""
+    if config.theme.name != "material":
+        raise ConfigError(
+            f"jixiao 的页面模板基于 Material 主题：mkdocs.yml 的 theme.name 应为 material，实际为 {config.theme.name}"
+        )
+    theme_dir = str(THEME_DIR)
+    if theme_dir not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
+
+
+def find_config(project: Path, config_file: Path | None = None) -> tuple[Path, Path]:
+    """(the file MkDocs reads, the path it stands for): the project's mkdocs.yml, or else the base config
+    standing in the project folder, so that data/, docs/ and site/ are found relative to the project."""
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"{config_file}: 找不到 MkDocs 配置文件")
+        return config_file, config_file
+    own = project / CONFIG_FILE
+    return (own, own) if own.is_file() else (BASE_CONFIG, own)
+
+
+def load_mkdocs_config(
+    project: Path,
+    data_dir: Path | None,
+    site_dir: Path,
+    config_file: Path | None = None,
+    **overrides: Any,
+) -> MkDocsConfig:
+    """The MkDocs configuration of a site project, its jixiao plugin reading ``data_dir`` (default: the
+    plugin's own setting, ``data`` beside the config)."""
+    from mkdocs.config import load_config
+
+    read, stands_for = find_config(Path(project), config_file)
+    options: dict[str, Any] = {"config_file_path": str(stands_for.resolve()), "site_dir": str(site_dir)}
+    if read == BASE_CONFIG:
+        docs = stands_for.parent / "docs"
+        options["docs_dir"] = str(docs if docs.is_dir() else PAGES_DIR)
+    plugins = _plugins(read)
+    if data_dir is not None:
+        plugins = _with_data(plugins, Path(data_dir).resolve())
+        options["plugins"] = plugins
+    return load_config(str(read), **options, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def _plugins(config_file: Path) -> list:
+    plugins = read_raw(config_file).get("plugins") or []
+    if isinstance(plugins, dict):  # MkDocs also accepts a mapping of name to options
+        plugins = [{name: options} for name, options in plugins.items()]
+    if not any((p if isinstance(p, str) else next(iter(p), None)) == PLUGIN for p in plugins):
+        raise ConfigError(f"{config_file}: plugins 中没有 jixiao（应写 plugins: [jixiao]）")
+    return plugins
+
+
+def _with_data(plugins: list, data_dir: Path) -> list:
+    """The plugins list with the jixiao plugin's ``data_dir`` set: how the command line's --data reaches it."""
+    out = []
+    for entry in plugins:
+        name = entry if isinstance(entry, str) else next(iter(entry))
+        if name == PLUGIN:
+            options = {} if isinstance(entry, str) else dict(entry[name] or {})
+            entry = {PLUGIN: {**options, "data_dir": str(data_dir)}}
+        out.append(entry)
+    return out
