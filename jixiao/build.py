@@ -6,9 +6,7 @@ target, and only a complete build replaces the old site.
 
 from __future__ import annotations
 
-import logging
 import shutil
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,7 +58,6 @@ def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path | None, site_ur
     from mkdocs.commands.build import build
     from mkdocs.exceptions import Abort, MkDocsException
 
-    _log_to_stderr()
     project = config_file.parent if config_file else Path.cwd()
     try:
         config = load_mkdocs_config(project, data_dir, staging, config_file, site_url=site_url, strict=True)
@@ -76,22 +73,3 @@ def _swap(staging: Path, site_dir: Path) -> None:
         site_dir.rename(old)
     staging.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
-
-
-class _StderrHandler(logging.Handler):
-    """Writes to whatever sys.stderr is when a record arrives (not when the handler was made)."""
-
-    _jixiao = True
-
-    def emit(self, record: logging.LogRecord) -> None:
-        print(self.format(record), file=sys.stderr)
-
-
-def _log_to_stderr() -> None:
-    """MkDocs logs warnings through 'mkdocs'; show them (strict mode turns each into a failure)."""
-    logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_jixiao", False) for h in logger.handlers):
-        handler = _StderrHandler(logging.WARNING)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)

@@ -95,7 +95,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         self._rendering.close()
         with current().phase("搜索索引", unit="个页面") as step:
             try:
-                step.count = index_for_search(Path(config.site_dir))
+                step.done(index_for_search(Path(config.site_dir)))
             except JixiaoError as err:
                 raise PluginError(str(err)) from None
 

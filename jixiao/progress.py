@@ -29,6 +29,10 @@ class Phase:
                 total=total, desc=label, unit=unit, file=sys.stderr, leave=True, dynamic_ncols=True
             )
 
+    def done(self, count: int) -> None:
+        """For work counted only at its end (Pagefind says how many pages it indexed)."""
+        self.advance(count - self.count)
+
     def advance(self, n: int = 1) -> None:
         self.count += n
         if self._bar is not None:

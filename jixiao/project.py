@@ -89,27 +89,31 @@ def find_config(project: Path, config_file: Path | None = None) -> tuple[Path, P
     return (own, own) if own.is_file() else (BASE_CONFIG, own)
 
 
-def load_mkdocs_config(
-    project: Path,
-    data_dir: Path | None,
-    site_dir: Path,
-    config_file: Path | None = None,
-    **overrides: Any,
-) -> MkDocsConfig:
-    """The MkDocs configuration of a site project, its jixiao plugin reading ``data_dir`` (default: the
-    plugin's own setting, ``data`` beside the config)."""
-    from mkdocs.config import load_config
-
+def mkdocs_options(
+    project: Path, data_dir: Path | None, config_file: Path | None = None
+) -> tuple[Path, dict[str, Any]]:
+    """(the config file MkDocs reads, the options that complete it) for a site project, its jixiao plugin
+    reading ``data_dir`` (default: the plugin's own setting, ``data`` beside the config)."""
     read, stands_for = find_config(Path(project), config_file)
-    options: dict[str, Any] = {"config_file_path": str(stands_for.resolve()), "site_dir": str(site_dir)}
+    options: dict[str, Any] = {"config_file_path": str(stands_for.resolve())}
     if read == BASE_CONFIG:
         docs = stands_for.parent / "docs"
         options["docs_dir"] = str(docs if docs.is_dir() else PAGES_DIR)
     plugins = _plugins(read)
     if data_dir is not None:
-        plugins = _with_data(plugins, Path(data_dir).resolve())
-        options["plugins"] = plugins
-    return load_config(str(read), **options, **{k: v for k, v in overrides.items() if v is not None})
+        options["plugins"] = _with_data(plugins, Path(data_dir).resolve())
+    return read, options
+
+
+def load_mkdocs_config(
+    project: Path, data_dir: Path | None, site_dir: Path, config_file: Path | None = None, **overrides: Any
+) -> MkDocsConfig:
+    """The MkDocs configuration of a site project, built into ``site_dir``."""
+    from mkdocs.config import load_config
+
+    read, options = mkdocs_options(project, data_dir, config_file)
+    overrides = {k: v for k, v in overrides.items() if v is not None}
+    return load_config(str(read), site_dir=str(site_dir), **options, **overrides)
 
 
 def _plugins(config_file: Path) -> list:
