@@ -14,7 +14,7 @@ from pathlib import Path
 from jixiao.checks import summary
 from jixiao.findings import JixiaoError
 from jixiao.project import load_mkdocs_config
-from jixiao.site import load
+from jixiao.site import load, site_info
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ def build_site(
     packaged base configuration) from ``data_dir`` into ``site_dir``."""
     started = time.perf_counter()
     # Load and check inputs: raises InvalidData with every problem before anything is written.
+    site_info(data_dir)
     loaded = load(data_dir)
 
     # Build aside: MkDocs with the jixiao plugin, which generates the pages and indexes them for search.

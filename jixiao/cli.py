@@ -197,6 +197,7 @@ def _check(args) -> int:
     from jixiao.checks import check_loaded, counts, summary
     from jixiao.load import find_unit_folders, load_unit_with_origins
     from jixiao.progress import current
+    from jixiao.site import site_info
 
     folders = args.paths or find_unit_folders(args.data)
     if not folders:
@@ -210,6 +211,15 @@ def _check(args) -> int:
             ]
         )
     everything, report = [], []
+    try:
+        site_info(args.data)
+    except InvalidData as err:
+        everything += err.findings
+        report += [
+            f"【{args.data}】site.yaml：{summary(err.findings)}",
+            *(f.line() for f in err.findings),
+            "",
+        ]
     # The findings are printed after the progress bar has gone, so the two never interleave on a terminal.
     with current().phase("读取并核对", len(folders), "个单位") as step:
         for folder in folders:

@@ -15,7 +15,7 @@ from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, file_sort_key
 
 from jixiao.findings import InvalidData, JixiaoError
 from jixiao.progress import current
@@ -83,6 +83,8 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
                     log.warning("%s 与 jixiao 生成的页面同名：以生成的为准，请改名", own.src_uri)
                 files.remove(own)
             files.append(file)
+        # In MkDocs' own order, so the site (its sitemap) is the same whether the pages came from docs/ or not.
+        files = Files(sorted(files, key=file_sort_key))
         log.info("jixiao：%d 个单位，生成 %d 个文件", units, len(written))
         self._rendering = current().phase("生成网页", len(files.documentation_pages()), "个页面")
         return files
