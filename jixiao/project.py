@@ -78,27 +78,29 @@ def add_theme(config: MkDocsConfig) -> None:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, theme_dir)
 
 
-def find_config(project: Path, config_file: Path | None = None) -> tuple[Path, Path]:
-    """(the file MkDocs reads, the path it stands for): the project's mkdocs.yml, or else the base config
-    standing in the project folder, so that data/, docs/ and site/ are found relative to the project."""
+def find_config(project: Path, config_file: Path | None = None) -> Path:
+    """The file MkDocs reads: the one given, the project's mkdocs.yml, or else the packaged base config."""
     if config_file is not None:
         if not config_file.is_file():
             raise ConfigError(f"{config_file}: 找不到 MkDocs 配置文件")
-        return config_file, config_file
+        return config_file
     own = project / CONFIG_FILE
-    return (own, own) if own.is_file() else (BASE_CONFIG, own)
+    return own if own.is_file() else BASE_CONFIG
 
 
 def mkdocs_options(
     project: Path, data_dir: Path | None, config_file: Path | None = None
 ) -> tuple[Path, dict[str, Any]]:
     """(the config file MkDocs reads, the options that complete it) for a site project, its jixiao plugin
-    reading ``data_dir`` (default: the plugin's own setting, ``data`` beside the config)."""
-    read, stands_for = find_config(Path(project), config_file)
-    options: dict[str, Any] = {"config_file_path": str(stands_for.resolve())}
+    reading ``data_dir`` (default: the plugin's own setting, ``data`` beside the project's mkdocs.yml)."""
+    project = Path(project)
+    read = find_config(project, config_file)
+    options: dict[str, Any] = {}
     if read == BASE_CONFIG:
-        docs = stands_for.parent / "docs"
-        options["docs_dir"] = str(docs if docs.is_dir() else PAGES_DIR)
+        # The base file lives in the package: every path it would resolve must be the project's.
+        docs = project / "docs"
+        options["docs_dir"] = str((docs if docs.is_dir() else PAGES_DIR).resolve())
+        data_dir = data_dir or project / "data"
     plugins = _plugins(read)
     if data_dir is not None:
         options["plugins"] = _with_data(plugins, Path(data_dir).resolve())
@@ -116,22 +118,19 @@ def load_mkdocs_config(
     return load_config(str(read), site_dir=str(site_dir), **options, **overrides)
 
 
-def _plugins(config_file: Path) -> list:
+def _plugins(config_file: Path) -> dict[str, dict]:
+    """The file's plugins as a mapping of name to options (MkDocs accepts both forms; it empties the entries of
+    the list form as it reads them, so a list could not be handed to it again on each `serve` rebuild)."""
     plugins = read_raw(config_file).get("plugins") or []
-    if isinstance(plugins, dict):  # MkDocs also accepts a mapping of name to options
-        plugins = [{name: options} for name, options in plugins.items()]
-    if not any((p if isinstance(p, str) else next(iter(p), None)) == PLUGIN for p in plugins):
+    if isinstance(plugins, list):
+        plugins = dict(
+            (entry, {}) if isinstance(entry, str) else next(iter(entry.items())) for entry in plugins
+        )
+    if PLUGIN not in plugins:
         raise ConfigError(f"{config_file}: plugins 中没有 jixiao（应写 plugins: [jixiao]）")
-    return plugins
+    return {name: dict(options or {}) for name, options in plugins.items()}
 
 
-def _with_data(plugins: list, data_dir: Path) -> list:
-    """The plugins list with the jixiao plugin's ``data_dir`` set: how the command line's --data reaches it."""
-    out = []
-    for entry in plugins:
-        name = entry if isinstance(entry, str) else next(iter(entry))
-        if name == PLUGIN:
-            options = {} if isinstance(entry, str) else dict(entry[name] or {})
-            entry = {PLUGIN: {**options, "data_dir": str(data_dir)}}
-        out.append(entry)
-    return out
+def _with_data(plugins: dict[str, dict], data_dir: Path) -> dict[str, dict]:
+    """The plugins with the jixiao plugin's ``data_dir`` set: how the command line's --data reaches it."""
+    return {**plugins, PLUGIN: {**plugins[PLUGIN], "data_dir": str(data_dir)}}

@@ -10,10 +10,14 @@ import os
 import pty
 import re
 import shutil
+import socket
 import struct
 import subprocess
 import sys
 import termios
+import time
+import urllib.error
+import urllib.request
 import zipfile
 from importlib import metadata
 from pathlib import Path
@@ -326,3 +330,55 @@ def test_site_yaml_is_checked_with_its_lines(tmp_path, capsys):
         "实际为 'portal.example/jixiao' [invalid-value]",
         f"{tmp_path / 'site.yaml'}:3: license: 未知字段（是否拼写有误？） [unknown-field]",
     ]
+
+
+def _get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8", "replace")
+    except (urllib.error.URLError, OSError):
+        return 0, ""
+
+
+def _wait_for(condition, what: str, seconds: float = 90):
+    """Poll until ``condition()`` is true; a bounded wait for a server, not a measure of its speed."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = condition()
+        if result:
+            return result
+        time.sleep(0.5)
+    raise AssertionError(f"{what}: not within {seconds} s")
+
+
+def test_serve_has_search_and_shows_a_data_edit(tmp_path):
+    """`jixiao serve` in a project without mkdocs.yml: Pagefind's index is there, and an edit to the data rebuilds."""
+    folder = tmp_path / "data" / "2024" / "宝城镇"
+    folder.mkdir(parents=True)
+    evaluation = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
+    (folder / "evaluation.yaml").write_text(yaml.safe_dump(evaluation, allow_unicode=True), encoding="utf-8")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jixiao", "serve", "--addr", f"127.0.0.1:{port}"],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        _wait_for(lambda: _get(base + "pagefind/pagefind.js")[0] == 200, "the search index under serve")
+        unit = base + "2024/%E5%AE%9D%E5%9F%8E%E9%95%87/"
+        assert "村、社区劝导员人数" in _get(unit)[1]
+        evaluation["indicators"][1]["name"] = "村、社区文明劝导员人数（改）"
+        (folder / "evaluation.yaml").write_text(
+            yaml.safe_dump(evaluation, allow_unicode=True), encoding="utf-8"
+        )
+        _wait_for(lambda: "村、社区文明劝导员人数（改）" in _get(unit)[1], "the edit in the preview")
+    finally:
+        server.terminate()
+        log = server.communicate(timeout=30)[1]
+    assert "Serving on" in log and "Detected file changes" in log, log
+    assert "Traceback" not in log and "ERROR" not in log, log
