@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -77,7 +78,9 @@ def test_build_with_bad_data_leaves_previous_site_untouched(tmp_path, capsys):
     (site / "index.html").write_text("previous site", encoding="utf-8")
     assert main(["build", "--data", str(tmp_path / "data"), "--site", str(site)]) == 1
     err = capsys.readouterr().err.splitlines()
-    assert err == [*expected_bad_lines(path), "共 5 处错误，未生成网站。"]
+    # The progress line of the phase that failed, then every problem.
+    assert re.fullmatch(r"读取数据：1 个单位，未完成（\d+\.\d 秒）", err[0]), err[0]
+    assert err[1:] == [*expected_bad_lines(path), "共 5 处错误，未生成网站。"]
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]  # no staging folder left behind
 
@@ -203,6 +206,7 @@ def test_console_script_prints_no_traceback(tmp_path):
             "-m",
             "jixiao.cli",
             "build",
+            "-q",  # progress lines aside, the problems alone
             "--data",
             str(tmp_path),
             "--site",
