@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
@@ -46,6 +46,7 @@ _ERRORS = {
     "dict_type": ("invalid-value", "应为一组字段（映射），实际为 {input!r}"),
     "date_from_datetime_parsing": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
     "date_parsing": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
+    "value_error": ("invalid-value", "{error}"),
 }
 
 
@@ -191,7 +192,7 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
+def _read_yaml(path: Path, empty_ok: bool = False) -> tuple[dict, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -205,11 +206,21 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
         where = Location(str(path), line=mark.line + 1 if mark else None)
         reason = getattr(err, "problem", None) or str(err)
         raise InvalidData([problem("yaml-syntax", where, f"YAML 格式错误：{reason}")]) from None
-    if raw is None and path.name == UNIT_FILE:
+    if raw is None and (empty_ok or path.name == UNIT_FILE):
         return {}, node
     if not isinstance(raw, dict):
         raise InvalidData([problem("invalid-value", str(path), "文件应为一组字段（映射），实际为空或列表")])
     return raw, node
+
+
+def read_settings(path: Path, model: type[BaseModel]) -> BaseModel:
+    """A small settings file (site.yaml) validated against ``model``: every problem at its line, or defaults
+    when the file is empty."""
+    raw, node = _read_yaml(path, empty_ok=True)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        raise InvalidData([_finding(path, node, e, {}) for e in err.errors()]) from None
 
 
 def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origins: dict[str, Location]):

@@ -1,24 +1,30 @@
 """Orchestration: data directory in, every generated page and file out.
 
-Called from the mkdocs-gen-files script (scripts/gen_pages.py). ``jixiao build`` loads and validates first,
-then runs MkDocs in the same process, so the loaded evaluations are kept here rather than read twice.
+Called from the jixiao MkDocs plugin (jixiao/plugin.py). ``jixiao build`` loads and validates first, then runs
+MkDocs in the same process, so the loaded evaluations are kept here rather than read twice: keyed by the data's
+content, so a preview (``jixiao serve``) that rebuilds after an edit reads the edit.
 """
 
 from __future__ import annotations
 
-import os
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
-from jixiao.checks import check_loaded
+from jixiao.checks import check_loaded, summary
 from jixiao.collection import histories, latest_by_unit, peers, summarise
-from jixiao.findings import Finding, InvalidData, problem
+from jixiao.findings import Finding, InvalidData
 from jixiao.incremental import cached, folder_digest, key_of, parallel_map
-from jixiao.load import Loaded, load_unit_with_origins, unit_files, unit_folders
+from jixiao.load import (
+    Loaded,
+    find_unit_folders,
+    load_unit_with_origins,
+    read_settings,
+    unit_files,
+    unit_folders,
+)
 from jixiao.model import SiteInfo
+from jixiao.progress import current
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.explorer_page import render_explorer
@@ -29,15 +35,11 @@ from jixiao.render.unit_page import FILES_DIR
 from jixiao.timing import phase
 from jixiao.units import UnitInputs, files_per_unit
 
-DATA_ENV = "JIXIAO_DATA"
 SITE_FILE = "site.yaml"
-_loaded: dict[Path, list[Loaded]] = {}
+# One entry per data directory: (fingerprint of its content, what was loaded from it).
+_loaded: dict[Path, tuple[str, list[Loaded]]] = {}
 
 Writer = Callable[[str, str | bytes], None]
-
-
-def data_dir_from_env() -> Path:
-    return Path(os.environ.get(DATA_ENV, "data")).resolve()
 
 
 def site_info(data_dir: Path) -> SiteInfo:
@@ -45,12 +47,7 @@ def site_info(data_dir: Path) -> SiteInfo:
     path = Path(data_dir) / SITE_FILE
     if not path.is_file():
         return SiteInfo()
-    try:
-        return SiteInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
-    except (yaml.YAMLError, ValidationError) as err:
-        raise InvalidData(
-            [problem("invalid-site-file", str(path), f"site.yaml 有误：{str(err).splitlines()[0]}")]
-        ) from None
+    return read_settings(path, SiteInfo)
 
 
 def forget() -> None:
@@ -58,27 +55,46 @@ def forget() -> None:
     _loaded.clear()
 
 
+def fingerprint(data_dir: Path) -> str:
+    """A digest of every file's path and content under ``data_dir``: any edit, addition or removal changes it."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in Path(data_dir).rglob("*") if p.is_file()):
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def load(data_dir: Path) -> list[Loaded]:
-    """Load and check (once per process) every evaluation under ``data_dir``.
+    """Load and check every evaluation under ``data_dir``, again only when its content has changed.
 
     Raises InvalidData with every loading problem, or else with every error the checks found (personal data, a
     score above its maximum): those block publishing. Warnings and info stay with each unit, to be published.
     """
     key = Path(data_dir).resolve()
-    if key not in _loaded:
-        # Loading and checking a folder depends on its files alone: in worker processes, kept by content hash.
-        with phase("load"):
-            results = list(parallel_map(_load_and_check, unit_folders(key)))
-        with phase("checks"):
-            problems = [f for _, found in results for f in found]
-            if problems:
-                raise InvalidData(problems)
-            loaded = [item for item, _ in results]
+    stamp = fingerprint(key) if key.is_dir() else ""
+    if key in _loaded and _loaded[key][0] == stamp:
+        return _loaded[key][1]
+    progress = current()
+    # Loading and checking a folder depends on its files alone: both in worker processes, kept by content hash.
+    total = len(find_unit_folders(key)) if key.is_dir() else 0
+    with phase("load"), progress.phase("读取数据", total, "个单位") as step:
+        folders = unit_folders(key)
+        results = []
+        for result in parallel_map(_load_and_check, folders):
+            results.append(result)
+            step.advance()
+        problems = [f for _, found in results for f in found]
+        if problems:
+            raise InvalidData(problems)
+    loaded = [item for item, _ in results]
+    with phase("checks"), progress.phase("核对数据", len(loaded), "个单位") as step:
+        step.done(len(loaded))
+        step.note = summary([f for item in loaded for f in item.findings])
         errors = [f for item in loaded for f in item.findings if f.severity == "error"]
-        if errors:
-            raise InvalidData(errors)
-        _loaded[key] = loaded
-    return _loaded[key]
+    if errors:
+        raise InvalidData(errors)
+    _loaded[key] = (stamp, loaded)
+    return loaded
 
 
 def _load_and_check(folder: Path) -> tuple[Loaded | None, list[Finding]]:
@@ -136,7 +152,7 @@ def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
     write("indicators/index.md", page)
     write("indicators/data.json", data_json)
     write(
-        "checks.md",
+        "checks/index.md",
         render_checks_page(
             [(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder) for i in loaded]
         ),
@@ -146,8 +162,8 @@ def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
     for name, content in files.items():
         write(f"open-data/{name}", content)
     write("open-data/index.md", render_open_data_page(evaluations, files, title, info.licence, county))
-    write("data-format.md", render_data_format_page())
-    append("about.md", render_rules_section())
+    write("data-format/index.md", render_data_format_page())
+    append("about/index.md", render_rules_section())
 
     # Unit pages, with their figures, summary and downloads (in worker processes, kept by content hash), and the
     # original files byte for byte.

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import markdown
 import pytest
-from mkdocs.config import load_config
+import yaml
 
 from jixiao.demo import write_demo
 from jixiao.site import forget, generate
@@ -18,14 +18,16 @@ EXTENSION = "jixiao.markdown_html"
 
 
 def _converters():
-    config = load_config(str(ROOT / "mkdocs.yml"))
-    extensions = list(config.markdown_extensions)
+    """Markdown as the site configures it, with and without the extension."""
+    base = yaml.safe_load((ROOT / "jixiao" / "mkdocs.yml").read_text(encoding="utf-8"))["markdown_extensions"]
+    extensions = [e if isinstance(e, str) else next(iter(e)) for e in base]
+    configs = {next(iter(e)): next(iter(e.values())) for e in base if isinstance(e, dict)}
     assert EXTENSION in extensions  # the site really uses it
     standard = [e for e in extensions if e != EXTENSION]
 
     def convert(text: str, with_extension: bool) -> str:
         md = markdown.Markdown(
-            extensions=extensions if with_extension else standard, extension_configs=config.mdx_configs
+            extensions=extensions if with_extension else standard, extension_configs=configs
         )
         return md.convert(text)
 
@@ -44,7 +46,9 @@ def _pages(data: Path) -> dict[str, str]:
 def test_every_page_comes_out_as_with_the_html_parser(tmp_path):
     write_demo(tmp_path / "demo", units=4, years=[2023, 2024])
     pages = {**_pages(DATA), **{f"demo/{p}": t for p, t in _pages(tmp_path / "demo").items()}}
-    pages.update({f"docs/{p.name}": p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md")})
+    pages.update(
+        {f"pages/{p}": p.read_text(encoding="utf-8") for p in (ROOT / "jixiao" / "pages").rglob("*.md")}
+    )
     convert = _converters()
     unit_pages = [p for p in pages if p.count("/") >= 2]
     assert len(pages) > 20 and unit_pages
