@@ -18,8 +18,9 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, file_sort_key
 
 from jixiao.findings import InvalidData, JixiaoError
+from jixiao.fingerprint import add_fingerprinted
 from jixiao.progress import current
-from jixiao.project import PAGES_DIR, add_theme, apply_base
+from jixiao.project import PAGES_DIR, THEME_DIR, add_theme, apply_base
 from jixiao.search_index import index_for_search
 from jixiao.site import generate, site_info
 from jixiao.timing import phase
@@ -84,11 +85,18 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
                     log.warning("%s 与 jixiao 生成的页面同名：以生成的为准，请改名", own.src_uri)
                 files.remove(own)
             files.append(file)
+        self._assets = add_fingerprinted(files, config, str(THEME_DIR))
         # In MkDocs' own order, so the site (its sitemap) is the same whether the pages came from docs/ or not.
         files = Files(sorted(files, key=file_sort_key))
         log.info("jixiao：%d 个单位，生成 %d 个文件", units, len(written))
         self._rendering = current().phase("生成网页", len(files.documentation_pages()), "个页面")
         return files
+
+    def on_env(self, env, config, files):
+        # Templates name an asset by its plain path; ``| asset`` turns it into the fingerprinted one.
+        assets = getattr(self, "_assets", {})
+        env.filters["asset"] = lambda path: assets.get(path, path)
+        return env
 
     def on_post_page(self, output: str, page, config) -> str:
         self._rendering.advance()

@@ -124,7 +124,7 @@ def test_charts_are_drawn_as_they_come_near_the_screen(visit, served_site):
     page.wait_for_function(
         "document.querySelectorAll('.jx-chart[data-figure]')[7].hasAttribute('data-rendered')", timeout=15000
     )
-    assert any("plotly-jixiao.min.js" in url for url in v.requests)
+    assert any("plotly-jixiao.min." in url for url in v.requests)
 
     home = visit(served_site, viewport={"width": 390, "height": 844})
     home.page.wait_for_load_state("networkidle")
