@@ -28,7 +28,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 # Below this many items a worker pool costs more than it saves.
 _POOL_MIN = 16
-_LIBRARIES = ("pydantic", "python-calamine", "python-docx", "xlrd", "openpyxl", "XlsxWriter", "Jinja2")
+_LIBRARIES = ("pydantic", "python-calamine", "python-docx", "xlrd", "openpyxl", "Jinja2")
 
 
 def jobs() -> int:

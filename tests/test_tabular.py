@@ -50,16 +50,19 @@ def test_xlsx_bytes_are_reproducible():
     assert "1980-01-01T00:00:00Z" in core
 
 
-def test_a_large_workbook_is_streamed_with_the_same_cells(monkeypatch):
+def test_a_large_sheet_is_streamed_in_chunks_with_every_row(monkeypatch):
     rows = [(f"单位{n}", n, n / 4, None if n % 3 else "备注", n % 2 == 0) for n in range(300)]
-    table = Table(TABLE.columns, rows)
-    in_memory = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"a": table, "b": TABLE})))
-    monkeypatch.setattr(tabular, "_STREAM_ROWS", 100)
-    streamed_bytes = xlsx_bytes({"a": table, "b": TABLE})
-    streamed = openpyxl.load_workbook(io.BytesIO(streamed_bytes))
-    assert streamed.sheetnames == in_memory.sheetnames == ["a", "b"]
-    for name in ("a", "b"):
-        values = list(streamed[name].iter_rows(values_only=True))
-        assert values == list(in_memory[name].iter_rows(values_only=True))
-    assert len(list(streamed["a"].iter_rows())) == 301
-    assert streamed_bytes == xlsx_bytes({"a": table, "b": TABLE})
+    monkeypatch.setattr(tabular, "_CHUNK_ROWS", 7)
+    book = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"a": Table(TABLE.columns, rows), "b": TABLE})))
+    assert book.sheetnames == ["a", "b"]
+    values = list(book["a"].iter_rows(values_only=True))
+    assert len(values) == 301 and values[1:] == [tuple(r) for r in rows]
+    assert list(book["b"].iter_rows(values_only=True))[1][0] == "示例镇01人民政府"
+
+
+def test_text_that_xml_cannot_carry_is_kept_readable():
+    odd = Table(["文字"], [("甲\x01乙",), ("  前后有空格  ",), ("长" * 40_000,)])
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"表": odd})))["表"]
+    assert sheet["A2"].value == "甲_x0001_乙"  # Excel's own escape for a control character
+    assert sheet["A3"].value == "  前后有空格  "
+    assert len(sheet["A4"].value) == tabular.MAX_CELL_TEXT
