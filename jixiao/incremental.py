@@ -13,9 +13,12 @@ the build's cache directory (``JIXIAO_CACHE``, ``off`` disables it, as for the p
 from __future__ import annotations
 
 import hashlib
+import json
 import multiprocessing
 import os
 import pickle
+import shutil
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import metadata
@@ -115,3 +118,30 @@ def cached(key: str, compute: Callable[[], R]) -> R:
     except OSError:
         pass  # a read-only checkout still builds, just without the cache
     return result
+
+
+def cached_files(key: str, compute: Callable[[], dict[str, str | bytes]]) -> dict[str, str | bytes | Path]:
+    """Like ``cached``, for a set of generated files: kept as files, and given back as their paths, so a build
+    of 20,000 units holds file names in memory rather than every page and download."""
+    if not _enabled():
+        return compute()
+    folder = _path(key).with_suffix("")
+    try:
+        paths = json.loads((folder / "files.json").read_text(encoding="utf-8"))
+        return {path: folder / str(n) for n, path in enumerate(paths)}
+    except (OSError, ValueError):
+        pass
+    files = compute()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=folder.parent))
+        for n, content in enumerate(files.values()):
+            (partial / str(n)).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        (partial / "files.json").write_text(json.dumps(list(files), ensure_ascii=False), encoding="utf-8")
+        try:
+            partial.rename(folder)  # whole or not at all: another build may be reading
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)  # another build kept the same files first
+        return {path: folder / str(n) for n, path in enumerate(files)}
+    except OSError:
+        return files  # a read-only cache folder: the build still works, from memory

@@ -61,8 +61,11 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
     def on_files(self, files: Files, config) -> Files:
         written: dict[str, File] = {}
 
-        def write(path: str, content: str | bytes) -> None:
-            written[path] = File.generated(config, path, content=content)
+        def write(path: str, content: str | bytes | Path) -> None:
+            if isinstance(content, Path):  # published from where it lies, never held in memory
+                written[path] = File.generated(config, path, abs_src_path=str(content))
+            else:
+                written[path] = File.generated(config, path, content=content)
 
         def append(path: str, content: str) -> None:
             # The project's own page of that name if it has one, else the packaged one.

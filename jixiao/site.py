@@ -39,7 +39,8 @@ SITE_FILE = "site.yaml"
 # One entry per data directory: (fingerprint of its content, what was loaded from it).
 _loaded: dict[Path, tuple[str, list[Loaded]]] = {}
 
-Writer = Callable[[str, str | bytes], None]
+# ``write(path, content)``: content is text, bytes, or a file to publish as it is (not read into memory).
+Writer = Callable[[str, str | bytes | Path], None]
 
 
 def site_info(data_dir: Path) -> SiteInfo:
@@ -179,5 +180,5 @@ def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
             for source in item.evaluation.sources:
                 original = item.folder / source.file
                 if source.sha256 and original.is_file():
-                    write(f"{item.evaluation.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
+                    write(f"{item.evaluation.slug}/{FILES_DIR}/{source.file}", original)
     return len(evaluations)

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 from jixiao.collection import UnitSummary
-from jixiao.incremental import cached, key_of, parallel_map
+from jixiao.incremental import cached_files, key_of, parallel_map
 from jixiao.model import Evaluation
 from jixiao.render.downloads import unit_downloads
 from jixiao.render.findings import FindingView
@@ -43,8 +44,8 @@ class UnitInputs:
 _inputs: list[UnitInputs] = []
 
 
-def files_per_unit(inputs: list[UnitInputs]) -> Iterator[dict[str, str | bytes]]:
-    """Per unit, in order: file path in the site -> content."""
+def files_per_unit(inputs: list[UnitInputs]) -> Iterator[dict[str, str | bytes | Path]]:
+    """Per unit, in order: file path in the site -> content, or the cached file that holds it."""
     _inputs[:] = inputs
     try:
         yield from parallel_map(_files_at, list(range(len(inputs))))
@@ -52,9 +53,9 @@ def files_per_unit(inputs: list[UnitInputs]) -> Iterator[dict[str, str | bytes]]
         _inputs.clear()
 
 
-def _files_at(index: int) -> dict[str, str | bytes]:
+def _files_at(index: int) -> dict[str, str | bytes | Path]:
     unit = _inputs[index]
-    return cached(unit.key(), lambda: _render(unit))
+    return cached_files(unit.key(), lambda: _render(unit))
 
 
 def _render(unit: UnitInputs) -> dict[str, str | bytes]:
