@@ -1,4 +1,4 @@
-/* jixiao charts: draw each chart of the page when it comes near the screen.
+/* jixiao charts: draw each chart of the page when it comes near the screen, once the reader is using the page.
  * The page already holds a visible text summary and a data table for every chart; the picture only adds to them.
  * Plotly (about 400 KB compressed) is fetched when the first chart is about to be seen, never before the page has
  * painted, and charts are drawn one at a time, giving the browser back between two charts (a phone stays
@@ -74,11 +74,23 @@
     });
   }, { rootMargin: "200px 0px" }) : null;
 
+  // Nothing is fetched before the reader does something (scrolls, touches, moves the mouse, presses a key): the
+  // first view is the text, the numbers and the tables, and a phone's first seconds go to them, not to a library.
+  var waiting = [], GESTURES = ["scroll", "wheel", "touchstart", "pointermove", "pointerdown", "keydown"];
+  function begin() {
+    GESTURES.forEach(function (name) { window.removeEventListener(name, begin, { passive: true }); });
+    var nodes = waiting;
+    waiting = null;
+    nodes.forEach(function (node) { watch(node); });
+  }
+  GESTURES.forEach(function (name) { window.addEventListener(name, begin, { passive: true }); });
+
   // Draw ``node`` once it nears the screen: from the page's figure JSON, or from ``figure`` ({data, layout}).
   function watch(node, figure) {
     if (figure) node.jxFigure = figure;
-    if (observer) observer.observe(node);
-    else want(node, figure);
+    if (waiting) waiting.push(node);
+    else if (observer) observer.observe(node);
+    else want(node, node.jxFigure);
   }
 
   // Paper is narrower than most screens: redraw the charts at the sheet's width before printing, and back after.
