@@ -524,3 +524,20 @@ def test_a_web_page_saved_as_xls_is_read_as_tables(tmp_path):
         ("总体绩效", "履职效能", "预算编审履职效果", 5, 5, None),
         ("总体绩效", "履职效能", "预算执行履职效果", 5, 4, "执行偏慢"),
     ]
+
+
+def test_html_spans_are_placed_once_and_cover_their_cells():
+    """rowspan × colspan blocks cover every cell they span (anchored at their top-left); a span past the last
+    row ends with the table; a 1,000-row export is read in one pass."""
+    from jixiao.forms.html_tables import read_html_tables
+
+    html = (
+        "<table><tr><td rowspan=2 colspan=2>甲</td><td>乙</td></tr>"
+        "<tr><td>丙</td></tr><tr><td>丁</td><td>戊</td><td rowspan=99>己</td></tr></table>"
+    )
+    (grid,) = read_html_tables(html.encode(), "t.xls")
+    assert grid.rows == [["甲", "甲", "乙"], ["甲", "甲", "丙"], ["丁", "戊", "己"]]
+    assert grid.where(1, 1).cell == "A1" and grid.where(2, 2).cell == "C3"
+    body = "".join(f"<tr><td rowspan=2>{r}</td>" + "<td>x</td>" * 9 + "</tr>" for r in range(1000))
+    (big,) = read_html_tables(f"<table>{body}</table>".encode(), "big.xls")
+    assert big.height == 1000 and big.value(999, 0) == 998 and big.anchor(999, 0) == (998, 0)
