@@ -89,7 +89,22 @@ def test_report_headings_without_heading_styles():
         ("&NULL&", None, None, None),
         ("完成", None, "完成", None),
         ("达成预期指标", None, "达成预期指标", None),
-        ("9月前", None, "9月前", None),
+        ("9月前", "≤", 9, "月"),  # a deadline: by September
+        ("12月底", "≤", 12, "月"),
+        ("7月", None, 7, "月"),
+        ("95%以上", "≥", 95, "%"),
+        ("100人次以下", "≤", 100, "人次"),
+        ("不低于90%", "≥", 90, "%"),
+        ("控制在5%以内", "≤", 5, "%"),
+        ("═100", "=", 100, None),
+        (">=95%", "≥", 95, "%"),
+        ("> 95%", ">", 95, "%"),
+        ("54. 96", None, 54.96, None),  # a PDF's space inside a decimal
+        ("1, 059.39万元", None, 1059.39, "万元"),
+        ("≥１２", "≥", 12, None),
+        ("5‰", None, 5, "‰"),
+        ("達到95%", "≥", 95, "%"),  # traditional characters
+        ("2023年12月31日前", None, "2023年12月31日前", None),
         ("2024年12月31日", None, "2024年12月31日", None),
         (12, None, 12, None),
         (466.7, None, 466.7, None),
@@ -120,6 +135,17 @@ def test_parse_measure(cell, op, value, unit):
 )
 def test_parse_op(cell, op):
     assert parse_op(cell) == op
+
+
+@pytest.mark.parametrize("cell", ["Q100%", "Q0", "IO", "1O"])
+def test_damaged_cells_are_kept_as_text_with_a_doubt(cell):
+    """A PDF's ≤ printed as Q, OCR's IO for 10: flagged for review, never guessed."""
+    measure = parse_measure(cell)
+    assert measure.value == cell and measure.doubt
+
+
+def test_ordinary_words_raise_no_doubt():
+    assert parse_measure("完成").doubt is None and parse_measure("OK").doubt is None
 
 
 @pytest.mark.parametrize(
@@ -234,8 +260,9 @@ def test_national_target_sheet_with_every_quirk(tmp_path):
             "level1": "产出指标",
             "level2": "时效指标",
             "name": "完成时间",
-            "op": "定性",
-            "target": "9月前",
+            "op": "≤",  # a deadline: by September
+            "target": 9,
+            "unit": "月",
             "weight": 5,
             "actual": "完成",
         },
