@@ -332,8 +332,20 @@ def test_scoring_sheet_errors_name_their_cells(tmp_path):
         import_files([path])
     assert [f.line() for f in err.value.findings] == [
         f"{path}:打分表!F4: 自评得分 6 超过分值 5（“预算编审履职效果”） [score-over-max]",
-        f"{path}:打分表!F5: 自评得分应为数字，实际为 '五' [invalid-number]",
+        f"{path}:打分表!F5: 自评得分应为数字，实际为 '五'，未读取 [invalid-number]",
     ]
+    assert [f.severity for f in err.value.findings] == ["error", "warning"]  # one unreadable cell is no lost file
+
+
+def test_an_ocr_damaged_score_is_a_finding_on_its_cell_and_the_rest_is_read(tmp_path):
+    rows = [row[:] for row in SCORING_WITH_ERRORS]
+    rows[3][5], rows[4][5] = 5, "IO"
+    path = make_xlsx(tmp_path / "打分.xlsx", rows, sheet="打分表")
+    imported = import_files([path])
+    assert [i["name"] for i in imported.data["scores"]["items"]] == ["预算编审履职效果", "预算执行履职效果"]
+    (finding,) = imported.findings
+    assert finding.line().startswith(f"{path}:打分表!F5: 自评得分应为数字，实际为 'IO'，未读取（字母与数字混杂")
+    assert finding.severity == "warning"
 
 
 def test_scoring_maxima_from_labels(tmp_path):
@@ -445,7 +457,7 @@ def test_bad_files_are_all_reported_at_once(tmp_path):
         ("empty-file", str(empty)),
         ("unreadable-file", str(corrupt)),
         ("encrypted-file", str(locked)),
-        ("unsupported-format", str(doc)),
+        ("unreadable-file", str(doc)),  # converted by LibreOffice: this one is broken
     ]
 
 

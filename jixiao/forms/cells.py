@@ -67,7 +67,9 @@ _OP_PREFIX = re.compile("^(" + "|".join(re.escape(spelling) for spelling, _ in _
 _OP_WORDS = dict(_OPS)
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 # Units that make a value a date or a deadline, not a measure: "9月前", "12月底", "3日内".
-_DEADLINE = re.compile(r"(月|日|号|天|周|个月|个工作日|工作日)(?:份)?(?:底前|末前|前|底|末|以前|之前|内|以内|之内)")
+_DEADLINE = re.compile(
+    r"(月|日|号|天|周|个月|个工作日|工作日)(?:份)?(?:底前|末前|前|底|末|以前|之前|内|以内|之内)"
+)
 # Operators written after the number: "95%以上", "100人次以下", "3天以内".
 _SUFFIX_OPS = {
     "及以上": "≥",
@@ -266,3 +268,40 @@ def _tidy(number: float | int) -> float | int:
             return int(number)
         return round(number, 10)
     return number
+
+
+# Money units to 万元, the model's unit: amounts in 元 and 千元 are converted on input, and the reader says so.
+MONEY_UNITS = {
+    "元": 1e-4,
+    "千元": 0.1,
+    "万元": 1.0,
+    "万": 1.0,
+    "百万元": 100.0,
+    "亿元": 10000.0,
+    "亿": 10000.0,
+}
+_UNIT_LABEL = re.compile(
+    r"(?:金额|货币|计量|资金)?单位[:：]\s*(?:人民币)?\s*([^\s，,;；)）]{0,3}?元|万)(?![\u4e00-\u9fff])"
+)
+_UNIT_BRACKET = re.compile(r"[（(]\s*(?:单位[:：]\s*)?(?:人民币)?\s*(元|千元|万元|百万元|亿元)\s*(?:[)）]|$)")
+_UNKNOWN_MONEY = re.compile(r"(?:金额|货币)?单位[:：]\s*([^\s，,;；)）]{1,4}元)")
+
+
+def money_unit_in(text: str | None) -> float | None:
+    """The factor to 万元 of the money unit a label or cell states: "（单位：元）" → 0.0001, "项目资金（万元）" → 1,
+    "千元" → 0.1, "150万" → None (a number, not a label); None when it states none."""
+    if not text:
+        return None
+    text = simplified(fold(str(text)).replace(" ", ""))
+    if text in MONEY_UNITS:
+        return MONEY_UNITS[text]
+    match = _UNIT_LABEL.search(text) or _UNIT_BRACKET.search(text)
+    return MONEY_UNITS.get(match.group(1)) if match else None
+
+
+def unknown_money_unit(text: str | None) -> str | None:
+    """A stated money unit jixiao cannot convert ("单位：美元"), for a finding."""
+    if not text:
+        return None
+    match = _UNKNOWN_MONEY.search(simplified(fold(str(text)).replace(" ", "")))
+    return match.group(1) if match and match.group(1) not in MONEY_UNITS else None

@@ -83,7 +83,7 @@ _NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(]\d+[)）]|[一二三四五六�
 
 
 def header_key(label: str | None) -> str:
-    """"年度指标值(A)" → 年度指标值; "實際完成值" → 实际完成值; "项目资金（万元）" → 项目资金."""
+    """ "年度指标值(A)" → 年度指标值; "實際完成值" → 实际完成值; "项目资金（万元）" → 项目资金."""
     if not label:
         return ""
     key = simplified(re.sub(r"\s+", "", str(label)))
@@ -130,7 +130,9 @@ class Header:
             self.first_row = self.row
 
 
-def find_header(grid, spec, required: tuple[str, ...], start: int = 0, end: int | None = None) -> Header | None:
+def find_header(
+    grid, spec, required: tuple[str, ...], start: int = 0, end: int | None = None
+) -> Header | None:
     """The first row in [start, end) (with the row below, for two-row headers) naming every ``required`` column."""
     end = grid.height if end is None else min(end, grid.height)
     for r in range(start, end):
@@ -150,7 +152,9 @@ def find_header(grid, spec, required: tuple[str, ...], start: int = 0, end: int 
 def _is_subheader(row_labels: list[str | None], spec) -> bool:
     texts = [label for label in row_labels if label]
     known = [t for t in texts if column_of(t, spec) or is_known_extra(t)]
-    return bool(known) and len(known) == len(set(texts)) and not any(parse_number(t) is not None for t in texts)
+    return (
+        bool(known) and len(known) == len(set(texts)) and not any(parse_number(t) is not None for t in texts)
+    )
 
 
 def map_columns(grid, rows: list[int], spec) -> Header:

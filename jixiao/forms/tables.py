@@ -104,5 +104,12 @@ def number_at(extract: Extract, grid: Grid, r: int, c: int | None, what: str, co
         measure = parse_measure(raw)
         if isinstance(measure.value, (int, float)):
             return measure.value
-        extract.problem("invalid-number", grid.where(r, c), f"{what}应为数字，实际为 {str(raw)!r}")
+        # One unreadable cell is a finding on that cell, never the loss of the file it stands in.
+        hint = f"（{measure.doubt}）" if measure.doubt else ""
+        extract.problem(
+            "invalid-number",
+            grid.where(r, c),
+            f"{what}应为数字，实际为 {str(raw)!r}，未读取{hint}",
+            "warning",
+        )
     return number

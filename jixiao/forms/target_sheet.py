@@ -5,14 +5,19 @@ from __future__ import annotations
 import re
 
 from jixiao.forms.cells import (
+    MONEY_UNITS,
     clean_label,
     clean_name,
     clean_text,
     is_template_name,
+    money_unit_in,
     parse_measure,
     parse_number,
     parse_op,
+    simplified,
+    unknown_money_unit,
 )
+from jixiao.forms.headers import header_key
 from jixiao.forms.tables import (
     INDICATOR_HEADERS,
     Extract,
@@ -29,14 +34,24 @@ from jixiao.forms.workbook import Grid
 
 KIND = "部门整体支出绩效目标完成情况自评表"
 TITLE_WORDS = ("绩效目标完成情况自评表", "整体支出绩效自评表", "整体绩效目标自评表")
-NAME_LABELS = ("部门名称", "单位名称", "部门（单位）名称", "预算单位", "主管部门")
+NAME_LABELS = (
+    "部门名称",
+    "单位名称",
+    "部门单位名称",
+    "部门(单位)名称",
+    "预算部门单位名称",
+    "预算部门名称",
+    "预算部门、单位名称",
+    "预算单位",
+    "部门",
+    "单位",
+)
 GOAL_LABELS = ("目标", "年度目标", "总体目标", "年度总体目标", "部门整体目标")
 BUDGET_LABELS = {
     "final_budget": ("资金总额", "年度资金总额"),
     "fiscal_funds": ("财政拨款",),
     "other_funds": ("其他资金",),
 }
-YUAN_PER_WAN = 10000
 
 
 def looks_like(grid: Grid) -> bool:
@@ -49,50 +64,83 @@ def looks_like(grid: Grid) -> bool:
     )
 
 
-def read_target_sheet(grid: Grid) -> Extract:
+def read_target_sheet(grid: Grid, start: int = 0, end: int | None = None) -> Extract:
+    """The unit-level parts of rows [start, end): header block, funds, goal, tasks, indicators."""
     ex = Extract()
-    per_yuan = _money_unit(grid, ex)
-    _read_year(grid, ex)
-    _read_beside(grid, ex, NAME_LABELS, "unit.name")
-    _read_budget(grid, ex, per_yuan)
-    _read_beside(grid, ex, GOAL_LABELS, "goal")
+    rows = range(start, grid.height if end is None else end)
+    per_wan = _money_unit(grid, ex, rows)
+    _read_year(grid, ex, rows)
+    _read_beside(grid, ex, NAME_LABELS, "unit.name", rows)
+    _read_budget(grid, ex, per_wan, rows)
+    _read_funds_block(grid, ex, rows)
+    _read_label_values(grid, ex, rows)
+    _read_goal(grid, ex, rows)
     _read_tasks(grid, ex)
-    read_indicators(grid, ex, "indicators")
+    read_indicators(grid, ex, "indicators", start=rows.start, end=rows.stop)
     return ex
 
 
-def _money_unit(grid: Grid, ex: Extract) -> float:
-    """1 for 万元, 1/10000 for 元 (converted on input and said so)."""
-    found = find_cell(
-        grid, lambda t: re.match(r"^(金额)?单位[:：]", t) is not None, rows=range(min(grid.height, 8))
-    )
-    if found and re.search(r"[:：]元$", clean_label(grid.value(*found))):
-        ex.notes.append(f"{grid.where(*found).words(with_file=False)}：金额单位为元，已换算为万元（÷10000）")
-        return 1 / YUAN_PER_WAN
+def _money_unit(grid: Grid, ex: Extract, rows: range) -> float:
+    """The sheet's money unit wherever a label states it ("单位：元", "（单位：千元）"): 1 for 万元, else the
+    factor to 万元 (converted on input and said so); a unit that cannot be converted is a finding."""
+    for r in rows[:8]:
+        for c, label in enumerate(labels(grid, r)):
+            if not label or "单位" not in label:
+                continue
+            unknown = unknown_money_unit(label)
+            if unknown:
+                ex.problem(
+                    "unknown-money-unit", grid.where(r, c), f"金额单位“{unknown}”无法换算为万元，请核对"
+                )
+                continue
+            scale = money_unit_in(label)
+            if scale is not None:
+                if scale != 1:
+                    unit = next(k for k, v in MONEY_UNITS.items() if v == scale)
+                    ratio = f"÷{1 / scale:g}" if scale < 1 else f"×{scale:g}"
+                    ex.notes.append(
+                        f"{grid.where(r, c).words(with_file=False)}：金额单位为{unit}，已换算为万元（{ratio}）"
+                    )
+                return scale
     return 1.0
 
 
-def _read_year(grid: Grid, ex: Extract) -> None:
-    found = find_cell(
-        grid, lambda t: re.search(r"(\d{4})年度", t) is not None, rows=range(min(grid.height, 6))
-    )
+def _read_goal(grid: Grid, ex: Extract, rows: range) -> None:
+    """目标 beside its label (Sichuan), or 预期目标 / 实际完成情况 under or inside their cells (national form)."""
+    from jixiao.forms.project_sheet import RESULT_LABELS, _goal
+
+    _read_beside(grid, ex, GOAL_LABELS, "goal", rows)
+    if ex.data.get("goal") and header_key(ex.data["goal"]) not in (
+        "预期目标",
+        "年初设定目标",
+        *RESULT_LABELS,
+    ):
+        return
+    ex.data.pop("goal", None)
+    goal = _goal(grid, rows)
+    if "goal" in goal:
+        ex.set("goal", goal["goal"], grid.whole())
+
+
+def _read_year(grid: Grid, ex: Extract, rows: range) -> None:
+    found = find_cell(grid, lambda t: re.search(r"(\d{4})年度", t) is not None, rows=rows[:6])
     if found:
         year = int(re.search(r"(\d{4})年度", clean_label(grid.value(*found))).group(1))
         ex.set("year", year, grid.where(*found))
 
 
-def _read_beside(grid: Grid, ex: Extract, names: tuple[str, ...], key: str) -> None:
+def _read_beside(grid: Grid, ex: Extract, names: tuple[str, ...], key: str, rows: range) -> None:
     """A value written to the right of its label: 部门名称 → 渠县宝城镇人民政府, 目标 → the goal's text."""
-    found = find_cell(grid, lambda t: t in names)
+    found = find_cell(grid, lambda t: header_key(t) in names, rows=rows)
     if found:
         c, value = right_of(grid, *found)
-        if value is not None:
+        if value is not None and header_key(value) not in names:
             ex.set(key, clean_text(value), grid.where(found[0], c))
 
 
-def _read_budget(grid: Grid, ex: Extract, per_yuan: float) -> None:
+def _read_budget(grid: Grid, ex: Extract, per_wan: float, rows: range) -> None:
     for key, names in BUDGET_LABELS.items():
-        found = find_cell(grid, lambda t, names=names: t in names)
+        found = find_cell(grid, lambda t, names=names: t in names, rows=rows)
         if not found:
             continue
         # The amount stands under its label (Sichuan's block) or, in other templates, to its right.
@@ -105,7 +153,87 @@ def _read_budget(grid: Grid, ex: Extract, per_yuan: float) -> None:
                 continue
         amount = number_at(ex, grid, *place, f"“{names[0]}”")
         if amount is not None:
-            ex.set(f"funds.{key}", round(amount * per_yuan, 6), grid.where(*place))
+            ex.set(f"funds.{key}", round(amount * per_wan, 6), grid.where(*place))
+
+
+def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
+    """The national 部门整体 form's block: 年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分 over a
+    年度资金总额 row, with 基本支出 / 项目支出 rows under it in some provinces."""
+    from jixiao.forms.project_sheet import read_funds
+
+    funds = read_funds(grid, ex, rows)
+    names = {"max": "execution_max", "score": "execution_score"}
+    for key, value in funds.items():
+        field = f"funds.{names.get(key, key)}"
+        if fieldpath_get(ex.data, field) is None:
+            ex.set(field, value, grid.whole())
+    if not funds:
+        return
+    for r in rows:
+        label = header_key(next((t for t in labels(grid, r) if t), None))
+        if label in ("基本支出", "项目支出"):
+            numbers = [parse_number(v) for v in grid.rows[r] if parse_number(v) is not None]
+            if len(numbers) >= 2:
+                amount = numbers[1]  # 年初预算数, then 全年执行数 (or 全年预算数, 全年执行数)
+                if len(numbers) >= 3 and _has_three_amounts(grid, rows):
+                    amount = numbers[2]
+                _append(ex, "funds.by_nature", {"name": label, "amount": amount}, grid.where_row(r))
+
+
+def _has_three_amounts(grid: Grid, rows: range) -> bool:
+    return (
+        find_cell(grid, lambda t: header_key(t).startswith(("全年预算", "调整后预算")), rows=rows) is not None
+    )
+
+
+# "按收入性质分:2030.12", "其中: 一般公共预算:1325.68", "基本支出:900.47": a label and its amount in one cell.
+_LABEL_VALUE = re.compile(r"^(?:其中[:：]?)?([\u4e00-\u9fff（）()]{2,20})[:：]\s*(-?[\d,]+(?:\.\d+)?)$")
+SOURCE_WORDS = (
+    "一般公共预算",
+    "政府性基金",
+    "国有资本经营",
+    "纳入专户管理",
+    "财政专户",
+    "其他资金",
+    "事业收入",
+    "上级补助",
+)
+NATURE_WORDS = ("基本支出", "项目支出")
+
+
+def _read_label_values(grid: Grid, ex: Extract, rows: range) -> None:
+    for r in rows:
+        for c, value in enumerate(grid.rows[r]):
+            if grid.anchor(r, c) != (r, c) or not isinstance(value, str):
+                continue
+            match = _LABEL_VALUE.match(re.sub(r"\s+", "", value))
+            if not match:
+                continue
+            label, amount = simplified(match.group(1)), parse_number(match.group(2))
+            if amount is None:
+                continue
+            if label.startswith(SOURCE_WORDS):
+                _append(ex, "funds.by_source", {"name": label, "amount": amount}, grid.where(r, c))
+            elif label in NATURE_WORDS:
+                _append(ex, "funds.by_nature", {"name": label, "amount": amount}, grid.where(r, c))
+
+
+def _append(ex: Extract, key: str, item: dict, where) -> None:
+    items = fieldpath_get(ex.data, key) or []
+    if any(i["name"] == item["name"] for i in items):
+        return
+    items.append(item)
+    ex.set(key, items, where)
+    ex.origins[f"{key}[{len(items)}]"] = where
+
+
+def fieldpath_get(data: dict, key: str):
+    from jixiao import fieldpath
+
+    try:
+        return fieldpath.get(data, key)
+    except (KeyError, LookupError, TypeError):
+        return None
 
 
 def _read_tasks(grid: Grid, ex: Extract) -> None:
@@ -172,8 +300,16 @@ def _label_or(grid: Grid, r: int, c: int | None, previous: str | None) -> str | 
 
 
 def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
-    target = parse_measure(own(grid, r, cols["target"], cols))
+    target = parse_measure(own(grid, r, cols["target"], cols)) if "target" in cols else parse_measure(None)
     actual = parse_measure(own(grid, r, cols["actual"], cols)) if "actual" in cols else None
+    for key, measure in (("target", target), ("actual", actual)):
+        if measure is not None and measure.doubt:
+            ex.problem(
+                "doubtful-cell",
+                grid.where(r, cols[key]),
+                f"“{name}”的{'指标值' if key == 'target' else '实际完成值'} {measure.value!r}：{measure.doubt}",
+                "warning",
+            )
     op = parse_op(own(grid, r, cols["op"], cols)) if "op" in cols else None
     op = op or target.op or (None if isinstance(target.value, (int, float)) else "定性")
     unit = clean_text(own(grid, r, cols["unit"], cols)) if "unit" in cols else None
