@@ -30,7 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("paths", nargs="*", type=Path, help="只检查这些单位目录")
 
     imp = commands.add_parser("import", help="读取自评表文件或单位目录，输出规范 JSON")
-    imp.add_argument("paths", nargs="+", type=Path, help="xlsx/xls/docx 文件，或单位目录 data/<年度>/<单位>")
+    imp.add_argument(
+        "paths", nargs="+", type=Path, help="xlsx/xls/docx/doc/pdf/html 文件，或单位目录 data/<年度>/<单位>"
+    )
+    imp.add_argument(
+        "--explain",
+        action="store_true",
+        help="在标准错误输出中说明每张表如何识别：表头所在行、各列对应的字段、读取与跳过的行及原因",
+    )
 
     serve = commands.add_parser("serve", help="本地预览（修改后自动刷新）")
     serve.add_argument("--data", type=Path, default=Path("data"))
@@ -121,6 +128,11 @@ def _import(args) -> int:
     if files:
         imported = import_files(files)
         out = {**imported.data, "sources": imported.sources}
+        for finding in imported.findings:  # warnings and infos: the data is printed, what was not read is said
+            print(finding.line(), file=sys.stderr)
+        if args.explain:
+            for line in imported.explain:
+                print(line, file=sys.stderr)
     else:
         findings, documents = [], []
         for folder in folders:

@@ -59,6 +59,8 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
     # Every text of every file and YAML field with its place, read once with the files (personal-data scan).
     texts: list[Text] = field(default_factory=list)
+    # What the readers said about the files without refusing them (a cell not read, a table skipped).
+    read_findings: list[Finding] = field(default_factory=list)
 
 
 def find_unit_folders(data_dir: Path) -> list[Path]:
@@ -114,7 +116,8 @@ def load_unit(folder: Path) -> Evaluation:
 
 def load_unit_with_origins(folder: Path) -> Loaded:
     folder = Path(folder)
-    data, origins, where, node, texts = assemble(folder)
+    notices: list[Finding] = []
+    data, origins, where, node, texts = assemble(folder, notices)
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as err:
@@ -122,11 +125,14 @@ def load_unit_with_origins(folder: Path) -> Loaded:
     mismatches = list(_identity_findings(folder, where, evaluation, origins))
     if mismatches:
         raise InvalidData(mismatches)
-    return Loaded(evaluation, folder, origins, texts=texts)
+    return Loaded(evaluation, folder, origins, texts=texts, read_findings=notices)
 
 
-def assemble(folder: Path) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
-    """The canonical dict of a unit folder before validation, where each part came from, and its YAML."""
+def assemble(
+    folder: Path, notices: list[Finding] | None = None
+) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
+    """The canonical dict of a unit folder before validation, where each part came from, and its YAML; the
+    readers' warnings and infos are added to ``notices``."""
     files = unit_files(folder)
     yamls = [p for p in files if p.name in YAML_FILES]
     if len(yamls) > 1:
@@ -151,6 +157,8 @@ def assemble(folder: Path) -> tuple[dict, dict[str, Location], Path, yaml.Node |
     if readable:
         imported = import_files(readable)
         data, origins = imported.data, imported.origins
+        if notices is not None:
+            notices.extend(imported.findings)
         texts = imported.texts + texts
         data["sources"] = imported.sources
         findings += apply_overlay(data, overlay, Location(str(where)), origins)
