@@ -149,6 +149,28 @@ def is_template_name(name: str | None) -> bool:
     return stripped == "" or re.fullmatch(r"指标\d*[：:]?", stripped) is not None
 
 
+_POINTS_IN_LABEL = re.compile(r"^(.*?)[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
+_TEMPLATE_TEXT = re.compile(r"[（(]\s*\d+\s*字以内\s*[)）]|\*\*|＊＊")
+
+
+def split_label(text: str | None) -> tuple[str | None, float | None]:
+    """A level label and the points written inside it: "履职效能（15分）" → ("履职效能", 15); "(50分)" (the label
+    itself lost) → (None, 50); "绩效目标(10)" → ("绩效目标", 10)."""
+    if not text:
+        return None, None
+    match = _POINTS_IN_LABEL.match(text)
+    if match and ("分" in text or match.group(1)):
+        value = float(match.group(2))
+        name = match.group(1).strip().rstrip(":：").strip() or None
+        return name, int(value) if value.is_integer() else value
+    return text, None
+
+
+def is_template_text(text: str | None) -> bool:
+    """Guidance the template printed in a cell and the unit left in place: "…(100字以内)", "(≥**人)"."""
+    return bool(text) and _TEMPLATE_TEXT.search(str(text)) is not None
+
+
 def parse_op(value: object) -> str | None:
     """The comparison in an 指标性质 cell, normalised to ≥, >, ≤, <, = or 定性; None if the cell says none.
 

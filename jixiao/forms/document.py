@@ -61,9 +61,11 @@ def read_grids(grids: list[Grid]) -> tuple[list[Extract], list[str], list[str], 
                 ex = target_sheet.read_target_sheet(grid, 0, head_end)
                 if _unit_level(ex):
                     extracts.append(ex)
-                    _kind(kinds, target_sheet.KIND if not starts else "自评表（表头）")
+                    _kind(kinds, target_sheet.KIND)
                     explain.append(f"{where}：单位层面 {', '.join(sorted(ex.data))}")
                     read_something = True
+                elif ex.data:  # only the year of a title above a project table
+                    extracts.append(ex)
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else grid.height
             ex = project_sheet.read_block(grid, start, end)

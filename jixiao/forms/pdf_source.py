@@ -32,7 +32,12 @@ class PdfRead:
 
 
 def read_pdf(data: bytes, display: str) -> PdfRead:
+    import logging
+
     import pdfplumber
+
+    # pdfminer logs every font it finds odd; a clerk needs none of it.
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
@@ -78,16 +83,22 @@ def _inside(obj, boxes) -> bool:
 
 
 def _rows(table) -> list[list]:
-    """Cell texts with their boxes; None where a merged cell covers the slot."""
+    """Cell texts with their boxes; a slot a merged cell covers gets the covering cell's text and box."""
+    real = [bbox for row in table.rows for bbox in row.cells if bbox is not None]
+    texts = {bbox: _clean(table.page.crop(bbox).extract_text() or "") for bbox in real}
+    # The grid's lines: every cell edge. A slot lies between two neighbouring edges.
+    xs = sorted({round(b[0], 1) for b in real} | {round(b[2], 1) for b in real})
+    ys = sorted({round(b[1], 1) for b in real} | {round(b[3], 1) for b in real})
     out = []
-    for row in table.rows:
+    for r, row in enumerate(table.rows):
         cells = []
-        for bbox in row.cells:
-            if bbox is None:
-                cells.append(None)
-                continue
-            text = table.page.crop(bbox).extract_text() or ""
-            cells.append((_clean(text), bbox))
+        for c, bbox in enumerate(row.cells):
+            if bbox is None and c + 1 < len(xs) and r + 1 < len(ys):
+                # The slot's centre lies inside the merged cell that covers it.
+                x = (xs[c] + xs[c + 1]) / 2
+                y = (ys[r] + ys[r + 1]) / 2
+                bbox = next((b for b in real if b[0] <= x <= b[2] and b[1] <= y <= b[3]), None)
+            cells.append((texts[bbox], bbox) if bbox is not None else None)
         out.append(cells)
     return out
 
@@ -138,20 +149,14 @@ def _grid(rows, display: str, name: str) -> Grid:
     from jixiao.forms.html_tables import _value
 
     grid = Grid(display, name, [[(_value(cell[0]) if cell else None) for cell in row] for row in rows])
+    first: dict = {}
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
-            if cell is not None:
+            if cell is None:
                 continue
-            # Covered by the cell to the left (a column span) or above (a row span): anchor to it.
-            for ar, ac in ((r, c - 1), (r - 1, c)):
-                if ar < 0 or ac < 0:
-                    continue
-                anchor = grid.anchor(ar, ac)
-                if rows[anchor[0]][anchor[1]] is None:
-                    continue
-                grid.rows[r][c] = grid.value(*anchor)
+            anchor = first.setdefault(cell[1], (r, c))  # a merged cell: one box over several slots
+            if anchor != (r, c):
                 grid.anchors[(r, c)] = anchor
-                break
     return grid
 
 

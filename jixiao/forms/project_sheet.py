@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import clean_label, clean_text, money_unit_in, parse_number
+from jixiao.forms.cells import clean_label, clean_text, is_template_text, money_unit_in, parse_number
 from jixiao.forms.headers import header_key
 from jixiao.forms.tables import Extract, find_cell, labels, number_at, right_of
 from jixiao.forms.target_sheet import read_indicators
@@ -216,8 +216,11 @@ def _label_col(grid: Grid, r: int) -> int:
 
 
 def _row_key(grid: Grid, r: int) -> str:
+    """The row's own first label (not one merged down from a row above, such as 项目资金（万元）)."""
     row = labels(grid, r)
-    first = next((t for t in row if t and parse_number(t) is None), None)
+    first = next(
+        (t for c, t in enumerate(row) if t and grid.anchor(r, c)[0] == r and parse_number(t) is None), None
+    )
     return key_of(first) if first else ""
 
 
@@ -248,6 +251,8 @@ def _goal(grid: Grid, rows: range) -> dict:
                     )
                     if below is not None:
                         text = clean_text(grid.value(below, c))
+                if text and is_template_text(text):
+                    text = None  # the template's guidance, left in place: nothing was written
                 if text:
                     break
             if text:

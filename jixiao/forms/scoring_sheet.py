@@ -5,9 +5,7 @@ Maxima come from the 分值 column, or from the labels ("履职效能（15分）
 
 from __future__ import annotations
 
-import re
-
-from jixiao.forms.cells import clean_label, clean_text, parse_number
+from jixiao.forms.cells import clean_label, clean_text, parse_number, split_label
 from jixiao.forms.tables import Extract, find_cell, find_header, labels, number_at, own
 from jixiao.forms.workbook import Grid
 
@@ -22,7 +20,6 @@ SCORE_HEADERS = {
     "note": ("备注", "扣分原因", "说明"),
 }
 TOTAL_LABELS = ("评价得分", "总分", "合计", "自评总分", "总计", "得分合计")
-_MAX_IN_LABEL = re.compile(r"^(.*?)[（(](\d+(?:\.\d+)?)分[)）]$")
 
 
 def looks_like(grid: Grid) -> bool:
@@ -34,17 +31,6 @@ def looks_like(grid: Grid) -> bool:
     # Without the title: a table of 分值 and 得分 that has no 指标值 (an indicator table has one).
     header = find_header(grid, SCORE_HEADERS, ("name", "max", "score"))
     return header is not None and find_cell(grid, lambda t: t.endswith("指标值"), rows=[header.row]) is None
-
-
-def split_label(text: str | None) -> tuple[str | None, float | None]:
-    """ "履职效能（15分）" -> ("履职效能", 15)."""
-    if not text:
-        return None, None
-    match = _MAX_IN_LABEL.match(text)
-    if match:
-        value = float(match.group(2))
-        return match.group(1), int(value) if value.is_integer() else value
-    return text, None
 
 
 def read_scoring_sheet(grid: Grid) -> Extract:

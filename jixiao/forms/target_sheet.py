@@ -15,6 +15,7 @@ from jixiao.forms.cells import (
     parse_number,
     parse_op,
     simplified,
+    split_label,
     unknown_money_unit,
 )
 from jixiao.forms.headers import header_key
@@ -296,7 +297,9 @@ def _label_or(grid: Grid, r: int, c: int | None, previous: str | None) -> str | 
     if c is None:
         return None
     label = clean_label(grid.value(r, c))
-    return label or previous
+    if not label:
+        return previous
+    return split_label(label)[0]  # "产出指标(50分)": the points belong to the level, not its name
 
 
 def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
