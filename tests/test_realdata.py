@@ -30,9 +30,11 @@ def fixtures() -> list[Path]:
     return sorted(p for p in (CORPUS / "files").iterdir() if p.suffix in FORMATS)
 
 
-def imported(path: Path, capsys) -> dict:
+def imported(path: Path, capsys, strict: bool = True) -> dict:
     code = main(["import", str(path)])
     out, err = capsys.readouterr()
+    if not strict and code != 0:
+        return {"refused": err}  # counted as nothing read
     assert code == 0, f"{path.name}: {err}"
     data = json.loads(out)
     report = data.pop("report", {})
@@ -84,7 +86,10 @@ def test_every_fixture_is_read_with_its_expected_values(capsys):
     for path in files:
         expected = yaml.safe_load((CORPUS / "expected" / f"{path.stem}.yaml").read_text(encoding="utf-8"))
         want = dict(leaves(expected))
-        got = dict(leaves(imported(path, capsys)))
+        data = imported(path, capsys, strict=False)
+        if "refused" in data:
+            misses.append(f"{path.name} refused: {data['refused'][:300]}")
+        got = dict(leaves(data))
         fmt = FORMATS[path.suffix]
         for key, value in want.items():
             totals[fmt][1] += 1
@@ -92,14 +97,14 @@ def test_every_fixture_is_read_with_its_expected_values(capsys):
                 totals[fmt][0] += 1
             else:
                 misses.append(f"{path.name} {key}: expected {value!r}, read {got.get(key)!r}")
-        rows[fmt] += [f"{path.name} {r}" for r in invented(expected, imported(path, capsys))]
+        rows[fmt] += [f"{path.name} {r}" for r in invented(expected, data) if "refused" not in data]
     with capsys.disabled():
         print("\nfield match per format (real-disclosure corpus):")
         for fmt, (matched, total) in sorted(totals.items()):
             count = sum(1 for p in files if FORMATS[p.suffix] == fmt)
             print(f"  {fmt:11} {matched}/{total} fields = {matched / total:.1%} ({count} files), "
                   f"invented rows: {len(rows[fmt])}")
-        for miss in misses[:40]:
+        for miss in misses[:80]:
             print("  miss:", miss)
         for fmt in rows:
             for row in rows[fmt][:20]:
