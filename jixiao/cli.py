@@ -128,7 +128,9 @@ def _import(args) -> int:
     if files:
         imported = import_files(files)
         out = {**imported.data, "sources": imported.sources}
-        for finding in imported.findings:  # warnings and infos: the data is printed, what was not read is said
+        for (
+            finding
+        ) in imported.findings:  # warnings and infos: the data is printed, what was not read is said
             print(finding.line(), file=sys.stderr)
         if args.explain:
             for line in imported.explain:

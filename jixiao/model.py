@@ -111,7 +111,10 @@ class Funds(Strict):
     )
     execution_rate: float | None = Field(None, ge=0, title="所述预算执行率", json_schema_extra=PCT)
     execution_max: float | None = Field(
-        None, ge=0, title="预算执行分值", description="自评表资金栏“分值”：预算执行率一项的满分（通常 10 分）。"
+        None,
+        ge=0,
+        title="预算执行分值",
+        description="自评表资金栏“分值”：预算执行率一项的满分（通常 10 分）。",
     )
     execution_score: float | None = Field(
         None, ge=0, title="预算执行得分", description="自评表资金栏“得分”：预算执行率一项的自评得分。"
@@ -156,7 +159,9 @@ class ProjectSummary(Strict):
     adjusted_count: int | None = Field(None, ge=0, title="调整预算的项目数")
     completed_count: int | None = Field(None, ge=0, title="完成数量指标的项目数")
     budget: Money | None = Field(None, title="项目预算安排", description="报告所述全部项目的预算合计。")
-    expenditure: Money | None = Field(None, title="项目资金已使用", description="报告所述全部项目的支出合计。")
+    expenditure: Money | None = Field(
+        None, title="项目资金已使用", description="报告所述全部项目的支出合计。"
+    )
     execution_rate: float | None = Field(None, ge=0, title="所述项目资金执行率", json_schema_extra=PCT)
     named: list[NamedProject] = Field(default_factory=list, title="报告点名的项目")
 

@@ -145,7 +145,7 @@ def is_template_name(name: str | None) -> bool:
     """Blank template rows left in place: "指标2：", "……", "...", "其他" with nothing else."""
     if name is None:
         return True
-    stripped = re.sub(r"[\s.…。·]+", "", name)
+    stripped = re.sub(r"[\s.…。·/／、\-—]+", "", name)
     return stripped == "" or re.fullmatch(r"指标\d*[：:]?", stripped) is not None
 
 

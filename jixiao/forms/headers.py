@@ -141,7 +141,7 @@ def find_header(
             continue
         rows = [r]
         # A two-row header: 年度指标值 over 指标性质 / 指标值 / 度量单位. Sub-headers win over the line above.
-        if r + 1 < grid.height and _is_subheader(grid.label_row(r + 1), spec):
+        if r + 1 < grid.height and _is_subheader(grid, r + 1, spec):
             rows.append(r + 1)
         header = map_columns(grid, rows, spec)
         if all(key in header.columns for key in required):
@@ -149,8 +149,10 @@ def find_header(
     return None
 
 
-def _is_subheader(row_labels: list[str | None], spec) -> bool:
-    texts = [label for label in row_labels if label]
+def _is_subheader(grid, r: int, spec) -> bool:
+    """Whether row ``r`` is the lower line of a header: its own cells (not those merged down from the line above)
+    all name known columns, and none is a number."""
+    texts = [label for c, label in enumerate(grid.label_row(r)) if label and grid.anchor(r, c)[0] == r]
     known = [t for t in texts if column_of(t, spec) or is_known_extra(t)]
     return (
         bool(known) and len(known) == len(set(texts)) and not any(parse_number(t) is not None for t in texts)

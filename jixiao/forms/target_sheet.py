@@ -72,8 +72,9 @@ def read_target_sheet(grid: Grid, start: int = 0, end: int | None = None) -> Ext
     per_wan = _money_unit(grid, ex, rows)
     _read_year(grid, ex, rows)
     _read_beside(grid, ex, NAME_LABELS, "unit.name", rows)
-    _read_budget(grid, ex, per_wan, rows)
     _read_funds_block(grid, ex, rows)
+    _read_budget(grid, ex, per_wan, rows)
+    _read_basic_data(grid, ex, rows)
     _read_label_values(grid, ex, rows)
     _read_goal(grid, ex, rows)
     _read_tasks(grid, ex)
@@ -124,7 +125,10 @@ def _read_goal(grid: Grid, ex: Extract, rows: range) -> None:
 
 
 def _read_year(grid: Grid, ex: Extract, rows: range) -> None:
-    found = find_cell(grid, lambda t: re.search(r"(\d{4})年度", t) is not None, rows=rows[:6])
+    """The year of a title ("部门预算项目支出绩效自评表(2023年度)", "（2024年度）") in the first rows or any row."""
+    found = find_cell(grid, lambda t: re.search(r"(\d{4})年度", t) is not None, rows=rows[:6]) or find_cell(
+        grid, lambda t: re.search(r"(\d{4})年度", t) is not None and ("表" in t or len(t) <= 12), rows=rows
+    )
     if found:
         year = int(re.search(r"(\d{4})年度", clean_label(grid.value(*found))).group(1))
         ex.set("year", year, grid.where(*found))
@@ -142,7 +146,7 @@ def _read_beside(grid: Grid, ex: Extract, names: tuple[str, ...], key: str, rows
 def _read_budget(grid: Grid, ex: Extract, per_wan: float, rows: range) -> None:
     for key, names in BUDGET_LABELS.items():
         found = find_cell(grid, lambda t, names=names: t in names, rows=rows)
-        if not found:
+        if not found or fieldpath_get(ex.data, f"funds.{key}") is not None:
             continue
         # The amount stands under its label (Sichuan's block) or, in other templates, to its right.
         r, value = below(grid, *found)
@@ -170,8 +174,23 @@ def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
             ex.set(field, value, grid.whole())
     if not funds:
         return
-    for r in rows:
-        label = header_key(next((t for t in labels(grid, r) if t), None))
+    from jixiao.forms.project_sheet import _row_key
+
+    header = next(
+        r
+        for r in rows
+        if find_cell(
+            grid,
+            lambda t: (
+                header_key(t).startswith("全年执行数")
+                or header_key(t).startswith("预算执行数")
+                or header_key(t).startswith("执行数")
+            ),
+            rows=[r],
+        )
+    )
+    for r in range(header + 1, min(rows.stop, header + 7)):
+        label = _row_key(grid, r)
         if label in ("基本支出", "项目支出"):
             numbers = [parse_number(v) for v in grid.rows[r] if parse_number(v) is not None]
             if len(numbers) >= 2:
@@ -179,6 +198,59 @@ def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
                 if len(numbers) >= 3 and _has_three_amounts(grid, rows):
                     amount = numbers[2]
                 _append(ex, "funds.by_nature", {"name": label, "amount": amount}, grid.where_row(r))
+
+
+def _read_basic_data(grid: Grid, ex: Extract, rows: range) -> None:
+    """部门整体支出绩效评价基础数据表: 编制数 / 实际在职人数 under their headers, the 三公经费 row under the latest
+    year's 预算数 and 决算数; staffing written beside its label (人员编制 128, 实有人数 185)."""
+    staffing = {
+        "编制数": "authorized",
+        "人员编制": "authorized",
+        "核定编制": "authorized",
+        "实有人数": "funded",
+    }
+    for r in rows:
+        for c, label in enumerate(labels(grid, r)):
+            if not label or grid.anchor(r, c) != (r, c):
+                continue
+            key = re.sub(r"^\d{4}年", "", header_key(label))
+            field = staffing.get(key) or (
+                "active" if key.endswith("实际在职人数") or key == "在职人数" else None
+            )
+            if field is None or fieldpath_get(ex.data, f"staffing.{field}") is not None:
+                continue
+            below_value = grid.value(r + 1, c) if grid.anchor(r + 1, c)[0] == r + 1 else None
+            for rr, cc, value in ((r + 1, c, below_value), (r, *right_of(grid, r, c))):
+                number = parse_number(value) if cc is not None else None
+                if isinstance(number, int) or (isinstance(number, float) and number.is_integer()):
+                    ex.set(f"staffing.{field}", int(number), grid.where(rr, cc))
+                    break
+    head = None
+    for r in rows:
+        years = {}
+        for c, label in enumerate(labels(grid, r)):
+            m = re.match(r"^(\d{4})年(预算数|决算数)$", header_key(label) or "")
+            if m:
+                years[(int(m.group(1)), m.group(2))] = c
+        if years:
+            head = (r, years)
+            break
+    if head is None:
+        return
+    r0, years = head
+    latest = max(y for y, _ in years)
+    for r in range(r0 + 1, rows.stop):
+        if _row_label(grid, r).startswith("三公经费"):
+            for kind, field in (("预算数", "budget"), ("决算数", "actual")):
+                c = years.get((latest, kind))
+                value = parse_number(grid.value(r, c)) if c is not None else None
+                if value is not None:
+                    ex.set(f"funds.three_public.{field}", value, grid.where(r, c))
+            break
+
+
+def _row_label(grid: Grid, r: int) -> str:
+    return header_key(next((t for t in labels(grid, r) if t), None))
 
 
 def _has_three_amounts(grid: Grid, rows: range) -> bool:
@@ -281,11 +353,48 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
         name, core = clean_name(grid.value(r, cols["name"]))
         if is_template_name(name) or (name and name.startswith("其中") and _blank(grid, r, cols)):
             continue
-        indicators.append(_indicator(grid, ex, r, cols, level1, level2, name, core))
+        if indicators and _is_part(grid, r, cols, indicators[-1], name):
+            indicators[-1].setdefault("parts", []).append(_part(grid, ex, r, cols, name))
+            continue
+        indicator = _indicator(grid, ex, r, cols, level1, level2, name, core)
+        if not any(k in indicator for k in ("target", "actual", "weight", "score")):
+            ex.problem(
+                "indicator-without-figures",
+                grid.where(r, cols["name"]),
+                f"指标“{name}”没有指标值、实际完成值、分值或得分",
+                "warning",
+            )
+        indicators.append(indicator)
         places.append(grid.where(r, cols["name"]))
     if indicators:
         ex.set_items(key, indicators, places)
     return indicators
+
+
+def _is_part(grid: Grid, r: int, cols: dict, previous: dict, name: str) -> bool:
+    """A breakdown row under a scored indicator ("其中桃树种植面积"): no 分值 and no 得分 of its own, under an
+    indicator that has them, in the same 二级 group (its 二级 cell empty or merged from above)."""
+    if "weight" not in cols or previous.get("weight") is None:
+        return False
+    own_figures = any(clean_text(own(grid, r, cols[k], cols)) for k in ("weight", "score") if k in cols)
+    if own_figures:
+        return False
+    c2 = cols.get("level2")
+    same_group = c2 is None or grid.anchor(r, c2)[0] != r or clean_text(grid.value(r, c2)) is None
+    return name.startswith("其中") or same_group
+
+
+def _part(grid: Grid, ex: Extract, r: int, cols: dict, name: str) -> dict:
+    target = parse_measure(own(grid, r, cols["target"], cols)) if "target" in cols else parse_measure(None)
+    actual = parse_measure(own(grid, r, cols["actual"], cols)) if "actual" in cols else parse_measure(None)
+    part = {
+        "name": name,
+        "op": target.op,
+        "target": target.value,
+        "unit": target.unit or actual.unit,
+        "actual": actual.value,
+    }
+    return {k: v for k, v in part.items() if v is not None}
 
 
 def _blank(grid: Grid, r: int, cols: dict) -> bool:
@@ -314,7 +423,12 @@ def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
                 "warning",
             )
     op = parse_op(own(grid, r, cols["op"], cols)) if "op" in cols else None
-    op = op or target.op or (None if isinstance(target.value, (int, float)) else "定性")
+    # A text target is qualitative; an empty one (a template left blank) has no operator at all.
+    op = (
+        op
+        or target.op
+        or (None if target.value is None or isinstance(target.value, (int, float)) else "定性")
+    )
     unit = clean_text(own(grid, r, cols["unit"], cols)) if "unit" in cols else None
     unit = unit or target.unit or (actual.unit if actual else None)
     # No operator written: none is invented (the reading the category implies is a finding, never a silent "=").
