@@ -138,7 +138,7 @@ def _prose(article):
     for element in article.iter():
         if not isinstance(element.tag, str) or element.tag not in _BLOCK_TAGS:
             continue
-        if any(a.tag == "table" for a in element.iterancestors()) or element.tag == "td":
+        if element.tag == "td" or _in_table(element, article):
             continue
         if element.tag in ("div", "section", "article", "center") and any(
             isinstance(c.tag, str) and c.tag in _BLOCK_TAGS | {"table"} for c in element
@@ -156,6 +156,16 @@ def _prose(article):
         for line in text.split("\n"):
             if line.strip():
                 yield ("p", line.strip(), bold, style, [], element.tag == "li")
+
+
+def _in_table(element, article) -> bool:
+    """Inside a table of the article (its cells are grids), not inside the portal's layout table around it."""
+    for ancestor in element.iterancestors():
+        if ancestor is article:
+            return False
+        if ancestor.tag == "table":
+            return True
+    return False
 
 
 def _grid(table, display: str, name: str) -> Grid:
