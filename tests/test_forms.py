@@ -334,7 +334,10 @@ def test_scoring_sheet_errors_name_their_cells(tmp_path):
         f"{path}:打分表!F4: 自评得分 6 超过分值 5（“预算编审履职效果”） [score-over-max]",
         f"{path}:打分表!F5: 自评得分应为数字，实际为 '五'，未读取 [invalid-number]",
     ]
-    assert [f.severity for f in err.value.findings] == ["error", "warning"]  # one unreadable cell is no lost file
+    assert [f.severity for f in err.value.findings] == [
+        "error",
+        "warning",
+    ]  # one unreadable cell is no lost file
 
 
 def test_an_ocr_damaged_score_is_a_finding_on_its_cell_and_the_rest_is_read(tmp_path):
@@ -344,7 +347,9 @@ def test_an_ocr_damaged_score_is_a_finding_on_its_cell_and_the_rest_is_read(tmp_
     imported = import_files([path])
     assert [i["name"] for i in imported.data["scores"]["items"]] == ["预算编审履职效果", "预算执行履职效果"]
     (finding,) = imported.findings
-    assert finding.line().startswith(f"{path}:打分表!F5: 自评得分应为数字，实际为 'IO'，未读取（字母与数字混杂")
+    assert finding.line().startswith(
+        f"{path}:打分表!F5: 自评得分应为数字，实际为 'IO'，未读取（字母与数字混杂"
+    )
     assert finding.severity == "warning"
 
 

@@ -21,8 +21,14 @@ import yaml
 from jixiao.cli import main
 
 CORPUS = Path(__file__).parent / "fixtures" / "realdata"
-FORMATS = {".xlsx": "xlsx", ".xls": "html-xls", ".html": "saved page", ".htm": "saved page", ".pdf": "PDF",
-           ".docx": "docx"}
+FORMATS = {
+    ".xlsx": "xlsx",
+    ".xls": "html-xls",
+    ".html": "saved page",
+    ".htm": "saved page",
+    ".pdf": "PDF",
+    ".docx": "docx",
+}
 ROWS = ("projects", "indicators", "items", "stated", "by_source", "by_nature", "deductions", "tasks")
 
 
@@ -67,7 +73,9 @@ def invented(expected, actual, path="") -> list[str]:
         for key, value in actual.items():
             want = expected.get(key) if isinstance(expected, dict) else None
             if key == "stated" and isinstance(value, dict):
-                out += [f"stated {k}={v}" for k, v in value.items() if not isinstance(want, dict) or k not in want]
+                out += [
+                    f"stated {k}={v}" for k, v in value.items() if not isinstance(want, dict) or k not in want
+                ]
                 continue
             out += invented(want, value, f"{path}.{key}" if path else key)
     elif isinstance(actual, list) and path.split(".")[-1] in ROWS:
@@ -102,8 +110,10 @@ def test_every_fixture_is_read_with_its_expected_values(capsys):
         print("\nfield match per format (real-disclosure corpus):")
         for fmt, (matched, total) in sorted(totals.items()):
             count = sum(1 for p in files if FORMATS[p.suffix] == fmt)
-            print(f"  {fmt:11} {matched}/{total} fields = {matched / total:.1%} ({count} files), "
-                  f"invented rows: {len(rows[fmt])}")
+            print(
+                f"  {fmt:11} {matched}/{total} fields = {matched / total:.1%} ({count} files), "
+                f"invented rows: {len(rows[fmt])}"
+            )
         shown: dict[str, int] = defaultdict(int)
         for miss in misses:  # the first few of each file: enough to see what kind of input fails
             file = miss.split(" ", 1)[0]

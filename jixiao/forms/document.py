@@ -49,6 +49,12 @@ def read_grids(grids: list[Grid]) -> tuple[list[Extract], list[str], list[str], 
             _kind(kinds, scoring_sheet.KIND)
             explain.append(f"{where}：{scoring_sheet.KIND}，{_count(ex.data, 'scores.items')} 项")
             project = None
+            above = scoring_sheet.first_row(grid)
+            if above > 1:  # a 基础数据表 above the scoring table in the same sheet
+                unit = target_sheet.read_target_sheet(grid, 0, above)
+                if _unit_level(unit):
+                    extracts.append(unit)
+                    explain.append(f"{where} 第 1—{above} 行：单位层面 {', '.join(sorted(unit.data))}")
             continue
         starts = project_sheet.project_starts(grid)
         head_end = starts[0] if starts else grid.height
