@@ -5,6 +5,8 @@ Maxima come from the 分值 column, or from the labels ("履职效能（15分）
 
 from __future__ import annotations
 
+import re
+
 from jixiao.forms.cells import clean_label, clean_text, parse_number, split_label
 from jixiao.forms.headers import header_key
 from jixiao.forms.tables import Extract, find_cell, find_header, labels, number_at, own
