@@ -12,6 +12,7 @@ file does not hold).
 from __future__ import annotations
 
 import json
+import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -34,6 +35,24 @@ ROWS = ("projects", "indicators", "items", "stated", "by_source", "by_nature", "
 
 def fixtures() -> list[Path]:
     return sorted(p for p in (CORPUS / "files").iterdir() if p.suffix in FORMATS)
+
+
+@pytest.fixture(scope="module")
+def printed_pdfs():
+    """The PDFs, printed by Chromium the first time (and again when a layout changes); without Chromium the PDF
+    format is skipped locally and required in CI."""
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(CORPUS))
+    import build
+
+    if not Path("/usr/bin/chromium").exists() or shutil.which("chromium") is None:
+        if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required to print the PDF fixtures")
+        return False
+    build.write_pdfs(build.DOCS)
+    return True
 
 
 def imported(path: Path, capsys, strict: bool = True) -> dict:
@@ -86,7 +105,7 @@ def invented(expected, actual, path="") -> list[str]:
     return out
 
 
-def test_every_fixture_is_read_with_its_expected_values(capsys):
+def test_every_fixture_is_read_with_its_expected_values(capsys, printed_pdfs):
     files = fixtures()
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # format -> [matched, expected]
     rows: dict[str, list[str]] = defaultdict(list)
@@ -123,14 +142,15 @@ def test_every_fixture_is_read_with_its_expected_values(capsys):
         for fmt in rows:
             for row in rows[fmt][:20]:
                 print("  invented:", row)
-    assert set(totals) == set(FORMATS.values()), "every format has fixtures"
+    formats = set(FORMATS.values()) - (set() if printed_pdfs else {"PDF"})
+    assert set(totals) >= formats, "every format has fixtures"
     assert all(total > 0 for _, total in totals.values())
     for fmt, (matched, total) in totals.items():
         assert matched / total >= 0.99, f"{fmt}: {matched}/{total}"
     assert not any(rows.values())
 
 
-@pytest.mark.parametrize("path", fixtures(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", [p for p in fixtures() if p.suffix != ".pdf"], ids=lambda p: p.name)
 def test_fixture_imports_cleanly(path, capsys):
     """Each file alone: imported without error (its figures are judged above)."""
     assert imported(path, capsys)
