@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import ORIGINAL_ONLY, READABLE, Text, import_files, sha256
+from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, sha256
 from jixiao.location import Location, shorten
 from jixiao.model import Evaluation
 from jixiao.overlay import apply_corrections, apply_overlay, origin_of
@@ -166,7 +166,7 @@ def assemble(
         data = {k: v for k, v in overlay.items() if k != "corrections"}
     if originals:
         data.setdefault("sources", []).extend(
-            {"file": p.name, "sha256": sha256(p), "kind": "原件（未读取内容）"} for p in originals
+            {"file": p.name, "sha256": sha256(p), "kind": UNREAD_ORIGINAL} for p in originals
         )
     applied, problems = apply_corrections(data, overlay.get("corrections") or [], Location(str(where)))
     findings += problems

@@ -32,6 +32,9 @@ LEGACY_WORD = {".doc", ".wps"}
 READABLE = WORKBOOK_SUFFIXES | REPORT_SUFFIXES | PAGE_SUFFIXES | PDF_SUFFIXES | LEGACY_WORD
 # Published as originals but not read: a reader can still download what the unit sent.
 ORIGINAL_ONLY = {".zip", ".rar", ".jpg", ".png"}
+# The kind of a source whose content could not be read (a scan, a .doc without LibreOffice): the personal-data
+# rule for unscanned originals applies to it.
+UNREAD_ORIGINAL = "原件（未读取内容）"
 # Filled from the report's sentences only for checking, never as data: items need their 一级/二级 from the sheet.
 NOT_FILLED_FROM_TEXT = {"items", "check"}
 
@@ -138,7 +141,7 @@ def _read_legacy_word(path: Path, display: str) -> FileRead:
                 "或安装 LibreOffice 后重试",
                 "info",
             )
-            return FileRead([ex], [])
+            return FileRead([ex], [UNREAD_ORIGINAL])
         ex, grids = report_docx.read_report(docx, display)
         return _document(grids, display, report=ex, texts=list(report_docx.document_texts(docx, display)))
 
@@ -154,7 +157,14 @@ def _read_page(path: Path, display: str) -> FileRead:
 def _read_pdf(path: Path, display: str) -> FileRead:
     from jixiao.forms.pdf_source import read_pdf
 
-    read = read_pdf(_bytes(path, display), display)
+    try:
+        read = read_pdf(_bytes(path, display), display)
+    except InvalidData as err:
+        # A PDF was published as an original before jixiao read PDFs: one it cannot open is still published,
+        # unread, with a warning (and the unscanned-original rule), never a stopped build.
+        ex = Extract()
+        ex.findings.extend(Finding(f.rule, f.location, f.message, "warning") for f in err.findings)
+        return FileRead([ex], [UNREAD_ORIGINAL])
     if read.scanned:
         ex = Extract()
         ex.problem(
@@ -164,7 +174,7 @@ def _read_pdf(path: Path, display: str) -> FileRead:
             "请提供 Excel/Word 原件或可复制文字的 PDF",
             "warning",
         )
-        return FileRead([ex], [])
+        return FileRead([ex], [UNREAD_ORIGINAL])
     report = report_docx.report_from_blocks(read.blocks, display, None)
     return _document(read.grids, display, report=report, texts=_texts(read.grids, read.blocks, display))
 
