@@ -212,7 +212,8 @@ def _money_scale(grid: Grid, ex: Extract, header_row: int, rows: range) -> float
 
 
 def _label_col(grid: Grid, r: int) -> int:
-    return next((c for c, t in enumerate(labels(grid, r)) if t), 0)
+    """The column of the row's own first label (not one merged down from above)."""
+    return next((c for c, t in enumerate(labels(grid, r)) if t and grid.anchor(r, c)[0] == r), 0)
 
 
 def _row_key(grid: Grid, r: int) -> str:
