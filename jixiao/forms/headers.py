@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from jixiao.forms.cells import parse_number, simplified
 
@@ -82,6 +83,7 @@ _NOTE_IN_BRACKETS = re.compile(r"[（(][^（()）]*[)）]?|[:：]$")
 _NUMBERING = re.compile(r"^(?:\d+[.、．]|[（(]\d+[)）]|[一二三四五六七八九十]+、)")
 
 
+@lru_cache(maxsize=16384)
 def header_key(label: str | None) -> str:
     """ "年度指标值(A)" → 年度指标值; "實際完成值" → 实际完成值; "项目资金（万元）" → 项目资金."""
     if not label:
@@ -92,7 +94,17 @@ def header_key(label: str | None) -> str:
 
 
 def column_of(label: str | None, spec: dict[str, tuple[str, ...]]) -> str | None:
-    """The canonical column a header cell names, or None."""
+    """The canonical column a header cell names, or None (remembered per spelling: readers ask for every cell)."""
+    _, memo = _MEMO.setdefault(id(spec), (spec, {}))  # the spec is kept, so its id is never reused
+    if label not in memo:
+        memo[label] = _column_of(label, spec)
+    return memo[label]
+
+
+_MEMO: dict[int, tuple[dict, dict]] = {}
+
+
+def _column_of(label: str | None, spec: dict[str, tuple[str, ...]]) -> str | None:
     key = header_key(label)
     if not key:
         return None
@@ -110,6 +122,7 @@ def column_of(label: str | None, spec: dict[str, tuple[str, ...]]) -> str | None
     return None
 
 
+@lru_cache(maxsize=16384)
 def is_known_extra(label: str | None) -> bool:
     key = header_key(label)
     return bool(key) and any(key == name or key.startswith(name) for name in KNOWN_EXTRA)
