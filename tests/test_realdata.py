@@ -12,7 +12,6 @@ file does not hold).
 from __future__ import annotations
 
 import json
-import os
 from collections import defaultdict
 from pathlib import Path
 
@@ -35,24 +34,6 @@ ROWS = ("projects", "indicators", "items", "stated", "by_source", "by_nature", "
 
 def fixtures() -> list[Path]:
     return sorted(p for p in (CORPUS / "files").iterdir() if p.suffix in FORMATS)
-
-
-@pytest.fixture(scope="module")
-def printed_pdfs():
-    """The PDFs, printed by Chromium the first time (and again when a layout changes); without Chromium the PDF
-    format is skipped locally and required in CI."""
-    import shutil
-    import sys
-
-    sys.path.insert(0, str(CORPUS))
-    import build
-
-    if not Path("/usr/bin/chromium").exists() or shutil.which("chromium") is None:
-        if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
-            pytest.fail("Chromium is required to print the PDF fixtures")
-        return False
-    build.write_pdfs(build.DOCS)
-    return True
 
 
 def imported(path: Path, capsys, strict: bool = True) -> dict:
