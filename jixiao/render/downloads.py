@@ -37,6 +37,7 @@ STATUS_COLUMN = "状态（本站计算）"
 
 
 def indicator_rows(ev: Evaluation) -> list[tuple]:
+    # Breakdown rows (parts) are in the JSON download; the flat table keeps one row per indicator.
     head = (ev.unit.name, ev.year)
     return [
         (*head, *(getattr(ind, k) for k in INDICATOR_COLUMNS), metrics.indicator_status(ind))
