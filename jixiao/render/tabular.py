@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from jixiao.forms.workbook import column_letter
+
 # Excel's limit on the text of one cell.
 MAX_CELL_TEXT = 32_767
 _FIXED_DATE = (1980, 1, 1, 0, 0, 0)
@@ -61,28 +63,29 @@ def _write(book: zipfile.ZipFile, name: str, parts: Iterable[bytes]) -> None:
 
 
 def _sheet(table: Table) -> Iterator[bytes]:
+    letters = [column_letter(c) for c in range(max([len(table.columns), *map(len, table.rows)], default=0))]
     yield (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-        f"<sheetData>{_row(1, table.columns, bold=True)}"
+        f"<sheetData>{_row(1, table.columns, letters, bold=True)}"
     ).encode()
     chunk: list[str] = []
     for r, row in enumerate(table.rows, start=2):
-        chunk.append(_row(r, row))
+        chunk.append(_row(r, row, letters))
         if len(chunk) == _CHUNK_ROWS:
             yield "".join(chunk).encode("utf-8")
             chunk = []
     yield ("".join(chunk) + "</sheetData></worksheet>").encode("utf-8")
 
 
-def _row(r: int, values: Sequence, bold: bool = False) -> str:
+def _row(r: int, values: Sequence, letters: list[str], bold: bool = False) -> str:
     cells = []
     style = ' s="1"' if bold else ""
     for c, value in enumerate(values):
         if value is None:
             continue
-        ref = f"{_column(c)}{r}"
+        ref = f"{letters[c]}{r}"
         if isinstance(value, bool):
             cells.append(f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>')
         elif isinstance(value, (int, float)) and math.isfinite(value):
@@ -96,15 +99,6 @@ def _text(value: str) -> str:
     value = _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value[:MAX_CELL_TEXT])
     space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
     return f"<t{space}>{escape(value)}</t>"
-
-
-def _column(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
