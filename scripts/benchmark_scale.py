@@ -50,16 +50,15 @@ def size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes (Linux /proc)."""
+def tree_memory(pid: int) -> int:
+    """Memory of a process and all its descendants, in bytes: the proportional set size (Linux /proc), so the
+    pages that forked workers share with their parent are counted once, not once per worker."""
     total, todo = 0, [pid]
     while todo:
         p = todo.pop()
         try:
-            status = Path(f"/proc/{p}/status").read_text()
-            total += next(
-                int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmRSS")
-            )
+            rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
+            total += next(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:"))
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
@@ -86,7 +85,7 @@ def run_measured(command: list[str], env: dict) -> tuple[float, float, int, str]
         def sample() -> None:
             nonlocal peak
             while not done.wait(0.1):
-                peak = max(peak, tree_rss(proc.pid))
+                peak = max(peak, tree_memory(proc.pid))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
