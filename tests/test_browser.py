@@ -133,6 +133,12 @@ def test_charts_are_drawn_as_they_come_near_the_screen(visit, served_site):
         "document.querySelectorAll('.jx-chart[data-figure]')[7].hasAttribute('data-rendered')", timeout=15000
     )
     assert any("plotly-jixiao.min." in url for url in v.requests)
+    # Before printing (and for a test that looks at every chart at once) all are drawn, wherever they are.
+    page.evaluate("window.jixiaoCharts.drawAll()")
+    page.wait_for_function(
+        "[...document.querySelectorAll('.jx-chart[data-figure]')].every(n => n.hasAttribute('data-rendered'))",
+        timeout=15000,
+    )
 
     home = visit(served_site, viewport={"width": 390, "height": 844})
     home.page.wait_for_load_state("networkidle")
