@@ -158,6 +158,7 @@ def lighthouse(url: str) -> dict:
         "tbt_ms": audits["total-blocking-time"]["numericValue"],
         "fcp_ms": audits["first-contentful-paint"]["numericValue"],
         "lcp_ms": audits["largest-contentful-paint"]["numericValue"],
+        "cls": audits["cumulative-layout-shift"]["numericValue"],
         "requests": len(audits["network-requests"]["details"]["items"]),
         "a11y_failed": failed_a11y,
     }
@@ -175,6 +176,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median is shown")
     parser.add_argument("--site", type=Path, help="an already built site to measure instead of a fresh demo")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--only", nargs="+", help="only these page kinds (e.g. unit page)")
     args = parser.parse_args()
     ensure_lighthouse()
 
@@ -184,18 +186,20 @@ def main() -> None:
         base = f"http://127.0.0.1:{server.server_port}{PREFIX}"
         results = {}
         for kind, path in page_kinds(site).items():
+            if args.only and kind not in args.only:
+                continue
             runs = [lighthouse(base + path) for _ in range(args.runs)]
             results[kind] = {"path": unquote(path), **median_of(runs)}
             print(f"  {kind}: {results[kind]}", file=sys.stderr, flush=True)
         server.shutdown()
 
     print(f"\nLighthouse 12.2.3, mobile preset, median of {args.runs} run(s), served gzip under {PREFIX}\n")
-    print("| page | performance | accessibility | transferred | total blocking time | FCP | LCP |")
-    print("|---|---|---|---|---|---|---|")
+    print("| page | performance | accessibility | transferred | total blocking time | FCP | LCP | CLS |")
+    print("|---|---|---|---|---|---|---|---|")
     for kind, r in results.items():
         print(
             f"| {kind} | {r['performance']:.2f} | {r['accessibility']:.2f} | {r['transferred_kb']:.0f} KB "
-            f"| {r['tbt_ms'] / 1000:.2f} s | {r['fcp_ms'] / 1000:.1f} s | {r['lcp_ms'] / 1000:.1f} s |"
+            f"| {r['tbt_ms'] / 1000:.2f} s | {r['fcp_ms'] / 1000:.1f} s | {r['lcp_ms'] / 1000:.1f} s | {r['cls']:.2f} |"
         )
     for kind, r in results.items():
         if r["a11y_failed"]:

@@ -58,7 +58,9 @@ def tree_memory(pid: int) -> int:
         p = todo.pop()
         try:
             rollup = Path(f"/proc/{p}/smaps_rollup").read_text()
-            total += next(int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:"))
+            total += next(
+                int(line.split()[1]) * 1024 for line in rollup.splitlines() if line.startswith("Pss:")
+            )
             for task in Path(f"/proc/{p}/task").iterdir():
                 todo += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, StopIteration, ValueError):
