@@ -183,3 +183,36 @@ def test_chart_labels_from_data_carry_no_markup(seed):
     figures = render_unit_figures(ev)
     assert "<a href" not in figures and "<b>" not in figures
     assert "＜a href" in figures and "＜b＞履职效能" in figures
+
+
+def test_budget_waterfall_total_is_the_stated_adjusted_budget(seed):
+    """When 年初预算 + 调整 differs from the stated 调整后预算, the last bar still shows the stated figure."""
+    ev = seed.model_copy(deep=True)
+    ev.funds.final_budget = 1650.0  # 1,354.29 + 245.09 = 1,599.38: the file states another figure
+    budget = next(c for c in build_charts(ev) if c.id == "budget")
+    trace = budget.figure["data"][0]
+    assert (trace["measure"][-1], trace["y"][-1], trace["text"][-1]) == ("absolute", 1650.0, "1,650.00")
+    assert budget.rows[-1] == ["调整后预算", "1,650.00"]
+    assert "相差 50.62 万元" in budget.summary
+
+
+def test_stated_rates_are_quoted_as_the_report_writes_them(seed):
+    """原文所述 is the report's own figure: 67%, not 67.0%; the computed rate keeps its one decimal."""
+    progress = next(c for c in build_charts(seed) if c.id == "progress")
+    assert [row[3] for row in progress.rows] == ["45.9%", "67%", "100%"]
+    assert progress.rows[1][2] == "67.1%"
+
+
+def test_two_year_chart_uses_the_years_the_report_states(seed):
+    from jixiao.forms.statements import extract_statements, statements_to_fields
+
+    text = "一般性支出，2022年预算安排74.91万元，2023年预算安排60.6万元；2022年决算65.73万元，2023年决算73.29万元。"
+    stated = statements_to_fields(extract_statements([{"heading": "一、", "level": 1, "text": text}]))
+    assert stated["funds"]["general_expenditure"]["year_prev"] == 2022
+    ev = seed.model_copy(deep=True)  # a 2024 evaluation whose report compares 2022 with 2023
+    ev.funds.general_expenditure = type(ev.funds.general_expenditure)(
+        **stated["funds"]["general_expenditure"]
+    )
+    chart = next(c for c in build_charts(ev) if c.id == "general-expenditure")
+    assert chart.figure["data"][0]["x"] == ["2022年", "2023年"]
+    assert [row[0] for row in chart.rows[:2]] == ["2022年", "2023年"]

@@ -6,9 +6,11 @@ carrier of meaning and the page reads the same with JavaScript off.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from jixiao.metrics import score_dimensions
+from jixiao.metrics import TOLERANCE, score_dimensions
 from jixiao.model import Amount, Evaluation
 from jixiao.render.fmt import money, num, pct
 
@@ -31,6 +33,27 @@ class Chart:
     figure: dict
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
+
+
+_STATED_PERCENT = re.compile(r"[-−]?[0-9０-９][0-9０-９,，.．]*\s*[%％]")
+
+
+def as_stated(ev: Evaluation, field: str, value: float | None) -> str:
+    """A percentage the way the report wrote it ("67%", not "67.0%"): the figure is quoted from the report's
+    sentence when a statement of ``field`` holds it, else shown as stored, without added decimals."""
+    if value is None:
+        return "—"
+    for statement in ev.report.stated if ev.report else []:
+        if statement.field != field or abs(statement.value - value) > 1e-9:
+            continue
+        for literal in _STATED_PERCENT.findall(statement.quote):
+            digits = unicodedata.normalize("NFKC", literal).rstrip("%").replace(",", "").strip()
+            try:
+                if abs(float(digits.replace("−", "-")) - value) < 1e-9:
+                    return unicodedata.normalize("NFKC", literal).replace(" ", "")
+            except ValueError:
+                continue
+    return f"{num(value)}%"
 
 
 def build_charts(ev: Evaluation) -> list[Chart]:
@@ -69,7 +92,9 @@ def figure_layout(height: int, **extra) -> dict:
     return layout
 
 
-def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, what: str) -> Chart | None:
+def _hbar(ev: Evaluation, chart_id: str, title: str, key: str, what: str) -> Chart | None:
+    parts: list[Amount] = getattr(ev.funds, key)
+    total = sum(p.amount for p in parts) or None
     if not parts:
         return None
     names = [plain(p.name) for p in parts]
@@ -104,7 +129,7 @@ def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, w
     if any(p.share is not None for p in parts):
         headers.append("占比（原文所述）")
         for row, p in zip(rows, parts, strict=True):
-            row.append(pct(p.share, 2) if p.share is not None else "—")
+            row.append(as_stated(ev, f"funds.{key}[{p.name}].share", p.share))
     return Chart(chart_id, title, summary, figure, headers, rows)
 
 
@@ -112,14 +137,19 @@ def budget_chart(ev: Evaluation) -> Chart | None:
     funds = ev.funds
     if funds.initial_budget is None or funds.adjustment is None:
         return None
-    steps = [("年初预算", funds.initial_budget, "absolute"), ("中期调整", funds.adjustment, "relative")]
-    steps.append(("调整后预算", funds.final_budget, "total"))
+    # The last bar is the adjusted budget as stated, not initial + adjustment: when the two differ (the
+    # budget-adjustment check says so) the bar must still match its label.
+    steps = [
+        ("年初预算", funds.initial_budget, "absolute"),
+        ("中期调整", funds.adjustment, "relative"),
+        ("调整后预算", funds.final_budget, "absolute"),
+    ]
     figure = {
         "data": [
             {
                 "type": "waterfall",
                 "x": [s[0] for s in steps],
-                "y": [s[1] if s[2] != "total" else 0 for s in steps],
+                "y": [s[1] for s in steps],
                 "measure": [s[2] for s in steps],
                 "text": [("+" if s[2] == "relative" and s[1] >= 0 else "") + money(s[1]) for s in steps],
                 "textposition": "outside",
@@ -140,25 +170,26 @@ def budget_chart(ev: Evaluation) -> Chart | None:
         f"年初预算 {money(funds.initial_budget)} 万元，年中调整{sign} {money(abs(funds.adjustment))} 万元，"
         f"调整后预算 {money(funds.final_budget)} 万元。"
     )
+    gap = funds.final_budget - funds.initial_budget - funds.adjustment
+    if abs(gap) > TOLERANCE:
+        summary += (
+            f"年初预算加调整为 {money(funds.initial_budget + funds.adjustment)} 万元，"
+            f"与所述调整后预算相差 {money(abs(gap))} 万元。"
+        )
     rows = [[s[0], money(s[1])] for s in steps]
     return Chart("budget", "预算调整：年初预算 → 调整后预算", summary, figure, ["项目", "金额（万元）"], rows)
 
 
 def sources_chart(ev: Evaluation) -> Chart | None:
-    total = sum(p.amount for p in ev.funds.by_source) or None
-    return _hbar("sources", "收入来源", ev.funds.by_source, total, "收入来源")
+    return _hbar(ev, "sources", "收入来源", "by_source", "收入来源")
 
 
 def nature_chart(ev: Evaluation) -> Chart | None:
-    total = sum(p.amount for p in ev.funds.by_nature) or None
-    return _hbar("nature", "支出结构：基本支出与项目支出", ev.funds.by_nature, total, "支出按性质分")
+    return _hbar(ev, "nature", "支出结构：基本支出与项目支出", "by_nature", "支出按性质分")
 
 
 def economic_chart(ev: Evaluation) -> Chart | None:
-    total = sum(p.amount for p in ev.funds.by_economic) or None
-    return _hbar(
-        "economic", "支出结构：人员经费、公用经费与项目支出", ev.funds.by_economic, total, "支出按经济分类分"
-    )
+    return _hbar(ev, "economic", "支出结构：人员经费、公用经费与项目支出", "by_economic", "支出按经济分类分")
 
 
 def progress_chart(ev: Evaluation) -> Chart | None:
@@ -207,7 +238,13 @@ def progress_chart(ev: Evaluation) -> Chart | None:
         f"时间进度为 {pct(time_share[0])}。"
     )
     rows = [
-        [label, money(p.amount), pct(r), pct(p.rate) if p.rate is not None else "—", pct(t)]
+        [
+            label,
+            money(p.amount),
+            pct(r),
+            as_stated(ev, f"funds.execution_progress[{p.month}].rate", p.rate),
+            pct(t),
+        ]
         for label, p, r, t in zip(labels, points, rates, time_share, strict=True)
     ]
     headers = ["期间", "累计支出（万元）", "执行率（按金额计算）", "执行率（原文所述）", "时间进度"]
@@ -257,7 +294,11 @@ def general_expenditure_chart(ev: Evaluation) -> Chart | None:
     ge = ev.funds.general_expenditure
     if ge is None or None in (ge.budget, ge.budget_prev, ge.actual, ge.actual_prev):
         return None
-    years = [f"{ev.year - 1}年", f"{ev.year}年"]
+    # The years the report states; a report that does not say which years gets 上年/本年, never assumed years.
+    years = [
+        f"{ge.year_prev}年" if ge.year_prev else "上年",
+        f"{ge.year}年" if ge.year else "本年",
+    ]
     figure = _two_series_bars(
         years, ("预算", [ge.budget_prev, ge.budget]), ("决算", [ge.actual_prev, ge.actual]), labelled=True
     )
