@@ -55,9 +55,13 @@ def test_unit_page_shows_headline_figures(seed):
     assert "1,599.38 万元" in page
     assert "100.0%" in page
     assert "44 / 49 项" in page
-    # Points lost are said in words, not only coloured.
-    assert page.count('jx-not-met">▼ 失 ') == 3
-    assert "▼ 失 1.2 分" in page
+    # Points lost are said in words, not only coloured, in the forms' own word (扣分), at the top and in the table.
+    assert (
+        "扣分 3 项，共 6.2 分：支出执行进度扣 2 分、严控一般性支出扣 3 分、人均资产变化率扣 1.2 分。" in page
+    )
+    scores_table = page[page.index("<caption>打分明细") :]
+    assert scores_table.count('jx-not-met">▼ 扣 ') == 3
+    assert "▼ 扣 1.2 分" in scores_table and "失" not in scores_table
 
 
 def test_every_chart_is_a_valid_plotly_figure_with_a_table(seed):
@@ -171,7 +175,12 @@ def test_corrections_are_shown_on_the_page(seed):
     ]
     page = render_unit_page(ev)
     assert "## 更正记录 {#corrections}" in page
-    assert '<th scope="row">indicators[村、社区劝导员人数].actual</th><td>30</td><td>28</td>' in page
+    # The field in words, never a code path.
+    assert (
+        '<th scope="row">年度绩效指标 › “村、社区劝导员人数” › 实际完成值</th><td data-label="原始文件中的值">30</td>'
+        in page
+    )
+    assert "indicators[" not in page
     assert "单位来函更正：原表误录" in page
     assert "更正记录" not in render_unit_page(seed)
 
@@ -214,5 +223,5 @@ def test_two_year_chart_uses_the_years_the_report_states(seed):
         **stated["funds"]["general_expenditure"]
     )
     chart = next(c for c in build_charts(ev) if c.id == "general-expenditure")
-    assert chart.figure["data"][0]["x"] == ["2022年", "2023年"]
+    assert chart.figure["data"][0]["y"] == ["2022年", "2023年"]
     assert [row[0] for row in chart.rows[:2]] == ["2022年", "2023年"]

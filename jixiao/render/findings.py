@@ -8,6 +8,7 @@ from pathlib import Path
 from jixiao.checks import RULES, SEVERITY_LABELS, rule_by_id
 from jixiao.findings import Finding
 from jixiao.render.env import render
+from jixiao.render.summary import section_of
 
 SEVERITY_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
 
@@ -21,6 +22,7 @@ class FindingView:
     mark: str
     place: str
     message: str
+    section: str | None = None  # the unit page's section that shows the figures the finding speaks of
 
 
 def view(finding: Finding, folder: Path | str | None = None, data: dict | None = None) -> FindingView:
@@ -39,6 +41,7 @@ def view(finding: Finding, folder: Path | str | None = None, data: dict | None =
         mark=SEVERITY_MARKS[finding.severity],
         place=place,
         message=finding.message,
+        section=section_of(location.field),
     )
 
 
