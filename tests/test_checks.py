@@ -228,19 +228,13 @@ def test_deviation_statement_against_full_marks():
 
 
 def test_every_rule_has_a_test():
-    tested = (
-        set(FAILING)
-        | ALWAYS_INFO
-        | {
-            "indicator-score",
-            "deviation-full-marks",
-            "personal-id",
-            "personal-mobile",
-            "personal-bank-card",
-            "unscanned-original",
-        }
-    )
-    assert {r.id for r in RULES} == tested
+    """Every rule of the catalogue was made to fire by some test of this session (recorded in conftest)."""
+    from .conftest import FIRED, WHOLE_SUITE
+
+    if not WHOLE_SUITE[0]:
+        pytest.skip("needs the whole suite: a rule may be exercised in another module")
+    untested = sorted(r.id for r in RULES if not FIRED.get(r.id))
+    assert untested == [], f"no test makes these rules fire: {untested}"
 
 
 def test_rules_are_declared_completely():
@@ -376,6 +370,19 @@ def test_personal_data_blocks_with_its_place_and_can_be_allowed_one_by_one():
         if f.severity == "error"
     ]
     assert left == ["personal-id"]
+
+
+def test_a_bank_card_in_any_text_blocks_publishing():
+    data = good()
+    card = make_card()
+    data["tasks"] = [
+        {"name": "补贴发放", "content": f"打卡至账户 {card[:4]} {card[4:8]} {card[8:12]} {card[12:]}"}
+    ]
+    [found] = [
+        f for f in check_evaluation(Context(Evaluation.model_validate(data), "d")) if f.severity == "error"
+    ]
+    assert (found.rule, found.location.field) == ("personal-bank-card", "tasks[1].content")
+    assert card not in found.message and card[:3] in found.message and card[-4:] in found.message
 
 
 def test_personal_data_in_any_cell_of_any_sheet_blocks_the_build(tmp_path, capsys):

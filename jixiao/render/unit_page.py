@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from jixiao import metrics
 from jixiao.collection import UnitSummary, compare_href
+from jixiao.location import field_words
 from jixiao.model import Evaluation
 from jixiao.render.charts import build_charts, trend_charts
 from jixiao.render.env import render
-from jixiao.location import field_words
 from jixiao.render.findings import FindingView
 from jixiao.render.summary import lost_points, missed_targets
 
