@@ -6,6 +6,7 @@ then runs MkDocs in the same process, so the loaded evaluations are kept here ra
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from jixiao.collection import histories, latest_by_unit, peers, summarise
 from jixiao.findings import InvalidData, problem
 from jixiao.load import Loaded, load_all
 from jixiao.model import SiteInfo
+from jixiao.render.card import CARD_DIR, QR_FILE, render_card
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.downloads import unit_downloads
@@ -75,12 +77,22 @@ def load(data_dir: Path) -> list[Loaded]:
     return _loaded[key]
 
 
-def generate(data_dir: Path, write: Writer, append: Writer) -> int:
+def data_date() -> str:
+    """The date the site's data was published: the build date, or SOURCE_DATE_EPOCH for a reproducible build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
+    )
+    return day.isoformat()
+
+
+def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None = None) -> int:
     """Write every generated page and file through ``write(path, content)`` (``append`` adds to a hand-written
-    page); return the number of units."""
+    page); return the number of units. ``site_url`` is the public address (for the 公示卡's QR codes)."""
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
+    date = data_date()
     evaluations = [item.evaluation for item in loaded]
     views = {
         item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
@@ -129,6 +141,10 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
         unit_history = history[summary.short]
         write(f"{ev.slug}/index.md", render_unit_page(ev, views[ev.slug], near[ev.slug], unit_history))
         write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev, unit_history))
+        card, qr = render_card(ev, views[ev.slug], site_url, date)
+        write(f"{ev.slug}/{CARD_DIR}/index.md", card)
+        if qr:
+            write(f"{ev.slug}/{CARD_DIR}/{QR_FILE}", qr)
         write(
             f"{ev.slug}/summary.json",
             json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")),

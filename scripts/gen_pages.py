@@ -26,7 +26,10 @@ def _append(path: str, content: str) -> None:
 
 
 try:
-    log.info("jixiao: generated pages for %d units", generate(data_dir_from_env(), _write, _append))
+    log.info(
+        "jixiao: generated pages for %d units",
+        generate(data_dir_from_env(), _write, _append, mkdocs_gen_files.config.site_url),
+    )
 except InvalidData as err:
     # Sadly a plain exception here would reach the user as a traceback: PluginError prints just the message.
     raise PluginError(f"数据有误，共 {len(err.findings)} 处：\n{err}") from None

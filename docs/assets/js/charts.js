@@ -20,6 +20,16 @@
     });
   }
 
+  // Paper is narrower than most screens: redraw the charts at the sheet's width before printing, and back after.
+  var PRINT_WIDTH = 640;
+  function resize(width) {
+    Array.prototype.forEach.call(document.querySelectorAll(".jx-chart[data-rendered]"), function (node) {
+      window.Plotly.relayout(node, width ? { width: Math.min(width, node.clientWidth || width), autosize: false } : { autosize: true, width: null });
+    });
+  }
+  window.addEventListener("beforeprint", function () { resize(PRINT_WIDTH); });
+  window.addEventListener("afterprint", function () { resize(null); });
+
   if (!source || !window.Plotly || !window.fetch) return;
   fetch(source, { credentials: "same-origin" })
     .then(function (response) {

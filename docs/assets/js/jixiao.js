@@ -100,7 +100,18 @@
     });
   }
 
+  // Every printed sheet names the page and the data's date in its bottom margin (CSS @page reads this variable).
+  function printAddress() {
+    var head = document.querySelector(".jx-print-head");
+    if (!head) return;
+    var canonical = document.querySelector("link[rel=canonical]");
+    var address = canonical ? canonical.href : location.href.split("#")[0].split("?")[0];
+    var text = decodeURI(address) + " · 数据更新于 " + head.getAttribute("data-date");
+    document.documentElement.style.setProperty("--jx-print-address", JSON.stringify(text));
+  }
+
   function init() {
+    printAddress();
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), makeSortable);
     hintWide();
     window.addEventListener("resize", hintWide);
