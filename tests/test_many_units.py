@@ -152,3 +152,26 @@ def test_compare_page_lists_every_unit_without_javascript(demo):
     table = re.search(r'<table class="jx-table" id="jx-compare-all".*?</table>', page, re.S).group(0)
     assert table.count('<th scope="row">') == 6
     assert json.loads(read(site, "compare/units.json"))[0][0].startswith("2024/")
+
+
+def test_demo_figures_are_plausible(tmp_path):
+    """Whole people and times, satisfaction and other rates at most 100 %, a time limit within the year."""
+    from jixiao.demo import write_demo
+
+    checked = {"whole": 0, "percent": 0, "month": 0}
+    for folder in write_demo(tmp_path, 30, [2023, 2024]):
+        data = yaml.safe_load((folder / "evaluation.yaml").read_text(encoding="utf-8"))
+        for ind in data["indicators"]:
+            unit, values = ind.get("unit"), [ind["target"], ind["actual"]]
+            if unit in ("人", "人次", "次", "个"):
+                assert all(isinstance(v, int) for v in values), ind
+                checked["whole"] += 1
+            elif unit == "%":
+                assert all(0 <= v <= 100 for v in values), ind
+                checked["percent"] += 1
+            elif unit == "月":
+                assert all(isinstance(v, int) and 1 <= v <= 12 for v in values), ind
+                checked["month"] += 1
+        staffing = data["staffing"]
+        assert all(isinstance(v, int) for k, v in staffing.items() if k != "authorized_by_type")
+    assert min(checked.values()) > 10, checked

@@ -88,7 +88,15 @@ def figure_layout(height: int, **extra) -> dict:
         "plot_bgcolor": "rgba(0,0,0,0)",
         "xaxis": {"fixedrange": True, "automargin": True, "tickfont": {"size": FONT_SIZE}},
         "yaxis": {"fixedrange": True, "automargin": True, "tickfont": {"size": FONT_SIZE}},
-        "legend": {"orientation": "h", "y": -0.15, "traceorder": "normal", "font": {"size": FONT_SIZE}},
+        # Above the plot, in the order of the bars (a stack runs the same way as its legend).
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+            "font": {"size": FONT_SIZE},
+        },
     }
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(layout.get(key), dict):
@@ -397,6 +405,11 @@ def _two_series_bars(
     }
 
 
+def _floor_ten(values: list[float]) -> float:
+    """The axis floor below the smallest value: a multiple of 10, at least 0."""
+    return max(0.0, math.floor((min(values, default=0) - 5) / 10) * 10)
+
+
 def _signed(change: float | None) -> str:
     return "—" if change is None else f"{change:+.1f}%"
 
@@ -485,6 +498,7 @@ def trend_charts(history) -> list[Chart]:
             "square",
         ),
     ]
+    values_seen = [v for _, values, _ in series for v in values if v is not None]
     rates_fig = {
         "data": [
             {
@@ -504,7 +518,8 @@ def trend_charts(history) -> list[Chart]:
         "layout": figure_layout(
             320,
             showlegend=True,
-            yaxis={"range": [0, 105], "ticksuffix": ""},
+            # Fitted to the data: scores and rates of 85–100 use the height of the chart, not its top fifth.
+            yaxis={"range": [_floor_ten(values_seen), 103]},
             margin={"t": 16},
         ),
     }

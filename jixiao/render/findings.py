@@ -60,6 +60,7 @@ def render_checks_page(units: list[tuple[object, str, list[Finding], Path]]) -> 
         infos=infos,
         rules=RULES,
         per_rule=per_rule,
+        fired=sum(1 for r in RULES if r.severity != "error" and per_rule[r.id]),
         labels=SEVERITY_LABELS,
         units=len(units),
     )
