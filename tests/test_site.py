@@ -96,7 +96,7 @@ def test_page_reads_without_javascript(built_site):
     table = re.search(r'<table class="jx-table jx-stack jx-indicators".*?</table>', html, re.S).group(0)
     assert table.count("<tr>") == 1 + 49
     assert html.count('class="jx-chart-summary"') == 8
-    assert html.count('<details class="jx-chart-data" open>') == 8
+    assert html.count('<details class="jx-chart-data" open data-pagefind-ignore>') == 8
     assert "年初预算 1,354.29 万元，年中调整增加 245.09 万元，调整后预算 1,599.38 万元。" in html
 
 
