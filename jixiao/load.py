@@ -8,13 +8,13 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
@@ -46,6 +46,7 @@ _ERRORS = {
     "dict_type": ("invalid-value", "应为一组字段（映射），实际为 {input!r}"),
     "date_from_datetime_parsing": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
     "date_parsing": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
+    "value_error": ("invalid-value", "{error}"),
 }
 
 
@@ -80,8 +81,10 @@ def unit_files(folder: Path) -> list[Path]:
     )
 
 
-def load_all(data_dir: Path) -> list[Loaded]:
-    """Load every evaluation under ``data_dir``; raise InvalidData with all findings of all files."""
+def load_all(data_dir: Path, on_unit: Callable[[], None] | None = None) -> list[Loaded]:
+    """Load every evaluation under ``data_dir``; raise InvalidData with all findings of all files.
+
+    ``on_unit`` is called after each unit folder (the command line shows progress with it)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InvalidData([problem("no-data", str(data_dir), "数据目录不存在")])
@@ -102,6 +105,8 @@ def load_all(data_dir: Path) -> list[Loaded]:
             loaded.append(load_unit_with_origins(folder))
         except InvalidData as err:
             findings.extend(err.findings)
+        if on_unit:
+            on_unit()
     if findings:
         raise InvalidData(findings)
     return loaded
@@ -199,7 +204,7 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
         loader.dispose()
 
 
-def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
+def _read_yaml(path: Path, empty_ok: bool = False) -> tuple[dict, yaml.Node | None]:
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as err:
@@ -213,11 +218,21 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
         where = Location(str(path), line=mark.line + 1 if mark else None)
         reason = getattr(err, "problem", None) or str(err)
         raise InvalidData([problem("yaml-syntax", where, f"YAML 格式错误：{reason}")]) from None
-    if raw is None and path.name == UNIT_FILE:
+    if raw is None and (empty_ok or path.name == UNIT_FILE):
         return {}, node
     if not isinstance(raw, dict):
         raise InvalidData([problem("invalid-value", str(path), "文件应为一组字段（映射），实际为空或列表")])
     return raw, node
+
+
+def read_settings(path: Path, model: type[BaseModel]) -> BaseModel:
+    """A small settings file (site.yaml) validated against ``model``: every problem at its line, or defaults
+    when the file is empty."""
+    raw, node = _read_yaml(path, empty_ok=True)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        raise InvalidData([_finding(path, node, e, {}) for e in err.errors()]) from None
 
 
 def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origins: dict[str, Location]):

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 WAN = {"unit": "万元"}
 PCT = {"unit": "%"}
@@ -343,6 +344,14 @@ class Evaluation(Strict):
         return self.unit.short_name or self.unit.name
 
 
+def _site_address(value: str) -> str:
+    """The public address of the site: http(s) with a host; it names a folder, so it ends with “/”."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"应为网站的 http(s) 地址，如 https://portal.example/jixiao/；实际为 {value!r}")
+    return parts._replace(path=parts.path.rstrip("/") + "/").geturl()
+
+
 class SiteInfo(Strict):
     """``site.yaml`` at the top of a data directory: what the whole site is."""
 
@@ -352,3 +361,9 @@ class SiteInfo(Strict):
     county: str | None = Field(None, title="县（市、区）")
     demo: bool = Field(False, title="演示数据", description="为真时每一页都标明“演示数据（虚构）”。")
     licence: str | None = Field(None, title="数据许可", description="开放数据页显示的许可说明。")
+    url: Annotated[str, AfterValidator(_site_address)] | None = Field(
+        None,
+        title="网站地址",
+        description="网站发布后的地址，如 https://portal.example/jixiao/；404 页面据此找到样式和链接。"
+        "命令行的 --site-url 优先。",
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -20,8 +19,11 @@ from jixiao.cli import main
 from .conftest import FIXTURES, ROOT, SEED
 
 UNIT = Path("2024") / "宝城镇"
+# Elements that make the browser fetch: a <link rel="canonical"> names the page's public address (the site is
+# built with one) and fetches nothing, so it is not counted.
 EXTERNAL = re.compile(
-    r"""<(?:script|link|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""", re.I
+    r"""<(?:script|link(?![^>]*rel="canonical")|img|iframe|source|video|audio)\b[^>]*\b(?:src|href)=["']?(?:https?:)?//""",
+    re.I,
 )
 
 
@@ -38,7 +40,6 @@ def test_mkdocs_strict_build_passes(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "JIXIAO_DATA": str(ROOT / "data")},
     )
     assert result.returncode == 0, result.stderr
     assert not re.search(r"^(WARNING|ERROR)\s+-", result.stderr, re.M), result.stderr
