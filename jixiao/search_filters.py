@@ -1,10 +1,11 @@
-"""Pagefind's filter indexes made reproducible: the same site gives the same bytes, build after build.
+"""Pagefind's index made reproducible: the same site gives the same bytes, build after build.
 
-Pagefind (1.5) writes each filter's values in hash-map order, so ``pagefind/filter/*.pf_filter`` (and the
-language's ``.pf_meta`` that names them, and ``pagefind-entry.json`` that names that) change on every build of the
-same pages (upstream: Pagefind issue #638). The files are gzip'd CBOR behind a ``pagefind_dcd`` signature; this
-module sorts each filter's values, writes the files under names derived from their content, and points the meta
-and entry files at them. Nothing else in the index is touched.
+Pagefind (1.5) writes hash maps in arbitrary order: each filter's values in ``pagefind/filter/*.pf_filter``, and
+each page's filters and metadata in ``pagefind/fragment/*.pf_fragment``, so those files (and the language's
+``.pf_meta`` that names them, and ``pagefind-entry.json`` that names that) change on every build of the same pages
+once pages carry filters (upstream: Pagefind issue #638). The files are gzip'd CBOR (filters, meta) or JSON
+(fragments) behind a ``pagefind_dcd`` signature; this module sorts those maps, writes the files under names derived
+from their content, and points the meta and entry files at them. Nothing else in the index is touched.
 """
 
 from __future__ import annotations
@@ -88,17 +89,33 @@ def decode(data: bytes, pos: int = 0):
     raise ValueError(f"CBOR major type {major}")
 
 
-def _read(path: Path):
+def _body(path: Path) -> bytes:
     raw = gzip.decompress(path.read_bytes())
     if not raw.startswith(SIGNATURE):
         raise ValueError(f"{path}: not a Pagefind index file")
-    item, _ = decode(raw, len(SIGNATURE))
-    return item
+    return raw[len(SIGNATURE) :]
+
+
+def _read(path: Path):
+    return decode(_body(path))[0]
+
+
+def _store(path: Path, body: bytes) -> None:
+    # mtime=0: the gzip header carries no time, so equal content gives equal bytes.
+    path.write_bytes(gzip.compress(SIGNATURE + body, mtime=0))
 
 
 def _write(path: Path, item) -> None:
-    # mtime=0: the gzip header carries no time, so equal content gives equal bytes.
-    path.write_bytes(gzip.compress(SIGNATURE + encode(item), mtime=0))
+    _store(path, encode(item))
+
+
+def _fragment(path: Path) -> bytes:
+    """A page's fragment (JSON) with its filters and metadata in key order."""
+    page = json.loads(_body(path))
+    for key in ("filters", "meta"):
+        if isinstance(page.get(key), dict):
+            page[key] = {k: sorted(v) if isinstance(v, list) else v for k, v in sorted(page[key].items())}
+    return json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def _digest(item, length: int) -> str:
@@ -113,14 +130,27 @@ def stabilise(pagefind: Path) -> None:
         meta_path = pagefind / f"pagefind.{language['hash']}.pf_meta"
         meta = _read(meta_path)
         prefix = language["hash"].split("_")[0]
+        # Read every fragment before writing any: a new name may equal an old one not yet read.
+        bodies = {}
+        for page in meta[1]:  # [fragment name, word count] per page
+            old = pagefind / "fragment" / f"{page[0]}.pf_fragment"
+            body = _fragment(old)
+            old.unlink()
+            page[0] = f"{prefix}_{hashlib.sha256(body).hexdigest()[:7]}"
+            bodies[page[0]] = body
+        for name, body in bodies.items():
+            _store(pagefind / "fragment" / f"{name}.pf_fragment", body)
         filters = _filter_list(meta)
+        contents = {}
         for pair in filters:
             old = pagefind / "filter" / f"{pair[1]}.pf_filter"
             content = _read(old)
+            old.unlink()
             content[1] = sorted(content[1], key=lambda value: str(value[0]))
             pair[1] = f"{prefix}_{_digest(content, 7)}"
-            old.unlink()
-            _write(pagefind / "filter" / f"{pair[1]}.pf_filter", content)
+            contents[pair[1]] = content
+        for name, content in contents.items():
+            _write(pagefind / "filter" / f"{name}.pf_filter", content)
         filters.sort(key=lambda pair: pair[0])
         language["hash"] = f"{prefix}_{_digest(meta, 10)}"
         meta_path.unlink()

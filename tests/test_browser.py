@@ -531,7 +531,7 @@ def test_search_results_name_unit_and_year_and_filter(visit, served_demo):
     v.page.wait_for_function(
         "['年度', '单位类型'].every(f => (document.querySelector('.pagefind-ui__filter-panel') || {}).innerText"
         "?.includes(f))",
-        timeout=15000,
+        timeout=30000,
     )
     excerpts = " ".join(v.page.locator(".pagefind-ui__result-excerpt").all_inner_texts())
     assert excerpts and not __import__("re").search(r"[0-9a-f]{32}", excerpts)
