@@ -138,7 +138,10 @@ def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None
     files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
     for name, content in files.items():
         write(f"open-data/{name}", content)
-    write("open-data/index.md", render_open_data_page(evaluations, files, title, info.licence, county))
+    write(
+        "open-data/index.md",
+        render_open_data_page(evaluations, files, title, info.licence, county, date, site_url),
+    )
     write("data-format/index.md", render_data_format_page())
     append("about/index.md", render_rules_section())
 
