@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import ORIGINAL_ONLY, READABLE, Text, import_files, sha256
+from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, sha256
 from jixiao.location import Location, shorten
 from jixiao.model import Evaluation
 from jixiao.overlay import apply_corrections, apply_overlay, origin_of
@@ -60,6 +60,8 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
     # Every text of every file and YAML field with its place, read once with the files (personal-data scan).
     texts: list[Text] = field(default_factory=list)
+    # What the readers said about the files without refusing them (a cell not read, a table skipped).
+    read_findings: list[Finding] = field(default_factory=list)
 
 
 def find_unit_folders(data_dir: Path) -> list[Path]:
@@ -119,7 +121,8 @@ def load_unit(folder: Path) -> Evaluation:
 
 def load_unit_with_origins(folder: Path) -> Loaded:
     folder = Path(folder)
-    data, origins, where, node, texts = assemble(folder)
+    notices: list[Finding] = []
+    data, origins, where, node, texts = assemble(folder, notices)
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as err:
@@ -127,11 +130,14 @@ def load_unit_with_origins(folder: Path) -> Loaded:
     mismatches = list(_identity_findings(folder, where, evaluation, origins))
     if mismatches:
         raise InvalidData(mismatches)
-    return Loaded(evaluation, folder, origins, texts=texts)
+    return Loaded(evaluation, folder, origins, texts=texts, read_findings=notices)
 
 
-def assemble(folder: Path) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
-    """The canonical dict of a unit folder before validation, where each part came from, and its YAML."""
+def assemble(
+    folder: Path, notices: list[Finding] | None = None
+) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
+    """The canonical dict of a unit folder before validation, where each part came from, and its YAML; the
+    readers' warnings and infos are added to ``notices``."""
     files = unit_files(folder)
     yamls = [p for p in files if p.name in YAML_FILES]
     if len(yamls) > 1:
@@ -156,6 +162,8 @@ def assemble(folder: Path) -> tuple[dict, dict[str, Location], Path, yaml.Node |
     if readable:
         imported = import_files(readable)
         data, origins = imported.data, imported.origins
+        if notices is not None:
+            notices.extend(imported.findings)
         texts = imported.texts + texts
         data["sources"] = imported.sources
         findings += apply_overlay(data, overlay, Location(str(where)), origins)
@@ -163,7 +171,7 @@ def assemble(folder: Path) -> tuple[dict, dict[str, Location], Path, yaml.Node |
         data = {k: v for k, v in overlay.items() if k != "corrections"}
     if originals:
         data.setdefault("sources", []).extend(
-            {"file": p.name, "sha256": sha256(p), "kind": "原件（未读取内容）"} for p in originals
+            {"file": p.name, "sha256": sha256(p), "kind": UNREAD_ORIGINAL} for p in originals
         )
     applied, problems = apply_corrections(data, overlay.get("corrections") or [], Location(str(where)))
     findings += problems

@@ -52,7 +52,9 @@ def render_checks_page(units: list[tuple[object, str, list[Finding], Path]]) -> 
     """
     rows = []
     for ev, href, findings, folder in units:
-        data = ev.canonical() if findings else None  # list items named in the places: 第 10 项“辖区群众满意度”
+        data = (
+            ev.canonical() if findings else None
+        )  # list items named in the places: 第 10 项“辖区群众满意度”
         rows += [(ev, href, view(f, folder, data)) for f in findings]
     per_rule = {r.id: sum(1 for _, _, v in rows if v.rule == r.id) for r in RULES}
     warnings = [row for row in rows if row[2].severity == "warning"]
