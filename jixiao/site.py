@@ -7,7 +7,9 @@ content, so a preview (``jixiao serve``) that rebuilds after an edit reads the e
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -114,17 +116,27 @@ def _load_and_check_now(folder: Path) -> tuple[Loaded | None, list[Finding]]:
     return item, []
 
 
-def generate(data_dir: Path, write: Writer, append: Writer) -> int:
+def data_date() -> str:
+    """The date the site's data was published: the build date, or SOURCE_DATE_EPOCH for a reproducible build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
+    )
+    return day.isoformat()
+
+
+def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None = None) -> int:
     """Write every generated page and file through ``write(path, content)`` (``append`` adds to a hand-written
-    page); return the number of units."""
+    page); return the number of units. ``site_url`` is the public address (for the 公示卡's QR codes)."""
     with phase("pages"):
-        return _generate(data_dir, write, append)
+        return _generate(data_dir, write, append, site_url)
 
 
-def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
+def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None) -> int:
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
+    date = data_date()
     evaluations = [item.evaluation for item in loaded]
     views = {
         item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
@@ -162,7 +174,10 @@ def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
         files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
     for name, content in files.items():
         write(f"open-data/{name}", content)
-    write("open-data/index.md", render_open_data_page(evaluations, files, title, info.licence, county))
+    write(
+        "open-data/index.md",
+        render_open_data_page(evaluations, files, title, info.licence, county, date, site_url),
+    )
     write("data-format/index.md", render_data_format_page())
     append("about/index.md", render_rules_section())
 
@@ -170,7 +185,15 @@ def _generate(data_dir: Path, write: Writer, append: Writer) -> int:
     # original files byte for byte.
     with phase("unit files"):
         inputs = [
-            UnitInputs(ev, views[ev.slug], by_slug[ev.slug], near[ev.slug], history[by_slug[ev.slug].short])
+            UnitInputs(
+                ev,
+                views[ev.slug],
+                by_slug[ev.slug],
+                near[ev.slug],
+                history[by_slug[ev.slug].short],
+                site_url,
+                date,
+            )
             for ev in evaluations
         ]
         for files in files_per_unit(inputs):

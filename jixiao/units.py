@@ -15,6 +15,7 @@ from pathlib import Path
 from jixiao.collection import UnitSummary
 from jixiao.incremental import cached_files, key_of, parallel_map
 from jixiao.model import Evaluation
+from jixiao.render.card import CARD_DIR, QR_FILE, render_card
 from jixiao.render.downloads import unit_downloads
 from jixiao.render.findings import FindingView
 from jixiao.render.unit_page import FIGURES_FILE, render_unit_figures, render_unit_page
@@ -27,6 +28,8 @@ class UnitInputs:
     summary: UnitSummary
     peers: list[UnitSummary]
     history: list[UnitSummary]
+    site_url: str | None = None
+    date: str = ""
 
     def key(self) -> str:
         return key_of(
@@ -55,7 +58,16 @@ def files_per_unit(inputs: list[UnitInputs]) -> Iterator[dict[str, str | bytes |
 
 def _files_at(index: int) -> dict[str, str | bytes | Path]:
     unit = _inputs[index]
-    return cached_files(unit.key(), lambda: _render(unit))
+    files = cached_files(unit.key(), lambda: _render(unit))
+    # The 公示卡 carries the data's date and the public address: kept apart, so a new day remakes only the cards.
+    card_key = key_of("unit-card", unit.key(), unit.site_url or "", unit.date)
+    return {**files, **cached_files(card_key, lambda: _render_card(unit))}
+
+
+def _render_card(unit: UnitInputs) -> dict[str, str | bytes]:
+    slug = unit.evaluation.slug
+    card, qr = render_card(unit.evaluation, unit.findings, unit.site_url, unit.date)
+    return {f"{slug}/{CARD_DIR}/index.md": card, **({f"{slug}/{CARD_DIR}/{QR_FILE}": qr} if qr else {})}
 
 
 def _render(unit: UnitInputs) -> dict[str, str | bytes]:
