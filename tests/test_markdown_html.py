@@ -66,6 +66,8 @@ def test_every_page_comes_out_as_with_the_html_parser(tmp_path):
         "```html\n<div>code, not HTML</div>\n```\n\n<div>html</div>",
         "    <div>indented code</div>\n\n<table><tr><td>|a|</td></tr></table>",
         "- item\n\n<ul>\n<li>raw</li>\n</ul>",
+        "<div><table>\n<tr><td>1</td></tr>\n\n<tr><td>2</td></tr>\n\n</table></div>\n\n<p>after</p>",
+        "<div>\n<div>inner</div>\n\n<div>second</div>\n</div>\n\n<p>x</p>",
     ],
 )
 def test_edge_cases_match_the_html_parser(text):

@@ -81,7 +81,7 @@ def test_overview_page_golden(seed, update_golden):
     assert f"平均自评得分 {SEED_FIGURES['评价得分']} 分" in text
     # The score distribution is drawn at build time: one bar per band, the seed's 93.8 in 90—95 at full length.
     assert (
-        '<span class="jx-hbar-label">90—95</span><span class="jx-hbar jx-w-100"></span><span class="jx-hbar-value">1</span>'
+        '<span class="jx-hbar-label">90—95 分</span><span class="jx-hbar jx-w-100"></span><span class="jx-hbar-value">1</span>'
         in page
     )
     assert "charts:" not in page  # no chart library on the home page
