@@ -90,7 +90,7 @@
     if (figure) node.jxFigure = figure;
     if (watched.indexOf(node) === -1) watched.push(node);
     if (waiting) waiting.push(node);
-    else if (observer) observer.observe(node);
+    else if (observer && !eager) observer.observe(node);
     else want(node, node.jxFigure);
   }
 
@@ -106,8 +106,9 @@
   window.addEventListener("afterprint", function () { resize(null); });
 
   // Every chart now, wherever it is (before printing; tests that look at all charts at once).
-  var watched = [];
+  var watched = [], eager = false;
   function drawAll() {
+    eager = true;  // and any chart added from now on (the comparison's, built after its data arrives)
     if (waiting) begin();
     watched.forEach(function (node) {
       if (observer) observer.unobserve(node);
