@@ -17,7 +17,8 @@ from pydantic import ValidationError
 from jixiao.checks import check_loaded
 from jixiao.collection import histories, latest_by_unit, peers, summarise
 from jixiao.findings import InvalidData, problem
-from jixiao.load import Loaded, load_all
+from jixiao.gate import published
+from jixiao.load import Loaded, load_all, parse_yaml, read_yaml_text
 from jixiao.model import SiteInfo
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
@@ -42,10 +43,14 @@ def data_dir_from_env() -> Path:
 def site_info(data_dir: Path) -> SiteInfo:
     """The data directory's site.yaml (title, county, demo flag); defaults when there is none."""
     path = Path(data_dir) / SITE_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return SiteInfo()
+    if not path.resolve().is_relative_to(Path(data_dir).resolve()) or not path.is_file():
+        raise InvalidData([problem("unsafe-file", str(path), "site.yaml 不是数据目录中的普通文件，拒绝读取")])
     try:
-        return SiteInfo.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        return SiteInfo.model_validate(parse_yaml(read_yaml_text(path))[1] or {})
+    except UnicodeDecodeError:
+        raise InvalidData([problem("not-utf8", str(path), "不是 UTF-8 编码的文本")]) from None
     except (yaml.YAMLError, ValidationError) as err:
         raise InvalidData(
             [problem("invalid-site-file", str(path), f"site.yaml 有误：{str(err).splitlines()[0]}")]
@@ -135,8 +140,9 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
         )
         for name, content in unit_downloads(ev).items():
             write(f"{ev.slug}/{name}", content)
+        # Only what the publish gate let through: every part scanned, or released by the unit with a reason.
         for source in ev.sources:
             original = item.folder / source.file
-            if source.sha256 and original.is_file():
+            if published(source) and original.is_file():
                 write(f"{ev.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
     return len(evaluations)

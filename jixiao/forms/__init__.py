@@ -16,7 +16,7 @@ from pathlib import Path
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import project_sheet, report_docx, scoring_sheet, target_sheet
+from jixiao.forms import parts, project_sheet, report_docx, scoring_sheet, target_sheet
 from jixiao.forms.cells import parse_number
 from jixiao.forms.statements import statements_to_fields
 from jixiao.forms.tables import Extract, labels
@@ -43,6 +43,9 @@ class FileRead:
     extracts: list[Extract]
     kinds: list[str]
     texts: list[Text] = field(default_factory=list)
+    # Why (parts of) the file cannot be scanned for personal data: pictures, embedded objects, pages without text.
+    # A file with reasons here is withheld from the site unless the unit releases it (jixiao.gate).
+    unscanned: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -52,6 +55,7 @@ class Imported:
     findings: list[Finding] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
+    unscanned: dict[str, list[str]] = field(default_factory=dict)  # file name -> why it cannot be scanned
 
 
 def import_files(paths: list[Path]) -> Imported:
@@ -67,6 +71,8 @@ def import_files(paths: list[Path]) -> Imported:
             continue
         extracts, kinds = read.extracts, read.kinds
         imported.texts.extend(read.texts)
+        if read.unscanned:
+            imported.unscanned[Path(path).name] = read.unscanned
         source = {"file": Path(path).name, "sha256": sha256(Path(path)), "kind": "、".join(kinds) or None}
         notes = [n for ex in extracts for n in ex.notes]
         if notes:
@@ -91,7 +97,7 @@ def read_file(path: Path, display: str) -> FileRead:
     """The extracts of one file (one per recognised sheet), the kinds of form found in it, and its texts."""
     suffix = path.suffix.lower()
     if suffix in REPORT_SUFFIXES:
-        return _cached(path, display, lambda: _read_report(path, display))
+        return _cached(path, display, lambda: _guarded(path, display, _read_report))
     if suffix not in WORKBOOK_SUFFIXES:
         raise InvalidData(
             [
@@ -102,15 +108,28 @@ def read_file(path: Path, display: str) -> FileRead:
                 )
             ]
         )
-    return _cached(path, display, lambda: _read_workbook(path, display))
+    return _cached(path, display, lambda: _guarded(path, display, _read_workbook))
+
+
+def read_original(path: Path, display: str) -> FileRead:
+    """A file jixiao publishes without reading its content as data (a PDF, a picture): only its texts."""
+    return _cached(path, display, lambda: _guarded(path, display, lambda p, d: FileRead([], [])))
+
+
+def _guarded(path: Path, display: str, reader) -> FileRead:
+    """``reader``'s result behind the input limits, with the texts of every part it does not read itself."""
+    data = parts.read_input(path, display)
+    package = parts.precheck(data, display) if path.suffix.lower() not in parts.ARCHIVES else None
+    read = reader(path, display)
+    found = parts.scan(path, data, display, package, {text for _, text in read.texts})
+    read.texts.extend(found.texts)
+    read.unscanned.extend(found.unscanned)
+    return read
 
 
 def _read_report(path: Path, display: str) -> FileRead:
-    return FileRead(
-        [report_docx.read_report(path, display)],
-        [report_docx.KIND],
-        list(report_docx.document_texts(path, display)),
-    )
+    # Its texts, document properties and headers included, come from the package scan (jixiao.forms.parts).
+    return FileRead([report_docx.read_report(path, display)], [report_docx.KIND])
 
 
 def _read_workbook(path: Path, display: str) -> FileRead:
@@ -277,6 +296,7 @@ def _freeze(result: FileRead, display: str) -> dict:
             for ex in result.extracts
         ],
         "texts": [[where.to_dict(), text] for where, text in result.texts],
+        "unscanned": result.unscanned,
     }
 
 
@@ -302,4 +322,6 @@ def _thaw(stored: dict, display: str) -> FileRead:
         )
         for e in stored["extracts"]
     ]
-    return FileRead(extracts, stored["kinds"], [(here(w), t) for w, t in stored["texts"]])
+    return FileRead(
+        extracts, stored["kinds"], [(here(w), t) for w, t in stored["texts"]], stored["unscanned"]
+    )
