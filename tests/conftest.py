@@ -8,11 +8,17 @@ import threading
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 # Tests never share a parse cache with a developer's builds, and never depend on one.
 os.environ.setdefault("JIXIAO_CACHE", "off")
 
+import jixiao.checks as _checks
 from jixiao.load import load_unit
+
+# Property tests judge results, never speed: a busy CI machine must not fail them on hypothesis's 200 ms deadline.
+settings.register_profile("jixiao", deadline=None)
+settings.load_profile("jixiao")
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -94,3 +100,37 @@ def demo(tmp_path_factory):
 @pytest.fixture(scope="session")
 def served_demo(demo, tmp_path_factory):
     yield from serve_under_subpath(demo[1], tmp_path_factory.mktemp("demo-portal"))
+
+
+# --- Which test makes each rule fire ----------------------------------------------------------------------------
+# test_every_rule_has_a_test derives its list from this record, not from a hand-kept list: a rule counts as tested
+# only when a test in this session actually made it produce a finding.
+FIRED: dict[str, set[str]] = {}
+_CURRENT: list[str | None] = [None]
+_finding = _checks.finding
+
+
+def _recording_finding(rule, where, message):
+    if _CURRENT[0] is not None:
+        FIRED.setdefault(rule.id, set()).add(_CURRENT[0])
+    return _finding(rule, where, message)
+
+
+_checks.finding = _recording_finding
+WHOLE_SUITE: list[bool] = [False]
+LAST = "test_every_rule_has_a_test"
+
+
+@pytest.fixture(autouse=True)
+def _record_rules(request):
+    _CURRENT[0] = request.node.nodeid
+    yield
+    _CURRENT[0] = None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """The rule-coverage test runs last, and only when every test module was collected."""
+    modules = {Path(str(item.fspath)).name for item in items}
+    every = {p.name for p in Path(__file__).parent.glob("test_*.py")}
+    WHOLE_SUITE[0] = every <= modules and not config.getoption("-k") and not config.getoption("-m")
+    items.sort(key=lambda item: item.name == LAST)

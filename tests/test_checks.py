@@ -226,20 +226,13 @@ def test_deviation_statement_against_full_marks():
 
 
 def test_every_rule_has_a_test():
-    tested = (
-        set(FAILING)
-        | ALWAYS_INFO
-        | {
-            "indicator-score",
-            "deviation-full-marks",
-            "personal-id",
-            "personal-mobile",
-            "personal-bank-card",
-            "personal-email",
-            "withheld-original",
-        }
-    )
-    assert {r.id for r in RULES} == tested
+    """Every rule of the catalogue was made to fire by some test of this session (recorded in conftest)."""
+    from .conftest import FIRED, WHOLE_SUITE
+
+    if not WHOLE_SUITE[0]:
+        pytest.skip("needs the whole suite: a rule may be exercised in another module")
+    untested = sorted(r.id for r in RULES if not FIRED.get(r.id))
+    assert untested == [], f"no test makes these rules fire: {untested}"
 
 
 def test_rules_are_declared_completely():

@@ -11,6 +11,7 @@ from jixiao.location import Location, masked_name
 from jixiao.model import Evaluation
 from jixiao.privacy import CARD, EMAIL, ID, MOBILE, find, id_check_char, is_uscc, luhn, mask, masked
 
+from .conftest import ROOT, SEED
 from .test_checks import good
 
 
@@ -168,3 +169,42 @@ def test_personal_data_blocks_with_its_place_and_can_be_allowed_one_by_one():
         if f.severity == "error"
     ]
     assert left == ["personal-id"]
+
+
+def test_a_bank_card_in_any_text_blocks_publishing():
+    data = good()
+    card = make_card()
+    data["tasks"] = [
+        {"name": "补贴发放", "content": f"打卡至账户 {card[:4]} {card[4:8]} {card[8:12]} {card[12:]}"}
+    ]
+    [found] = [
+        f for f in check_evaluation(Context(Evaluation.model_validate(data), "d")) if f.severity == "error"
+    ]
+    assert (found.rule, found.location.field) == ("personal-bank-card", "tasks[1].content")
+    assert card not in found.message and card[:3] in found.message and card[-4:] in found.message
+
+
+def test_personal_data_in_any_cell_of_any_sheet_blocks_the_build(tmp_path, capsys):
+    import shutil
+
+    import openpyxl
+
+    from jixiao.cli import main
+
+    folder = tmp_path / "2024" / "宝城镇"
+    shutil.copytree(SEED, folder)
+    book = openpyxl.load_workbook(folder / "自评表.xlsx")
+    sheet = book.create_sheet("联系人")  # a sheet jixiao does not otherwise read
+    sheet["B3"] = f"经办人 张三 {make_id()}"
+    book.save(folder / "自评表.xlsx")
+    site = tmp_path / "site"
+    assert (
+        main(["build", "--data", str(tmp_path), "--site", str(site), "--config", str(ROOT / "mkdocs.yml")])
+        == 1
+    )
+    err = capsys.readouterr().err
+    first = err.splitlines()[0]
+    assert first.startswith(f"{folder / '自评表.xlsx'}:联系人!B3: 发现身份证号 511")
+    assert first.endswith("[personal-id]")
+    assert make_id() not in err
+    assert not site.exists()

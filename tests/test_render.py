@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -31,11 +33,41 @@ def check_golden(name: str, text: str, update: bool) -> None:
     assert text == path.read_text(encoding="utf-8"), f"{name} changed: review the diff, then --update-golden"
 
 
+def visible_text(markdown: str) -> str:
+    """What a reader sees of generated Markdown/HTML: tags dropped, whitespace collapsed."""
+    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", markdown)))
+
+
+# Headline figures as the seed document (shared/seeds/000_de8ade2d5ebbdf4b.txt) prints them — written here by hand,
+# never taken from jixiao's own output, so a regenerated golden file cannot carry a wrong figure unnoticed.
+SEED_FIGURES = {
+    "评价得分": "93.8",  # 打分表: 评价得分 93.8
+    "调整后预算": "1,599.38",  # 报告: 调整后财政拨款收入1599.38万元
+    "年初预算": "1,354.29",  # 报告: 年初预算收入1354.29万元
+    "中期调整": "245.09",  # 报告: 中期调整预算收入245.09万元
+    "决算支出": "1,599.38",  # 报告: 决算报表支出1599.38万元
+    "指标数": "49",  # 自评表 Sheet1: 49 indicator rows
+    "人员经费": "1,059.39",
+    "公用经费": "73.29",
+}
+
+
 def test_unit_page_golden(update_golden):
     item = load_unit_with_origins(SEED)
-    findings = [view(f, item.folder) for f in check_loaded(item)]
+    findings = [view(f, item.folder, item.evaluation.canonical()) for f in check_loaded(item)]
     page = render_unit_page(item.evaluation, findings)
     check_golden("unit-2024-宝城镇.md", page, update_golden)
+    text = visible_text(page)
+    assert f"自评得分 {SEED_FIGURES['评价得分']} 分" in text
+    assert f"调整后预算 {SEED_FIGURES['调整后预算']} 万元" in text
+    assert f"年初预算 {SEED_FIGURES['年初预算']} 万元" in text
+    assert f"支出 {SEED_FIGURES['决算支出']} 万元" in text
+    assert f"中期调整 {SEED_FIGURES['中期调整']}" in text
+    assert f"/ {SEED_FIGURES['指标数']} 项" in text
+    assert f"人员经费 {SEED_FIGURES['人员经费']}" in text and f"公用经费 {SEED_FIGURES['公用经费']}" in text
+    # The three points lost (支出执行进度 −2, 严控一般性支出 −3, 人均资产变化率 −1.2, as DOMAIN.md reads them off the sheet).
+    for name, lost in (("支出执行进度", "2"), ("严控一般性支出", "3"), ("人均资产变化率", "1.2")):
+        assert re.search(rf"{name} \d+(\.\d+)? \d+(\.\d+)? ▼ 失 {re.escape(lost)} 分", text), name
     assert "⚠ 需核对：所述执行率与金额不符" in page
     assert "位置：自评报告.docx › 资金收支 › 支出执行进度 › 1—6 月 › 所述执行率" in page
 
@@ -46,6 +78,9 @@ def test_overview_page_golden(seed, update_golden):
     )
     check_golden("overview-2024.md", page, update_golden)
     assert '<a href="2024/宝城镇/">渠县宝城镇人民政府</a>' in page
+    text = visible_text(page)
+    assert f"调整后预算合计 {SEED_FIGURES['调整后预算']} 万元" in text
+    assert f"平均自评得分 {SEED_FIGURES['评价得分']} 分" in text
     assert json.loads(figures)["score-distribution"]["data"][0]["type"] == "bar"
 
 
@@ -53,7 +88,8 @@ def test_unit_page_shows_headline_figures(seed):
     page = render_unit_page(seed)
     assert "93.8 分" in page and "等级：优" in page
     assert "1,599.38 万元" in page
-    assert "100.0%" in page
+    # 1599.38 spent of 1599.38: the execution-rate card, not just any "100.0%" on the page.
+    assert "预算执行率 100.0% 支出 1,599.38 万元" in visible_text(page)
     assert "44 / 49 项" in page
     # Points lost are said in words, not only coloured.
     assert page.count('jx-not-met">▼ 失 ') == 3

@@ -44,15 +44,19 @@ def _target_text(ind: Indicator) -> str:
     return f"指标值 {op} {w(ind.target)}{unit}" + ("（原表未写明指标性质，按通常读法）" if implied else "")
 
 
+def _unmet(ctx: Context):
+    """Each unmet indicator with its place, what was missed, and the reason given (None when none is)."""
+    for n, ind in enumerate(ctx.evaluation.indicators, start=1):
+        if indicator_status(ind) == NOT_MET:
+            missed = f"“{ind.name}”未达成：{_target_text(ind)}，实际完成 {w(ind.actual)}{ind.unit or ''}"
+            yield fieldpath.join("indicators", n), missed, _reason(ctx, ind)
+
+
 @rule("indicator-not-met", "指标未达成", "info", "实际完成值没有达到指标值，原表或报告说明了原因。", G)
 def indicator_not_met(ctx: Context):
-    for n, ind in enumerate(ctx.evaluation.indicators, start=1):
-        if indicator_status(ind) == NOT_MET and _reason(ctx, ind):
-            yield (
-                fieldpath.join("indicators", n),
-                f"“{ind.name}”未达成：{_target_text(ind)}，实际完成 {w(ind.actual)}{ind.unit or ''}"
-                f"；原因：{_reason(ctx, ind)}",
-            )
+    for where, missed, reason in _unmet(ctx):
+        if reason:
+            yield where, f"{missed}；原因：{reason}"
 
 
 @rule(
@@ -63,13 +67,9 @@ def indicator_not_met(ctx: Context):
     G,
 )
 def unmet_without_reason(ctx: Context):
-    for n, ind in enumerate(ctx.evaluation.indicators, start=1):
-        if indicator_status(ind) == NOT_MET and not _reason(ctx, ind):
-            yield (
-                fieldpath.join("indicators", n),
-                f"“{ind.name}”未达成：{_target_text(ind)}，实际完成 {w(ind.actual)}{ind.unit or ''}"
-                "；偏差原因栏为空，自评报告中也没有提到这项指标",
-            )
+    for where, missed, reason in _unmet(ctx):
+        if not reason:
+            yield where, f"{missed}；偏差原因栏为空，自评报告中也没有提到这项指标"
 
 
 def _reason(ctx: Context, ind: Indicator) -> str | None:

@@ -172,8 +172,9 @@ def _sections(blocks) -> tuple[str | None, list[dict]]:
         if not text:
             continue
         text = text.replace("[bookmark: _GoBack]", "").strip()
-        level = _level(text)
-        heading_style = style.lower().startswith(("heading", "标题"))
+        heading_style = heading_style_level(style) is not None
+        # A heading style is a heading even when Word numbers it automatically (the number is not in the text).
+        level = _level(text) or (heading_style_level(style) if heading_style else None)
         inline = _INLINE.match(text) if level else None
         if level and (bold or heading_style or len(text) <= MAX_HEADING):
             heading, body = text.rstrip("。"), None

@@ -142,7 +142,7 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
     if header is None or header.row >= end:
         return []
     cols = header.columns
-    indicators, places, level1, level2 = [], [], None, None
+    indicators, places, cells, level1, level2 = [], [], [], None, None
     for r in range(header.row + 1, end):
         row_labels = labels(grid, r)
         if is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
@@ -154,8 +154,12 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
             continue
         indicators.append(_indicator(grid, ex, r, cols, level1, level2, name, core))
         places.append(grid.where(r, cols["name"]))
+        cells.append({f: grid.where(r, c) for f, c in cols.items() if f in indicators[-1] and f != "name"})
     if indicators:
         ex.set_items(key, indicators, places)
+        # Each figure's own cell, so a finding about a score points at the score, not at the indicator's name.
+        for n, fields in enumerate(cells, start=1):
+            ex.origins.update({f"{key}[{n}].{f}": where for f, where in fields.items()})
     return indicators
 
 

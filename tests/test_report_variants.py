@@ -1,0 +1,105 @@
+"""Reports made the ways real ones are: heading styles, automatic numbering, no bold at all, long headings.
+
+The seed fixture is built with the same bold-and-short rule the reader uses to find headings, so it cannot show that
+rule failing; these documents are made differently, with wordings from shared/realdata (徐闻、丰都、岳阳、南县).
+"""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+from jixiao.forms import import_files
+
+
+def sections_of(path) -> list[tuple[str, int]]:
+    report = import_files([path]).data["report"]
+    return [(s["heading"], s["level"]) for s in report["sections"]]
+
+
+def test_headings_marked_only_by_heading_styles(tmp_path):
+    """Word's 标题 1 / 标题 2 styles with the numbering left to Word (not typed in the text)."""
+    doc = Document()
+    doc.add_paragraph("下桥镇人民政府2024年度绩效自评报告", style="Title")
+    doc.add_paragraph("单位基本情况", style="Heading 1")
+    doc.add_paragraph("机构核定编制107人,无下属二级预算单位。")
+    doc.add_paragraph("绩效目标", style="Heading 2")
+    doc.add_paragraph("核心绩效目标:资金支出率≥98%、支出及时率≥97%、工作质量达标率≥98%。")
+    doc.add_paragraph("评价依据", style="Heading 2")
+    doc.add_paragraph("《预算法》《财政支出绩效评价管理暂行办法》及上级绩效工作通知。")
+    path = tmp_path / "报告.docx"
+    doc.save(path)
+    assert sections_of(path) == [("单位基本情况", 1), ("绩效目标", 2), ("评价依据", 2)]
+    report = import_files([path]).data["report"]
+    assert report["title"] == "下桥镇人民政府2024年度绩效自评报告"
+    assert report["sections"][0]["text"] == "机构核定编制107人,无下属二级预算单位。"
+
+
+def test_numbered_headings_with_no_bold_and_no_style(tmp_path):
+    doc = Document()
+    doc.add_paragraph("丰都县江池镇人民政府2023年度绩效自评报告")
+    for text in (
+        "一、基本情况",
+        "江池镇在2023年开展了林业有害生物防治、农村公路养护等102个项目。",
+        "（一）预算情况",
+        "2023年度丰都县江池镇年初预算1848.31万元,全年(调整)预算数3587.78万元。",
+        "二、评价结论",
+        "1.存在问题",
+        "一是项目前期论证不够充分。二是资金拨付进度偏慢。",
+    ):
+        doc.add_paragraph(text)
+    path = tmp_path / "报告.docx"
+    doc.save(path)
+    assert sections_of(path) == [
+        ("一、基本情况", 1),
+        ("（一）预算情况", 2),
+        ("二、评价结论", 1),
+        ("1.存在问题", 3),
+    ]
+    report = import_files([path]).data["report"]
+    assert report["problems"] == ["一是项目前期论证不够充分。", "二是资金拨付进度偏慢。"]
+
+
+def test_long_headings_in_heading_styles_are_headings(tmp_path):
+    long = "（一）部门（单位）基本情况、主要职能、人员编制及年度重点工作任务完成情况"
+    assert len(long) > 30
+    doc = Document()
+    doc.add_paragraph("一、部门（单位）概况", style="Heading 1")
+    doc.add_paragraph(long, style="Heading 2")
+    doc.add_paragraph("人员编制128人，实有人数185人。")
+    path = tmp_path / "报告.docx"
+    doc.save(path)
+    assert sections_of(path) == [("一、部门（单位）概况", 1), (long, 2)]
+
+
+def _numbered(paragraph, level: int = 0) -> None:
+    """Give a paragraph Word's automatic list numbering (w:numPr), as a numbered list item has."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    num_pr = OxmlElement("w:numPr")
+    ilvl = OxmlElement("w:ilvl")
+    ilvl.set(qn("w:val"), str(level))
+    num_id = OxmlElement("w:numId")
+    num_id.set(qn("w:val"), "1")
+    num_pr.append(ilvl)
+    num_pr.append(num_id)
+    p_pr.append(num_pr)
+
+
+def test_numbered_list_items_stay_list_items_under_their_heading(tmp_path):
+    doc = Document()
+    doc.add_paragraph("四、存在问题")
+    for text in ("项目资金共2179万元,已完成拨付2113.63万元,执行率97%。", "绩效目标设置不够细化。"):
+        _numbered(doc.add_paragraph(text))
+    doc.add_paragraph("五、改进建议")
+    doc.add_paragraph("加强预算绩效管理。")
+    path = tmp_path / "报告.docx"
+    doc.save(path)
+    report = import_files([path]).data["report"]
+    assert [(s["heading"], s["level"]) for s in report["sections"]] == [
+        ("四、存在问题", 1),
+        ("五、改进建议", 1),
+    ]
+    assert report["sections"][0]["text"] == (
+        "- 项目资金共2179万元,已完成拨付2113.63万元,执行率97%。\n\n- 绩效目标设置不够细化。"
+    )
