@@ -467,4 +467,17 @@ def _place(name: str, tag: str, element, parent: Location, depth: int, n: int) -
     return parent
 
 
+_ATTRIBUTES = {
+    "descr": "替代文字",
+    "title": "标题",
+    "author": "作者",
+    "name": "名称",
+    "Target": "链接",
+    "userId": "账号",
+    "displayName": "姓名",
+    "prompt": "数据验证提示",
+    "promptTitle": "数据验证提示",
+    "error": "数据验证提示",
+    "errorTitle": "数据验证提示",
+}
 _W_ID = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}id"
