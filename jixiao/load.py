@@ -349,7 +349,7 @@ def _finding(
 
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union-member labels (``float``, ``str``) from a location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and p in {"float", "str", "int", "date"}))
+    return tuple(p for p in loc if not (isinstance(p, str) and p in {"float", "str", "int"}))
 
 
 def _field_path(loc: tuple) -> str:

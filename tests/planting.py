@@ -93,7 +93,9 @@ def planted_xlsx(folder: Path) -> dict[str, list[str]]:
     sheet.HeaderFooter.differentFirst = True
     sheet.HeaderFooter.differentOddEven = True
     book.defined_names["联系人"] = DefinedName("联系人", attr_text=f'"{plant(["定义的名称"])}"')
-    validation = DataValidation(type="whole", prompt=f"咨询 {plant(['Sheet1', '工作表'])}", showInputMessage=True)
+    validation = DataValidation(
+        type="whole", prompt=f"咨询 {plant(['Sheet1', '工作表'])}", showInputMessage=True
+    )
     sheet.add_data_validation(validation)
     validation.add("AA1")
     book.properties.creator = f"张三 {plant(['文档属性 creator'])}"
@@ -251,10 +253,12 @@ def planted_docx(folder: Path) -> dict[str, list[str]]:
                 "rIdF9", "officeDocument/2006/relationships/footnotes", "footnotes.xml"
             )(_relationship("rIdE9", "officeDocument/2006/relationships/endnotes", "endnotes.xml")(old)),
             "[Content_Types].xml": lambda old: _content_type(
-                "word/footnotes.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+                "word/footnotes.xml",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml",
             )(
                 _content_type(
-                    "word/endnotes.xml", "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml"
+                    "word/endnotes.xml",
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.endnotes+xml",
                 )(old)
             ),
         },
@@ -373,7 +377,24 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     header = (
         bytes.fromhex("d0cf11e0a1b11ae1")
         + b"\0" * 16
-        + struct.pack("<HHHHH6sIIIIIIIII", 0x3E, 3, 0xFFFE, 9, 6, b"\0" * 6, 0, fat_sectors, dir_start, 0, 4096, end, 0, end, 0)
+        + struct.pack(
+            "<HHHHH6sIIIIIIIII",
+            0x3E,
+            3,
+            0xFFFE,
+            9,
+            6,
+            b"\0" * 6,
+            0,
+            fat_sectors,
+            dir_start,
+            0,
+            4096,
+            end,
+            0,
+            end,
+            0,
+        )
         + struct.pack("<109I", *difat)
     )
     return header + b"".join(sectors)
@@ -401,7 +422,7 @@ def planted_html(folder: Path) -> dict[str, list[str]]:
     page = (
         '<html><head><meta charset="utf-8"><title>自评表</title></head><body>'
         f"<p>填表人手机：<span>{split[:5]}</span><b>{split[5:]}</b></p>"
-        f'<!-- 联系人 {plant(["网页注释"])} -->'
+        f"<!-- 联系人 {plant(['网页注释'])} -->"
         f'<table title="{plant(["网页属性 table title"])}">{rows}'
         f"<tr><td>备注</td><td>联系 {plant(['表1'])}</td></tr></table>"
         f'<img alt="签名 {plant(["网页属性 img alt"])}" src="sign.png"></body></html>'
@@ -430,7 +451,11 @@ def planted_pdf(folder: Path) -> dict[str, list[str]]:
 
 
 def simple_pdf(pages: list[str], author: str = "", title: str = "") -> bytes:
-    objects = ["<< /Type /Catalog /Pages 2 0 R >>", None, "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        None,
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
     kids = []
     for text in pages:
         stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()

@@ -122,9 +122,9 @@ def test_withheld_originals_stay_off_the_site_and_released_ones_say_why(tmp_path
     # The report (pictures) is withheld too now that unit.yaml no longer releases it.
     assert published == ["打分表.xls", "现场照片.jpg", "自评表.xlsx"]
     page = out["2024/宝城镇/index.md"]
-    assert "扫描件.pdf<br><small class=\"jx-withheld\">未公开</small>" in page
+    assert '扫描件.pdf<br><small class="jx-withheld">未公开</small>' in page
     assert "原件未在本站公开：第 1—2 页没有文字层（可能是扫描件），无法检查。" in page
-    assert "自评报告.docx<br><small class=\"jx-withheld\">未公开</small>" in page
+    assert '自评报告.docx<br><small class="jx-withheld">未公开</small>' in page
     assert "经单位人工核对后公开：照片为会议现场全景，已人工核对无个人信息" in page
     assert 'href="原始文件/%E6%89%AB' not in page  # no link to a withheld file
 

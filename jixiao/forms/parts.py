@@ -60,14 +60,17 @@ def read_input(path: Path, display: str) -> bytes:
         raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
 
 
-def precheck(data: bytes, display: str) -> Package | None:
-    """The limits a reader must not meet unguarded: zip parts, DOCTYPEs, sheet extents and merged ranges."""
+def precheck(data: bytes, display: str) -> Package | _PageTexts | None:
+    """The limits a reader must not meet unguarded: zip parts, DOCTYPEs, sheet extents and merged ranges, HTML
+    tables' spans and nesting. What was parsed for this is kept for ``scan``."""
     if data.startswith(ZIP_MAGIC):
         package = open_package(data, display)
         check_sheet_sizes(package, _sheet_names(package))
         return package
     if data.startswith(OLE_MAGIC):
         xls_check_sizes(data, display)
+    elif is_html(data):
+        return read_page(data, display)
     return None
 
 
@@ -77,17 +80,19 @@ def _sheet_names(package: Package) -> dict[str, str]:
     return _part_names(package.parts).sheets
 
 
-def scan(path: Path, data: bytes, display: str, package: Package | None, known: set[str]) -> Scan:
+def scan(path: Path, data: bytes, display: str, package, known: set[str]) -> Scan:
     """Every text of the file beyond ``known`` (what its reader already gave), with its place."""
     suffix = path.suffix.lower()
-    if package is not None:
+    if isinstance(package, Package):
         return Scan(*package_texts(package, known))
+    if isinstance(package, _PageTexts):
+        return page_scan(package, display, known)
     if data.startswith(OLE_MAGIC):
         return Scan(*ole_texts(data, display, known))
     if data.startswith(b"%PDF") or suffix == ".pdf":
         return pdf_texts(path, data, display)
     if is_html(data):
-        return html_texts(data, display, known)
+        return page_scan(read_page(data, display), display, known)
     if suffix in PICTURES:
         return Scan([], ["图片：无法检查图中是否有个人信息"])
     if suffix in ARCHIVES:
@@ -113,12 +118,50 @@ _BLOCKS = {
 class _PageTexts(HTMLParser):
     """All text (joined within a block, so "138<span>1234</span>5678" is one number) and every attribute value."""
 
-    def __init__(self):
+    def __init__(self, display: str):
         super().__init__(convert_charrefs=True)
+        self.display = display
         self.out: list[tuple[int, str, str]] = []  # (line, part, text)
         self.buffer: list[str] = []
         self.line = 1
         self.embedded = 0
+        # Table geometry, checked against the limits as the page is read: per open table, its row count, the
+        # rows still covered by a rowspan in each column, and the next free column of the current row.
+        self.tables: list[dict] = []
+        self.count = 0
+
+    def _cell(self, attrs: dict) -> None:
+        table = self.tables[-1]
+        rowspan, colspan = _span(attrs.get("rowspan")), _span(attrs.get("colspan"))
+        covered = table["covered"]
+        c = table["column"]
+        while c < len(covered) and covered[c] > 0:
+            c += 1
+        end = c + colspan
+        row = table["rows"]
+        if end > limits.MAX_COLUMNS or row - 1 + rowspan > limits.MAX_ROWS:
+            self._too_large(
+                f"第 {row} 行的单元格（rowspan={rowspan}，colspan={colspan}）超出 {limits.MAX_ROWS:,} 行、{limits.MAX_COLUMNS} 列"
+            )
+        covered.extend([0] * (end - len(covered)))
+        for k in range(c, end):
+            covered[k] = rowspan
+        table["column"] = end
+        table["cells"] += rowspan * colspan
+        if table["cells"] > limits.MAX_CELLS:
+            self._too_large(f"单元格（含合并展开）超过 {limits.MAX_CELLS:,} 个")
+
+    def _row(self) -> None:
+        table = self.tables[-1]
+        table["covered"] = [max(0, n - 1) for n in table["covered"]]
+        table["column"] = 0
+        table["rows"] += 1
+        if table["rows"] > limits.MAX_ROWS:
+            self._too_large(f"超过 {limits.MAX_ROWS:,} 行")
+
+    def _too_large(self, message: str):
+        where = Location(self.display, f"表{self.tables[-1]['n']}", line=self.getpos()[0])
+        raise InvalidData([problem("file-too-large", where, f"{message}（上限见 README“输入限制”）")])
 
     def flush(self):
         text = "".join(self.buffer).strip()
@@ -129,6 +172,17 @@ class _PageTexts(HTMLParser):
     def handle_starttag(self, tag, attrs):
         if tag in _BLOCKS:
             self.flush()
+        if tag == "table":
+            self.count += 1
+            self.tables.append({"n": self.count, "rows": 0, "covered": [], "column": 0, "cells": 0})
+            if len(self.tables) > limits.MAX_NESTING:
+                self._too_large(f"表格嵌套超过 {limits.MAX_NESTING} 层")
+        elif tag == "tr" and self.tables:
+            self._row()
+        elif tag in ("td", "th") and self.tables:
+            if not self.tables[-1]["rows"]:
+                self._row()
+            self._cell(dict(attrs))
         for key, value in attrs:
             if value and value.strip():
                 if key in ("src", "data", "href") and value.strip().lower().startswith("data:"):
@@ -141,6 +195,8 @@ class _PageTexts(HTMLParser):
     def handle_endtag(self, tag):
         if tag in _BLOCKS:
             self.flush()
+        if tag == "table" and self.tables:
+            self.tables.pop()
 
     def handle_data(self, data):
         if not self.buffer:
@@ -152,13 +208,25 @@ class _PageTexts(HTMLParser):
             self.out.append((self.getpos()[0], "网页注释", data))
 
 
-def html_texts(data: bytes, display: str, known: set[str]) -> Scan:
+def _span(value) -> int:
+    try:
+        return max(1, int(str(value).strip()[:12]))
+    except (TypeError, ValueError):
+        return 1
+
+
+def read_page(data: bytes, display: str) -> _PageTexts:
+    """A web page read once: its texts and attributes, its tables' geometry checked against the limits."""
     from jixiao.forms.html_tables import decode
 
-    parser = _PageTexts()
+    parser = _PageTexts(display)
     parser.feed(decode(data))
     parser.close()
     parser.flush()
+    return parser
+
+
+def page_scan(parser: _PageTexts, display: str, known: set[str]) -> Scan:
     texts = [
         (Location(display, line=line, part=part), text)
         for line, part, text in parser.out
