@@ -120,7 +120,8 @@ def _guarded(path: Path, display: str, reader) -> FileRead:
     """``reader``'s result behind the input limits, with the texts of every part it does not read itself."""
     data = parts.read_input(path, display)
     package = parts.precheck(data, display) if path.suffix.lower() not in parts.ARCHIVES else None
-    read = reader(path, display)
+    with parts.quiet_stderr():  # a reader's Rust panic prints its backtrace itself; the clerk gets our line
+        read = reader(path, display)
     found = parts.scan(path, data, display, package, {text for _, text in read.texts})
     read.texts.extend(found.texts)
     read.unscanned.extend(found.unscanned)

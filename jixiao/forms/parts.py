@@ -9,6 +9,8 @@ unless the unit releases it by name in unit.yaml.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import shutil
 import stat
@@ -27,6 +29,24 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PICTURES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".emf", ".wmf", ".svg"}
 ARCHIVES = {".zip", ".rar", ".7z", ".gz", ".tar"}
+
+
+@contextlib.contextmanager
+def quiet_stderr():
+    """Native code's own messages (python-calamine's Rust panics with their backtraces) kept off the terminal:
+    the panic still becomes a located error, which is all a clerk should see."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    try:
+        with open(os.devnull, "wb") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 @dataclass

@@ -199,7 +199,8 @@ def _globals_texts(data: bytes, display: str, known: set[str]):
     import xlrd
 
     try:
-        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd writes its warnings to stdout unless told otherwise: stdout is `jixiao import`'s JSON.
+        book = xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO(), verbosity=0)
     except Exception:  # a broken file is reported by the grid reader; the raw scan below still runs
         return
     here = Location(display)

@@ -14,6 +14,7 @@ import io
 import posixpath
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -119,8 +120,16 @@ def _read_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, display: str) ->
                         display, info.filename, f"解压后超过 {limits.MAX_PART_BYTES // limits.MB} MB"
                     )
                 chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError, RuntimeError) as err:
-        # RuntimeError: an encrypted part; NotImplementedError: an unknown compression method.
+    except (
+        zipfile.BadZipFile,
+        OSError,
+        ValueError,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        zlib.error,
+    ) as err:
+        # RuntimeError: an encrypted part; NotImplementedError: an unknown compression method; zlib: damaged data.
         raise InvalidData(
             [problem("unreadable-file", Location(display, part=info.filename), f"部件无法解压：{err}"[:200])]
         ) from None
