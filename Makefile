@@ -4,12 +4,14 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: site test serve lint format bench plotly clean
+.PHONY: site test serve lint format bench plotly lock clean
 
-$(STAMP): pyproject.toml
+# The locked versions, checked against their hashes; then jixiao itself, editable, without resolving again.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
 
 site: $(STAMP)
@@ -37,6 +39,14 @@ bench: $(STAMP)
 # Rebuild the vendored Plotly bundle from the pinned npm packages (needs node and npm).
 plotly:
 	scripts/build_plotly_bundle.sh
+
+# Re-resolve requirements.lock from pyproject.toml's ranges (newest versions that fit), with hashes.
+lock: $(STAMP)
+	$(BIN)/python -m pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --universal --python-version 3.11.5 \
+	  --no-header --upgrade -o requirements.lock.new
+	(sed -n '1,2p' requirements.lock; cat requirements.lock.new) > requirements.lock.tmp
+	rm requirements.lock.new && mv requirements.lock.tmp requirements.lock
 
 clean:
 	rm -rf site .site.building .site.old .pytest_cache .ruff_cache

@@ -6,18 +6,15 @@ target, and only a complete build replaces the old site.
 
 from __future__ import annotations
 
-import logging
-import os
 import shutil
-import subprocess
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from jixiao.checks import summary
 from jixiao.findings import JixiaoError
-from jixiao.site import DATA_ENV, load
+from jixiao.project import load_mkdocs_config
+from jixiao.site import load, site_info
 
 
 @dataclass(frozen=True)
@@ -32,18 +29,22 @@ class BuildFailed(JixiaoError):
     """MkDocs refused to build (a warning in strict mode, a broken link, a theme error)."""
 
 
-def build_site(data_dir: Path, site_dir: Path, config_file: Path, site_url: str | None = None) -> Built:
+def build_site(
+    data_dir: Path, site_dir: Path, config_file: Path | None = None, site_url: str | None = None
+) -> Built:
+    """Build the site project around ``config_file`` (default: the current folder, with its mkdocs.yml or the
+    packaged base configuration) from ``data_dir`` into ``site_dir``."""
     started = time.perf_counter()
     # Load and check inputs: raises InvalidData with every problem before anything is written.
+    site_info(data_dir)
     loaded = load(data_dir)
 
-    # Build aside.
+    # Build aside: MkDocs with the jixiao plugin, which generates the pages and indexes them for search.
     site_dir = Path(site_dir).resolve()
     staging = site_dir.with_name(f".{site_dir.name}.building")
     shutil.rmtree(staging, ignore_errors=True)
     try:
-        _run_mkdocs(Path(data_dir), staging, Path(config_file), site_url)
-        index_for_search(staging)
+        _run_mkdocs(Path(data_dir), staging, config_file, site_url)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -54,53 +55,16 @@ def build_site(data_dir: Path, site_dir: Path, config_file: Path, site_url: str 
     return Built(site_dir, len(loaded), time.perf_counter() - started, summary(findings))
 
 
-def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path, site_url: str | None) -> None:
+def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path | None, site_url: str | None) -> None:
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import Abort, MkDocsException
 
-    if not config_file.is_file():
-        raise JixiaoError(f"{config_file}: 找不到 MkDocs 配置文件（请在项目根目录运行）")
-    _log_to_stderr()
-    # The gen-files script finds the data through the environment; restore it after, so nothing leaks.
-    previous = os.environ.get(DATA_ENV)
-    os.environ[DATA_ENV] = str(data_dir.resolve())
+    project = config_file.parent if config_file else Path.cwd()
     try:
-        overrides = {"site_url": site_url} if site_url else {}
-        config = load_config(str(config_file), site_dir=str(staging), strict=True, **overrides)
+        config = load_mkdocs_config(project, data_dir, staging, config_file, site_url=site_url, strict=True)
         build(config)
     except (Abort, MkDocsException) as err:
         raise BuildFailed(f"MkDocs 构建失败，原网站未改动：{err}") from None
-    finally:
-        if previous is None:
-            os.environ.pop(DATA_ENV, None)
-        else:
-            os.environ[DATA_ENV] = previous
-
-
-def index_for_search(site: Path) -> None:
-    """Build Pagefind's chunked search index into ``site/pagefind`` (its binary comes from PyPI, nothing is fetched)."""
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pagefind",
-            "--site",
-            str(site),
-            "--output-subdir",
-            "pagefind",
-            "--exclude-selectors",
-            ".headerlink",
-            "--exclude-selectors",
-            ".jx-filter",
-        ],
-        capture_output=True,
-        text=True,
-    )
-    if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
-        raise BuildFailed(
-            f"搜索索引（Pagefind）生成失败，原网站未改动：{(result.stderr or result.stdout).strip()[-300:]}"
-        )
 
 
 def _swap(staging: Path, site_dir: Path) -> None:
@@ -110,22 +74,3 @@ def _swap(staging: Path, site_dir: Path) -> None:
         site_dir.rename(old)
     staging.rename(site_dir)
     shutil.rmtree(old, ignore_errors=True)
-
-
-class _StderrHandler(logging.Handler):
-    """Writes to whatever sys.stderr is when a record arrives (not when the handler was made)."""
-
-    _jixiao = True
-
-    def emit(self, record: logging.LogRecord) -> None:
-        print(self.format(record), file=sys.stderr)
-
-
-def _log_to_stderr() -> None:
-    """MkDocs logs warnings through 'mkdocs'; show them (strict mode turns each into a failure)."""
-    logger = logging.getLogger("mkdocs")
-    if not any(getattr(h, "_jixiao", False) for h in logger.handlers):
-        handler = _StderrHandler(logging.WARNING)
-        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)

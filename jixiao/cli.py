@@ -1,55 +1,163 @@
-"""The command line: ``jixiao build|check|import|serve|demo``. Only here is it decided to stop on errors."""
+"""The command line: ``jixiao build|check|import|serve|demo|init|cache``. Only here is it decided to stop on errors.
+
+Exit status: 0 done; 1 the data has errors, or the site could not be built; 2 the command was used wrongly (argparse).
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
+import shutil
 import sys
+from importlib import metadata
 from pathlib import Path
 
 from jixiao.findings import InvalidData, JixiaoError, problem
+from jixiao.progress import for_stream, showing
+from jixiao.zh_argparse import ChineseArgumentParser
+
+EPILOG = """退出状态：
+  0  成功
+  1  数据有误（逐条列出：文件:工作表!单元格: 说明 [规则]），或网站未能生成
+  2  命令用法有误（如参数拼错）
+
+进度显示在标准错误（stderr）上：终端里是进度条，重定向到文件时每个阶段一行；-q 关闭进度。
+常用：jixiao init 新网站 → jixiao serve（预览）→ jixiao build（生成 site/）"""
+
+
+def version() -> str:
+    try:
+        return metadata.version("jixiao")
+    except metadata.PackageNotFoundError:
+        return "未安装"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = ChineseArgumentParser(add_help=False)
+    # SUPPRESS: given before or after the command, neither place resets what the other set.
+    common.add_argument(
+        "-q", "--quiet", action="store_true", default=argparse.SUPPRESS, help="不显示进度和小结"
+    )
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="显示更多过程信息（MkDocs 日志）",
+    )
+    parser = ChineseArgumentParser(
+        prog="jixiao", description="预算绩效自评公开网站生成器", epilog=EPILOG, parents=[common]
+    )
+    parser.add_argument("--version", action="version", version=f"jixiao {version()}", help="显示版本号并退出")
+    commands = parser.add_subparsers(
+        dest="command",
+        required=True,
+        metavar="<命令>",
+        title="命令",
+        description="jixiao <命令> -h 显示该命令的选项",
+    )
+
+    def command(name: str, help: str, description: str | None = None) -> argparse.ArgumentParser:
+        return commands.add_parser(
+            name, help=help, description=description or help, epilog=EPILOG, parents=[common]
+        )
+
+    def data_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--data", type=Path, default=Path("data"), metavar="目录", help="数据目录（默认 data/）"
+        )
+
+    def config_option(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument(
+            "--config",
+            type=Path,
+            metavar="文件",
+            help="MkDocs 配置文件（默认当前文件夹的 mkdocs.yml；没有时用 jixiao 自带的配置）",
+        )
+
+    build = command("build", "检查数据并生成网站", "检查数据并生成网站；有错误时逐条列出，原网站不变。")
+    data_option(build)
+    build.add_argument(
+        "--site", type=Path, default=Path("site"), metavar="目录", help="网站输出目录（默认 site/）"
+    )
+    config_option(build)
+    build.add_argument(
+        "--site-url",
+        metavar="网址",
+        help="网站发布地址，如 https://portal.example/jixiao/（默认取 site.yaml 的 url；用于 404 页面和站点地图）",
+    )
+
+    check = command("check", "只检查数据，不生成网站")
+    data_option(check)
+    check.add_argument("paths", nargs="*", type=Path, metavar="单位目录", help="只检查这些单位目录")
+
+    imp = command("import", "读取自评表文件或单位目录，输出规范 JSON")
+    imp.add_argument(
+        "paths",
+        nargs="+",
+        type=Path,
+        metavar="文件或目录",
+        help="xlsx/xls/docx 文件，或单位目录 data/<年度>/<单位>",
+    )
+
+    serve = command("serve", "本地预览（修改数据或页面后自动重新生成并刷新）")
+    data_option(serve)
+    config_option(serve)
+    serve.add_argument(
+        "--addr", default="127.0.0.1:8000", metavar="地址:端口", help="预览地址和端口（默认 127.0.0.1:8000）"
+    )
+    serve.add_argument("--open", action="store_true", help="启动后在浏览器中打开")
+
+    demo = command("demo", "生成虚构单位的演示数据目录（不会写入 data/）")
+    demo.add_argument("--units", type=int, required=True, metavar="个数", help="单位个数")
+    demo.add_argument(
+        "--years", default="2024", metavar="年度", help="年度，逗号分隔，如 2023,2024（默认 2024）"
+    )
+    demo.add_argument("--out", type=Path, required=True, metavar="目录", help="输出目录，如 build/demo")
+    demo.add_argument(
+        "--seed", type=int, default=1, metavar="整数", help="随机种子（同一种子生成同样的数据）"
+    )
+
+    init = command(
+        "init",
+        "新建一个网站项目",
+        "新建一个网站项目：site.yaml、带一个示例单位的 data/、说明文件。文件夹必须是空的或不存在。",
+    )
+    init.add_argument("folder", type=Path, metavar="文件夹", help="新项目的文件夹，如 qu-xian")
+    init.add_argument("--county", metavar="县名", help="县（市、区）名称，如 渠县")
+    init.add_argument("--title", metavar="名称", help="网站名称（默认“<县名>预算绩效自评公开”）")
+    init.add_argument("--url", metavar="网址", help="网站发布后的地址，如 https://portal.example/jixiao/")
+    init.add_argument("--licence", metavar="文字", help="开放数据的许可说明")
+
+    cache = command("cache", "管理读取文件的缓存（在用户缓存目录，不在当前文件夹）")
+    cache.add_argument(
+        "action", choices=["clear", "info"], metavar="操作", help="clear 清空缓存；info 显示缓存位置和大小"
+    )
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="jixiao", description="预算绩效自评公开网站生成器")
-    commands = parser.add_subparsers(dest="command", required=True)
-
-    build = commands.add_parser("build", help="检查数据并生成网站")
-    build.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data/）")
-    build.add_argument("--site", type=Path, default=Path("site"), help="网站输出目录（默认 site/）")
-    build.add_argument(
-        "--config", type=Path, default=Path("mkdocs.yml"), help="MkDocs 配置（默认 mkdocs.yml）"
-    )
-    build.add_argument(
-        "--site-url", help="网站发布地址，如 https://portal.example/jixiao/（可选；用于 404 页面和站点地图）"
-    )
-
-    check = commands.add_parser("check", help="只检查数据，不生成网站")
-    check.add_argument("--data", type=Path, default=Path("data"), help="数据目录（默认 data/）")
-    check.add_argument("paths", nargs="*", type=Path, help="只检查这些单位目录")
-
-    imp = commands.add_parser("import", help="读取自评表文件或单位目录，输出规范 JSON")
-    imp.add_argument("paths", nargs="+", type=Path, help="xlsx/xls/docx 文件，或单位目录 data/<年度>/<单位>")
-
-    serve = commands.add_parser("serve", help="本地预览（修改后自动刷新）")
-    serve.add_argument("--data", type=Path, default=Path("data"))
-    serve.add_argument("--config", type=Path, default=Path("mkdocs.yml"))
-    serve.add_argument("--addr", default="127.0.0.1:8000")
-
-    demo = commands.add_parser("demo", help="生成虚构单位的演示数据目录（不会写入 data/）")
-    demo.add_argument("--units", type=int, required=True, help="单位个数")
-    demo.add_argument("--years", default="2024", help="年度，逗号分隔，如 2023,2024（默认 2024）")
-    demo.add_argument("--out", type=Path, required=True, help="输出目录，如 build/demo")
-    demo.add_argument("--seed", type=int, default=1, help="随机种子（同一种子生成同样的数据）")
-
-    args = parser.parse_args(argv)
+    args = build_parser().parse_args(argv)
+    quiet, verbose = getattr(args, "quiet", False), getattr(args, "verbose", False)
+    args.quiet, args.verbose = quiet, verbose
     # Material and its dependencies print banners about MkDocs 2 on every build: not a clerk's concern.
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     os.environ.setdefault("DISABLE_MKDOCS_2_WARNING", "true")
+    _log_mkdocs(logging.INFO if verbose else logging.WARNING)
+    commands_ = {
+        "build": _build,
+        "check": _check,
+        "import": _import,
+        "serve": _serve,
+        "demo": _demo,
+        "init": _init,
+        "cache": _cache,
+    }
     try:
-        commands_ = {"build": _build, "check": _check, "import": _import, "serve": _serve, "demo": _demo}
-        return commands_[args.command](args)
+        with showing(for_stream(quiet)):
+            return commands_[args.command](args)
     except InvalidData as err:
         for finding in err.findings:
             print(finding.line(), file=sys.stderr)
@@ -62,15 +170,25 @@ def main(argv: list[str] | None = None) -> int:
     except JixiaoError as err:
         print(f"错误：{err}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        return 130
+
+
+def _say(args, text: str) -> None:
+    """A closing summary or hint on stdout; -q leaves it out."""
+    if not args.quiet:
+        print(text)
 
 
 def _build(args) -> int:
     from jixiao.build import build_site
 
     built = build_site(args.data, args.site, args.config, site_url=args.site_url)
-    print(
+    _say(
+        args,
         f"网站已生成：{built.site_dir.resolve()}（{built.units} 个单位，用时 {built.seconds:.1f} 秒；"
-        f"数据核对：{built.summary}，已随页面公开）"
+        f"数据核对：{built.summary}，已随页面公开）",
     )
     return 0
 
@@ -78,6 +196,8 @@ def _build(args) -> int:
 def _check(args) -> int:
     from jixiao.checks import check_loaded, counts, summary
     from jixiao.load import find_unit_folders, load_unit_with_origins
+    from jixiao.progress import current
+    from jixiao.site import site_info
 
     folders = args.paths or find_unit_folders(args.data)
     if not folders:
@@ -90,20 +210,32 @@ def _check(args) -> int:
                 )
             ]
         )
-    everything = []
-    for folder in folders:
-        try:
-            item = load_unit_with_origins(folder)
-            findings, title = check_loaded(item), f"{item.evaluation.unit.name} {item.evaluation.year} 年"
-        except InvalidData as err:
-            findings, title = err.findings, "未能读取"
-        everything += findings
-        if findings:
-            print(f"【{folder}】{title}：{summary(findings)}")
-            for finding in findings:
-                print(finding.line())
-            print()
-    print(f"检查完毕：{len(folders)} 个单位，{summary(everything)}。")
+    everything, report = [], []
+    try:
+        site_info(args.data)
+    except InvalidData as err:
+        everything += err.findings
+        report += [
+            f"【{args.data}】site.yaml：{summary(err.findings)}",
+            *(f.line() for f in err.findings),
+            "",
+        ]
+    # The findings are printed after the progress bar has gone, so the two never interleave on a terminal.
+    with current().phase("读取并核对", len(folders), "个单位") as step:
+        for folder in folders:
+            try:
+                item = load_unit_with_origins(folder)
+                findings, title = check_loaded(item), f"{item.evaluation.unit.name} {item.evaluation.year} 年"
+            except InvalidData as err:
+                findings, title = err.findings, "未能读取"
+            everything += findings
+            if findings:
+                report += [f"【{folder}】{title}：{summary(findings)}", *(f.line() for f in findings), ""]
+            step.advance()
+        step.note = summary(everything)
+    for line in report:
+        print(line)
+    _say(args, f"检查完毕：{len(folders)} 个单位，{summary(everything)}。")
     return 1 if counts(everything)["error"] else 0
 
 
@@ -148,19 +280,84 @@ def _demo(args) -> int:
     if out == Path("data").resolve() or (out.exists() and any(out.glob("*/*/unit.yaml"))):
         raise JixiaoError(f"{args.out}: 这里有真实数据；演示数据请写到别的目录（如 build/demo）")
     folders = write_demo(out, args.units, years, args.seed)
-    print(f"演示数据已写入 {args.out}：{args.units} 个虚构单位 × {len(years)} 个年度 = {len(folders)} 份自评")
-    print(f"生成网站：jixiao build --data {args.out} --site {args.out}-site")
+    _say(
+        args,
+        f"演示数据已写入 {args.out}：{args.units} 个虚构单位 × {len(years)} 个年度 = {len(folders)} 份自评",
+    )
+    _say(args, f"生成网站：jixiao build --data {args.out} --site {args.out}-site")
     return 0
 
 
 def _serve(args) -> int:
     from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import Abort, MkDocsException
 
-    from jixiao.site import DATA_ENV
+    from jixiao.project import mkdocs_options
 
-    os.environ[DATA_ENV] = str(args.data.resolve())
-    serve(config_file=str(args.config), dev_addr=args.addr, livereload=True, watch=[str(args.data)])
+    project = args.config.parent if args.config else Path.cwd()
+    read, options = mkdocs_options(project, args.data, args.config)
+    if not args.quiet:
+        _log_mkdocs(logging.INFO)  # MkDocs says where it serves and when it rebuilds
+    try:
+        # The plugin watches the data folder: an edit rebuilds the pages and the search index.
+        serve(
+            config_file=str(read), dev_addr=args.addr, livereload=True, open_in_browser=args.open, **options
+        )
+    except (Abort, MkDocsException) as err:
+        raise JixiaoError(f"预览未能启动：{err}") from None
     return 0
+
+
+def _init(args) -> int:
+    from jixiao.model import SiteInfo
+    from jixiao.new_project import create_project
+
+    try:
+        info = SiteInfo(title=args.title, county=args.county, url=args.url, licence=args.licence)
+    except ValueError as err:
+        raise JixiaoError(f"--url：{err.errors()[0]['ctx']['error']}") from None
+    files = create_project(args.folder, info)
+    _say(args, f"新网站项目已建在 {args.folder}（{len(files)} 个文件）：")
+    for path in files:
+        _say(args, f"  {path.relative_to(args.folder)}")
+    _say(args, f"下一步：cd {args.folder} && jixiao serve   （预览；jixiao build 生成 site/）")
+    return 0
+
+
+def _cache(args) -> int:
+    from jixiao.forms import cache_dir
+
+    folder = cache_dir()
+    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    size = sum(f.stat().st_size for f in files)
+    if args.action == "info":
+        print(f"缓存位置：{folder}（{len(files)} 个文件，{size / 1e6:.1f} MB）")
+        return 0
+    if folder.is_dir():
+        shutil.rmtree(folder)
+    _say(args, f"已清空缓存 {folder}（{len(files)} 个文件，{size / 1e6:.1f} MB）")
+    return 0
+
+
+class _StderrHandler(logging.Handler):
+    """Writes to whatever sys.stderr is when a record arrives (not when the handler was made)."""
+
+    _jixiao = True
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(self.format(record), file=sys.stderr)
+
+
+def _log_mkdocs(level: int) -> None:
+    """MkDocs logs through 'mkdocs': warnings always (strict mode turns each into a failure), more with -v."""
+    logger = logging.getLogger("mkdocs")
+    handler = next((h for h in logger.handlers if getattr(h, "_jixiao", False)), None)
+    if handler is None:
+        handler = _StderrHandler()
+        handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+        logger.addHandler(handler)
+    handler.setLevel(level)
+    logger.setLevel(logging.INFO)
 
 
 if __name__ == "__main__":

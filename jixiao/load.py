@@ -9,13 +9,13 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from jixiao import fieldpath, gate, limits
 from jixiao.findings import Finding, InvalidData, problem
@@ -120,8 +120,10 @@ def confined_files(folder: Path, root: Path | None = None) -> tuple[list[Path], 
     return files, problems
 
 
-def load_all(data_dir: Path) -> list[Loaded]:
-    """Load every evaluation under ``data_dir``; raise InvalidData with all findings of all files."""
+def load_all(data_dir: Path, on_unit: Callable[[], None] | None = None) -> list[Loaded]:
+    """Load every evaluation under ``data_dir``; raise InvalidData with all findings of all files.
+
+    ``on_unit`` is called after each unit folder (the command line shows progress with it)."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InvalidData([problem("no-data", str(data_dir), "数据目录不存在")])
@@ -142,6 +144,8 @@ def load_all(data_dir: Path) -> list[Loaded]:
             loaded.append(load_unit_with_origins(folder, data_dir))
         except InvalidData as err:
             findings.extend(err.findings)
+        if on_unit:
+            on_unit()
     if findings:
         raise InvalidData(findings)
     return loaded
@@ -292,7 +296,7 @@ def read_yaml_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
+def _read_yaml(path: Path, empty_ok: bool = False) -> tuple[dict, yaml.Node | None]:
     try:
         text = read_yaml_text(path)
     except UnicodeDecodeError as err:
@@ -306,11 +310,21 @@ def _read_yaml(path: Path) -> tuple[dict, yaml.Node | None]:
         where = Location(str(path), line=mark.line + 1 if mark else None)
         reason = getattr(err, "problem", None) or str(err)
         raise InvalidData([problem("yaml-syntax", where, f"YAML 格式错误：{reason}")]) from None
-    if raw is None and path.name == UNIT_FILE:
+    if raw is None and (empty_ok or path.name == UNIT_FILE):
         return {}, node
     if not isinstance(raw, dict):
         raise InvalidData([problem("invalid-value", str(path), "文件应为一组字段（映射），实际为空或列表")])
     return raw, node
+
+
+def read_settings(path: Path, model: type[BaseModel]) -> BaseModel:
+    """A small settings file (site.yaml) validated against ``model``: every problem at its line, or defaults
+    when the file is empty."""
+    raw, node = _read_yaml(path, empty_ok=True)
+    try:
+        return model.model_validate(raw)
+    except ValidationError as err:
+        raise InvalidData([_finding(path, node, e, {}) for e in err.errors()]) from None
 
 
 def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origins: dict[str, Location]):

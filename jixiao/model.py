@@ -11,8 +11,9 @@ import datetime as dt
 import math
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from jixiao.limits import MAX_AMOUNT, MAX_NUMBER
 
@@ -394,6 +395,14 @@ class Evaluation(Strict):
         return self.unit.short_name or self.unit.name
 
 
+def _site_address(value: str) -> str:
+    """The public address of the site: http(s) with a host; it names a folder, so it ends with “/”."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"应为网站的 http(s) 地址，如 https://portal.example/jixiao/；实际为 {value!r}")
+    return parts._replace(path=parts.path.rstrip("/") + "/").geturl()
+
+
 class SiteInfo(Strict):
     """``site.yaml`` at the top of a data directory: what the whole site is."""
 
@@ -403,3 +412,9 @@ class SiteInfo(Strict):
     county: str | None = Field(None, title="县（市、区）")
     demo: bool = Field(False, title="演示数据", description="为真时每一页都标明“演示数据（虚构）”。")
     licence: str | None = Field(None, title="数据许可", description="开放数据页显示的许可说明。")
+    url: Annotated[str, AfterValidator(_site_address)] | None = Field(
+        None,
+        title="网站地址",
+        description="网站发布后的地址，如 https://portal.example/jixiao/；404 页面据此找到样式和链接。"
+        "命令行的 --site-url 优先。",
+    )

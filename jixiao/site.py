@@ -1,25 +1,25 @@
 """Orchestration: data directory in, every generated page and file out.
 
-Called from the mkdocs-gen-files script (scripts/gen_pages.py). ``jixiao build`` loads and validates first,
-then runs MkDocs in the same process, so the loaded evaluations are kept here rather than read twice.
+Called from the jixiao MkDocs plugin (jixiao/plugin.py). ``jixiao build`` loads and validates first, then runs
+MkDocs in the same process, so the loaded evaluations are kept here rather than read twice: keyed by the data's
+content, so a preview (``jixiao serve``) that rebuilds after an edit reads the edit.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
-import yaml
-from pydantic import ValidationError
-
-from jixiao.checks import check_loaded
+from jixiao import limits
+from jixiao.checks import check_loaded, summary
 from jixiao.collection import histories, latest_by_unit, peers, summarise
 from jixiao.findings import InvalidData, problem
 from jixiao.gate import published
-from jixiao.load import Loaded, load_all, parse_yaml, read_yaml_text
+from jixiao.load import Loaded, find_unit_folders, load_all, read_settings
 from jixiao.model import SiteInfo
+from jixiao.progress import current
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.downloads import unit_downloads
@@ -29,15 +29,11 @@ from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
 from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
 
-DATA_ENV = "JIXIAO_DATA"
 SITE_FILE = "site.yaml"
-_loaded: dict[Path, list[Loaded]] = {}
+# One entry per data directory: (fingerprint of its content, what was loaded from it).
+_loaded: dict[Path, tuple[str, list[Loaded]]] = {}
 
 Writer = Callable[[str, str | bytes], None]
-
-
-def data_dir_from_env() -> Path:
-    return Path(os.environ.get(DATA_ENV, "data")).resolve()
 
 
 def site_info(data_dir: Path) -> SiteInfo:
@@ -47,14 +43,7 @@ def site_info(data_dir: Path) -> SiteInfo:
         return SiteInfo()
     if not path.resolve().is_relative_to(Path(data_dir).resolve()) or not path.is_file():
         raise InvalidData([problem("unsafe-file", str(path), "site.yaml 不是数据目录中的普通文件，拒绝读取")])
-    try:
-        return SiteInfo.model_validate(parse_yaml(read_yaml_text(path))[1] or {})
-    except UnicodeDecodeError:
-        raise InvalidData([problem("not-utf8", str(path), "不是 UTF-8 编码的文本")]) from None
-    except (yaml.YAMLError, ValidationError) as err:
-        raise InvalidData(
-            [problem("invalid-site-file", str(path), f"site.yaml 有误：{str(err).splitlines()[0]}")]
-        ) from None
+    return read_settings(path, SiteInfo)
 
 
 def forget() -> None:
@@ -62,22 +51,42 @@ def forget() -> None:
     _loaded.clear()
 
 
+def fingerprint(data_dir: Path) -> str:
+    """A digest of every file's path and content under ``data_dir``: any edit, addition or removal changes it."""
+    digest = hashlib.sha256()
+    root = Path(data_dir).resolve()
+    # Only what loading may read: regular files inside the data folder (a link to /proc or a device is refused
+    # there by name, and must not be read here first).
+    inside = (p for p in Path(data_dir).rglob("*") if not p.is_symlink() or p.resolve().is_relative_to(root))
+    for path in sorted(p for p in inside if p.is_file() and p.stat().st_size <= limits.MAX_FILE_BYTES):
+        digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
 def load(data_dir: Path) -> list[Loaded]:
-    """Load and check (once per process) every evaluation under ``data_dir``.
+    """Load and check every evaluation under ``data_dir``, again only when its content has changed.
 
     Raises InvalidData with every loading problem, or else with every error the checks found (personal data, a
     score above its maximum): those block publishing. Warnings and info stay with each unit, to be published.
     """
     key = Path(data_dir).resolve()
-    if key not in _loaded:
-        loaded = load_all(key)
+    stamp = fingerprint(key) if key.is_dir() else ""
+    if key in _loaded and _loaded[key][0] == stamp:
+        return _loaded[key][1]
+    progress = current()
+    with progress.phase("读取数据", len(find_unit_folders(key)) if key.is_dir() else 0, "个单位") as step:
+        loaded = load_all(key, on_unit=step.advance)
+    with progress.phase("核对数据", len(loaded), "个单位") as step:
         for item in loaded:
             item.findings = check_loaded(item)
-        errors = [f for item in loaded for f in item.findings if f.severity == "error"]
-        if errors:
-            raise InvalidData(errors)
-        _loaded[key] = loaded
-    return _loaded[key]
+            step.advance()
+        step.note = summary([f for item in loaded for f in item.findings])
+    errors = [f for item in loaded for f in item.findings if f.severity == "error"]
+    if errors:
+        raise InvalidData(errors)
+    _loaded[key] = (stamp, loaded)
+    return loaded
 
 
 def generate(data_dir: Path, write: Writer, append: Writer) -> int:
@@ -116,7 +125,7 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
     write("indicators/index.md", page)
     write("indicators/data.json", data_json)
     write(
-        "checks.md",
+        "checks/index.md",
         render_checks_page(
             [(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder) for i in loaded]
         ),
@@ -125,8 +134,8 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
     for name, content in files.items():
         write(f"open-data/{name}", content)
     write("open-data/index.md", render_open_data_page(evaluations, files, title, info.licence, county))
-    write("data-format.md", render_data_format_page())
-    append("about.md", render_rules_section())
+    write("data-format/index.md", render_data_format_page())
+    append("about/index.md", render_rules_section())
 
     # Unit pages, with their figures, summary, downloads and the original files byte for byte.
     for item in loaded:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
 import re
 import subprocess
 import sys
@@ -38,7 +37,6 @@ def test_mkdocs_strict_build_passes(tmp_path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        env={**os.environ, "JIXIAO_DATA": str(ROOT / "data")},
     )
     assert result.returncode == 0, result.stderr
     assert not re.search(r"^(WARNING|ERROR)\s+-", result.stderr, re.M), result.stderr

@@ -241,7 +241,13 @@ def sha256(path: Path) -> str:
 # Cache of parsed files, keyed by content hash, by the readers' own source and by the versions of the libraries
 # that read the files, so an unchanged workbook is not parsed twice and a changed reader never serves stale results.
 def cache_dir() -> Path:
-    return Path(os.environ.get("JIXIAO_CACHE", ".jixiao-cache"))
+    """JIXIAO_CACHE names the folder (or "off"); by default the user's cache folder, never the current one."""
+    configured = os.environ.get("JIXIAO_CACHE")
+    if configured and configured != "off":
+        return Path(configured)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("jixiao", appauthor=False) / "parsed"
 
 
 READER_LIBRARIES = ("python-calamine", "python-docx", "xlrd", "openpyxl", "lxml")

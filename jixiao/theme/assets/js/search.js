@@ -5,8 +5,9 @@
   var node = document.getElementById("jx-search");
   if (!node) return;
   if (!window.PagefindUI) {
-    // `jixiao serve` previews without the index: only `jixiao build` runs Pagefind.
-    node.textContent = "搜索索引尚未生成：预览时没有搜索，用 jixiao build 生成的网站才有。";
+    // The index is built after every build (jixiao build, jixiao serve, mkdocs build/serve with the plugin):
+    // missing, it was not copied with the site.
+    node.textContent = "搜索索引缺失：请把生成的 site/ 文件夹完整复制到服务器（含 pagefind/ 文件夹）。";
     return;
   }
   var ui = new window.PagefindUI({
