@@ -111,7 +111,7 @@ def personal_email(ctx: Context):
 @rule(
     "withheld-original",
     "原件未公开",
-    "info",
+    "warning",
     "原件中有无法自动检查个人信息的部分（图片、嵌入对象、没有文字层的页面、不认识的文件类型），默认不在本站公开。"
     "单位人工核对后，可在 unit.yaml 的 released_files 中登记文件名和理由，页面会显示该理由。",
     G,

@@ -112,8 +112,16 @@ def read_file(path: Path, display: str) -> FileRead:
 
 
 def read_original(path: Path, display: str) -> FileRead:
-    """A file jixiao publishes without reading its content as data (a PDF, a picture): only its texts."""
-    return _cached(path, display, lambda: _guarded(path, display, lambda p, d: FileRead([], [])))
+    """A file jixiao publishes without reading its content as data (a PDF, a picture): only its texts. One that
+    cannot be read (a broken PDF, one beyond the limits) is no data error: it is withheld, with the reason."""
+
+    def read() -> FileRead:
+        try:
+            return _guarded(path, display, lambda p, d: FileRead([], []))
+        except InvalidData as err:
+            return FileRead([], [], [], [f.message for f in err.findings])
+
+    return _cached(path, display, read)
 
 
 def _guarded(path: Path, display: str, reader) -> FileRead:
