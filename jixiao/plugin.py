@@ -22,6 +22,7 @@ from jixiao.progress import current
 from jixiao.project import PAGES_DIR, add_theme, apply_base
 from jixiao.search_index import index_for_search
 from jixiao.site import generate, site_info
+from jixiao.target import check_target, mark
 
 log = logging.getLogger("mkdocs.plugins.jixiao")
 
@@ -46,6 +47,9 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             apply_base(config)
             add_theme(config)
             info = site_info(self.data_dir(config))
+            project = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+            # `mkdocs build` empties its site_dir first: never the data folder, the project or a foreign folder.
+            check_target(Path(config.site_dir), self.data_dir(config), project)
         except JixiaoError as err:
             # Sadly a plain exception here would reach the user as a traceback: PluginError prints the message.
             raise PluginError(str(err)) from None
@@ -95,6 +99,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
 
     def on_post_build(self, config) -> None:
         self._rendering.close()
+        mark(Path(config.site_dir))  # a site jixiao built: the next build may replace it (jixiao.target)
         with current().phase("搜索索引", unit="个页面") as step:
             try:
                 step.done(index_for_search(Path(config.site_dir)))

@@ -199,7 +199,18 @@ def test_personal_data_in_any_cell_of_any_sheet_blocks_the_build(tmp_path, capsy
     book.save(folder / "自评表.xlsx")
     site = tmp_path / "site"
     assert (
-        main(["build", "-q", "--data", str(tmp_path), "--site", str(site), "--config", str(ROOT / "mkdocs.yml")])
+        main(
+            [
+                "build",
+                "-q",
+                "--data",
+                str(tmp_path),
+                "--site",
+                str(site),
+                "--config",
+                str(ROOT / "mkdocs.yml"),
+            ]
+        )
         == 1
     )
     err = capsys.readouterr().err
