@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -25,6 +26,24 @@ from jixiao.site import generate, site_info
 from jixiao.target import check_target, mark
 
 log = logging.getLogger("mkdocs.plugins.jixiao")
+
+
+# Every page's Content-Security-Policy (a <meta http-equiv>, so it holds on any static server): only the site's own
+# files, no inline script or event handler, no plugins, no <base> or form posts elsewhere. Pagefind's search runs
+# as WebAssembly, which needs 'wasm-unsafe-eval' (this does not allow JavaScript's eval). Material draws its icons
+# as data: images (inert: an image cannot run script).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+
+def inert_name(name: str) -> Markup:
+    """The site name as Material's templates can print it anywhere. They print it unescaped in places (the header,
+    an aria-label), so it is escaped once, as Markup (the places that escape it do not escape it twice); and its
+    tooltip (content.tooltips) renders a title attribute as HTML, so angle brackets become full-width, as page
+    titles' do (jixiao.render.env)."""
+    return escape(str(name).replace("<", "＜").replace(">", "＞"))
 
 
 class JixiaoConfig(Config):
@@ -55,10 +74,15 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             raise PluginError(str(err)) from None
         if info.title:
             config.site_name = info.title
+        config.site_name = inert_name(config.site_name)
         config.extra["demo"] = info.demo
         if not config.site_url and info.url:
             config.site_url = info.url  # a --site-url given on the command line wins
         return config
+
+    def on_env(self, env, config, files):
+        env.globals["csp"] = CONTENT_SECURITY_POLICY
+        return env
 
     def on_files(self, files: Files, config) -> Files:
         written: dict[str, File] = {}

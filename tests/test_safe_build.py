@@ -151,3 +151,23 @@ def test_two_builds_of_the_same_data_are_byte_identical(built_site, tmp_path):
     print(f"\nrebuild comparison: {len(first)} files compared byte for byte, {len(differing)} differ")
     assert differing == []
     assert filecmp.cmp(built_site / "sitemap.xml", other / "sitemap.xml", shallow=False)
+
+
+def test_no_page_carries_an_inline_script_or_handler_and_every_page_its_policy(built_site):
+    import re
+
+    from jixiao.plugin import CONTENT_SECURITY_POLICY
+
+    pages = sorted(built_site.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert f'<meta http-equiv="Content-Security-Policy" content="{CONTENT_SECURITY_POLICY}">' in html, (
+            page
+        )
+        inline = [
+            s for s in re.findall(r"<script\b[^>]*>", html) if "src=" not in s and "application/json" not in s
+        ]
+        assert inline == [], page
+        assert not re.search(r"<[a-z][^>]*\son[a-z]+\s*=", html, re.I), page
+        assert not re.search(r"""href=["']?\s*(?:javascript|data):""", html, re.I), page
