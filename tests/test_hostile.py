@@ -306,3 +306,9 @@ def test_a_yaml_billion_laughs_is_refused(data, capsys):
     code, out = check(data, capsys)
     assert code == 1
     assert any(line.startswith(f"{path}: YAML 格式错误：锚点") for line in out), out
+
+
+def test_the_readme_states_every_limit():
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for name, value in limits.describe():
+        assert f"| {name} | {value} |" in readme, name

@@ -159,6 +159,10 @@ class _PageTexts(HTMLParser):
             c += 1
         end = c + colspan
         row = table["rows"]
+        if max(rowspan, colspan) > limits.MAX_SPAN:
+            self._too_large(
+                f"第 {row} 行的单元格 rowspan={rowspan}、colspan={colspan}，超过上限 {limits.MAX_SPAN:,}"
+            )
         if end > limits.MAX_COLUMNS or row - 1 + rowspan > limits.MAX_ROWS:
             self._too_large(
                 f"第 {row} 行的单元格（rowspan={rowspan}，colspan={colspan}）超出 {limits.MAX_ROWS:,} 行、{limits.MAX_COLUMNS} 列"
