@@ -3,13 +3,11 @@
 A failed build leaves the previous site exactly as it was: MkDocs writes into a staging folder of this build's
 own beside the target (``.<site>.building-…``), and only a complete build replaces the old site. The target is
 checked and locked first (jixiao.target): never the data folder or the project, never a file or a folder jixiao
-did not build, one build at a time. Dates come from SOURCE_DATE_EPOCH or the data, so a rebuild is identical.
+did not build, one build at a time. Dates come from SOURCE_DATE_EPOCH or the data (jixiao.plugin), so a rebuild is identical.
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +16,6 @@ from jixiao import target
 from jixiao.checks import summary
 from jixiao.findings import JixiaoError
 from jixiao.project import load_mkdocs_config
-from jixiao.reproducible import data_dates, source_date
 from jixiao.site import load, site_info
 
 
@@ -55,27 +52,13 @@ def build_site(
         target.clean_leftovers(site_dir)
         staging = target.staging_for(site_dir)
         try:
-            with _source_date([item.evaluation for item in loaded]):
-                _run_mkdocs(Path(data_dir), staging, config_file, site_url)
+            _run_mkdocs(Path(data_dir), staging, config_file, site_url)
             target.swap_in(staging, site_dir)
         except BaseException:
             target.discard(staging)
             raise
     findings = [f for item in loaded for f in item.findings]
     return Built(site_dir, len(loaded), time.perf_counter() - started, summary(findings))
-
-
-@contextlib.contextmanager
-def _source_date(evaluations):
-    """MkDocs dates the sitemap from SOURCE_DATE_EPOCH, else the clock: give it the data's date when unset."""
-    previous = os.environ.get("SOURCE_DATE_EPOCH")
-    if previous is None:
-        os.environ["SOURCE_DATE_EPOCH"] = str(int(source_date(data_dates(evaluations)).timestamp()))
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("SOURCE_DATE_EPOCH", None)
 
 
 def _run_mkdocs(data_dir: Path, staging: Path, config_file: Path | None, site_url: str | None) -> None:

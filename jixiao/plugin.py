@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -21,8 +22,9 @@ from mkdocs.structure.files import File, Files, file_sort_key
 from jixiao.findings import InvalidData, JixiaoError
 from jixiao.progress import current
 from jixiao.project import PAGES_DIR, add_theme, apply_base
+from jixiao.reproducible import data_dates, source_date
 from jixiao.search_index import index_for_search
-from jixiao.site import generate, site_info
+from jixiao.site import generate, load, site_info
 from jixiao.target import check_target, mark
 
 log = logging.getLogger("mkdocs.plugins.jixiao")
@@ -98,6 +100,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
 
         try:
             units = generate(self.data_dir(config), write, append)
+            self._date_from_data(config)
         except InvalidData as err:
             raise PluginError(f"数据有误，共 {len(err.findings)} 处：\n{err}") from None
         for page in sorted(PAGES_DIR.rglob("*.md")):
@@ -117,11 +120,25 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         self._rendering = current().phase("生成网页", len(files.documentation_pages()), "个页面")
         return files
 
+    def _date_from_data(self, config) -> None:
+        """MkDocs dates the sitemap from SOURCE_DATE_EPOCH, else the clock: unless set, the data's date, for this
+        build only, so the same data always gives the same site (`mkdocs build` and `jixiao build` alike)."""
+        self._set_date = "SOURCE_DATE_EPOCH" not in os.environ
+        if self._set_date:
+            dates = data_dates(item.evaluation for item in load(self.data_dir(config)))
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(source_date(dates).timestamp()))
+
+    def _restore_date(self) -> None:
+        if getattr(self, "_set_date", False):
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._set_date = False
+
     def on_post_page(self, output: str, page, config) -> str:
         self._rendering.advance()
         return output
 
     def on_post_build(self, config) -> None:
+        self._restore_date()
         self._rendering.close()
         mark(Path(config.site_dir))  # a site jixiao built: the next build may replace it (jixiao.target)
         with current().phase("搜索索引", unit="个页面") as step:
@@ -131,6 +148,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
                 raise PluginError(str(err)) from None
 
     def on_build_error(self, error: Exception) -> None:
+        self._restore_date()
         if getattr(self, "_rendering", None) is not None:
             self._rendering.close()
 

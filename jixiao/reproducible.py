@@ -29,6 +29,7 @@ def source_date(dates: Iterable[dt.date] = ()) -> dt.datetime:
 
 def data_dates(evaluations) -> list[dt.date]:
     """The dates the data states: publication dates, else the last day of each evaluation's year."""
+    evaluations = list(evaluations)
     dates = [p.date for ev in evaluations for p in ev.publications]
     return dates or [dt.date(ev.year, 12, 31) for ev in evaluations]
 

@@ -26,6 +26,7 @@ PAGES = {
     quote("2024/宝城镇") + "/": "宝城镇人民政府",
     "units/": "单位目录",
     "compare/": "单位比较",
+    "compare/?u=" + quote("2024/宝城镇") + "&u=" + quote("2024/宝城乡"): "宝城乡",
     "indicators/": "指标查询",
     "checks/": "数据核对",
     "open-data/": "开放数据",
@@ -58,6 +59,12 @@ def hostile_site(tmp_path_factory):
         {"field": "indicators[1].name", "value": INDICATOR, "reason": "测试"},
     ]
     unit_yaml.write_text(yaml.safe_dump(unit, allow_unicode=True), encoding="utf-8")
+    # A second unit, so the comparison draws two side by side (cards and charts from data).
+    twin = data / "2024" / "宝城乡"
+    shutil.copytree(data / "2024" / "宝城镇", twin)
+    unit["unit"]["short_name"] = "宝城乡"
+    unit["corrections"][0]["value"] = UNIT.replace("宝城镇", "宝城乡")
+    (twin / "unit.yaml").write_text(yaml.safe_dump(unit, allow_unicode=True), encoding="utf-8")
     site = root / "site"
     build_site(data, site, ROOT / "mkdocs.yml", site_url="http://127.0.0.1/portal/jixiao/")
     yield from serve_under_subpath(site, root / "portal")
@@ -66,7 +73,7 @@ def hostile_site(tmp_path_factory):
 def test_no_page_violates_the_policy_and_hostile_text_stays_inert(visit, hostile_site):  # noqa: F811
     violations, dialogs, pages = [], [], 0
     for path, proof in PAGES.items():
-        v = visit("about:blank")
+        v = visit("about:blank", bypass_csp=False)
         v.page.add_init_script(WATCH)
         v.page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         v.page.goto(hostile_site + path)
@@ -75,6 +82,8 @@ def test_no_page_violates_the_policy_and_hostile_text_stays_inert(visit, hostile
             v.page.wait_for_selector(".pagefind-ui__result", timeout=15000)  # the WebAssembly search ran
         if path.startswith("indicators/"):
             v.page.wait_for_selector("text=指标", timeout=15000)
+        if path.startswith("compare/?"):
+            v.page.wait_for_selector("#jx-compare .jx-card", timeout=15000)
         if path.startswith(quote("2024")):
             v.page.wait_for_selector(".jx-chart[data-rendered]", timeout=15000)
         html = v.page.content()
@@ -93,7 +102,7 @@ def test_no_page_violates_the_policy_and_hostile_text_stays_inert(visit, hostile
 
 
 def test_the_hostile_title_reads_as_text_where_a_reader_sees_it(visit, hostile_site):  # noqa: F811
-    v = visit(hostile_site + quote("2024/宝城镇") + "/")
+    v = visit(hostile_site + quote("2024/宝城镇") + "/", bypass_csp=False)
     page = v.page
     # Angle brackets shown full-width (as in page titles): no theme script can ever take them for a tag.
     shown = TITLE.replace("<", "＜").replace(">", "＞")

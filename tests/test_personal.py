@@ -191,7 +191,7 @@ def test_personal_data_in_any_cell_of_any_sheet_blocks_the_build(tmp_path, capsy
 
     from jixiao.cli import main
 
-    folder = tmp_path / "2024" / "宝城镇"
+    folder = tmp_path / "data" / "2024" / "宝城镇"
     shutil.copytree(SEED, folder)
     book = openpyxl.load_workbook(folder / "自评表.xlsx")
     sheet = book.create_sheet("联系人")  # a sheet jixiao does not otherwise read
@@ -204,7 +204,7 @@ def test_personal_data_in_any_cell_of_any_sheet_blocks_the_build(tmp_path, capsy
                 "build",
                 "-q",
                 "--data",
-                str(tmp_path),
+                str(tmp_path / "data"),
                 "--site",
                 str(site),
                 "--config",
