@@ -99,7 +99,12 @@ def build_parser() -> argparse.ArgumentParser:
         nargs="+",
         type=Path,
         metavar="文件或目录",
-        help="xlsx/xls/docx 文件，或单位目录 data/<年度>/<单位>",
+        help="xlsx/xls/docx/doc/pdf/html 文件，或单位目录 data/<年度>/<单位>",
+    )
+    imp.add_argument(
+        "--explain",
+        action="store_true",
+        help="在标准错误输出中说明每张表如何识别：表头所在行、各列对应的字段、读取与跳过的表",
     )
 
     serve = command("serve", "本地预览（修改数据或页面后自动重新生成并刷新）")
@@ -253,6 +258,12 @@ def _import(args) -> int:
     if files:
         imported = import_files(files)
         out = {**imported.data, "sources": imported.sources}
+        # Warnings and infos: the data is printed, and what was not read is said.
+        for finding in imported.findings:
+            print(finding.line(), file=sys.stderr)
+        if args.explain:
+            for line in imported.explain:
+                print(line, file=sys.stderr)
     else:
         findings, documents = [], []
         for folder in folders:

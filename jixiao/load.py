@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from jixiao import fieldpath, gate, limits
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import ORIGINAL_ONLY, READABLE, Text, import_files, read_original, sha256
+from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, read_original, sha256
 from jixiao.location import Location, shorten
 from jixiao.model import Evaluation
 from jixiao.overlay import apply_corrections, apply_overlay, origin_of
@@ -64,6 +64,8 @@ class Loaded:
     findings: list[Finding] = field(default_factory=list)
     # Every text of every file and YAML field with its place, read once with the files (personal-data scan).
     texts: list[Text] = field(default_factory=list)
+    # What the readers said about the files without refusing them (a cell not read, a table skipped).
+    read_findings: list[Finding] = field(default_factory=list)
 
 
 def find_unit_folders(data_dir: Path) -> list[Path]:
@@ -158,7 +160,8 @@ def load_unit(folder: Path) -> Evaluation:
 
 def load_unit_with_origins(folder: Path, root: Path | None = None) -> Loaded:
     folder = Path(folder)
-    data, origins, where, node, texts = assemble(folder, root)
+    notices: list[Finding] = []
+    data, origins, where, node, texts = assemble(folder, notices, root)
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as err:
@@ -166,13 +169,14 @@ def load_unit_with_origins(folder: Path, root: Path | None = None) -> Loaded:
     mismatches = list(_identity_findings(folder, where, evaluation, origins))
     if mismatches:
         raise InvalidData(mismatches)
-    return Loaded(evaluation, folder, origins, texts=texts)
+    return Loaded(evaluation, folder, origins, texts=texts, read_findings=notices)
 
 
 def assemble(
-    folder: Path, root: Path | None = None
+    folder: Path, notices: list[Finding] | None = None, root: Path | None = None
 ) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
-    """The canonical dict of a unit folder before validation, where each part came from, and its YAML."""
+    """The canonical dict of a unit folder before validation, where each part came from, and its YAML; the
+    readers' warnings and infos are added to ``notices``."""
     files = unit_files(folder, root)
     yamls = [p for p in files if p.name in YAML_FILES]
     if len(yamls) > 1:
@@ -200,6 +204,8 @@ def assemble(
     if readable:
         imported = import_files(readable)
         data, origins = imported.data, imported.origins
+        if notices is not None:
+            notices.extend(imported.findings)
         texts = imported.texts + texts
         unscanned.update(imported.unscanned)
         data["sources"] = imported.sources
@@ -211,7 +217,7 @@ def assemble(
         texts += read.texts
         unscanned[path.name] = read.unscanned
         data.setdefault("sources", []).append(
-            {"file": path.name, "sha256": sha256(path), "kind": "原件（未读取内容）"}
+            {"file": path.name, "sha256": sha256(path), "kind": UNREAD_ORIGINAL}
         )
     findings += gate.decide(
         data.get("sources") or [], unscanned, overlay.get("released_files") or [], Location(str(where))

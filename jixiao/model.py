@@ -145,6 +145,15 @@ class Funds(Strict):
         default_factory=list, title="支出按经济分类", description="人员经费、公用经费、项目支出。"
     )
     execution_rate: float | None = Field(None, ge=0, title="所述预算执行率", json_schema_extra=PCT)
+    execution_max: float | None = Field(
+        None,
+        ge=0,
+        title="预算执行分值",
+        description="自评表资金栏“分值”：预算执行率一项的满分（通常 10 分）。",
+    )
+    execution_score: float | None = Field(
+        None, ge=0, title="预算执行得分", description="自评表资金栏“得分”：预算执行率一项的自评得分。"
+    )
     execution_progress: list[Progress] = Field(default_factory=list, title="支出执行进度")
     three_public: ThreePublic | None = Field(None, title="“三公”经费")
     general_expenditure: GeneralExpenditure | None = Field(None, title="一般性支出")
@@ -184,12 +193,25 @@ class ProjectSummary(Strict):
     by_fund: list[FundCount] = Field(default_factory=list, title="按预算类别")
     adjusted_count: int | None = Field(None, ge=0, title="调整预算的项目数")
     completed_count: int | None = Field(None, ge=0, title="完成数量指标的项目数")
+    budget: Money | None = Field(None, title="项目预算安排", description="报告所述全部项目的预算合计。")
+    expenditure: Money | None = Field(
+        None, title="项目资金已使用", description="报告所述全部项目的支出合计。"
+    )
+    execution_rate: float | None = Field(None, ge=0, title="所述项目资金执行率", json_schema_extra=PCT)
     named: list[NamedProject] = Field(default_factory=list, title="报告点名的项目")
 
 
 class Task(Strict):
     name: str = Field(min_length=1, title="任务名称")
     content: str = Field(title="主要内容")
+
+
+class IndicatorPart(Strict):
+    name: str = Field(min_length=1, title="分项名称", description="如“其中桃树种植面积”。")
+    op: Op | None = Field(None, title="指标性质")
+    target: Value | None = Field(None, title="指标值")
+    unit: str | None = Field(None, title="度量单位")
+    actual: Value | None = Field(None, title="实际完成值")
 
 
 class Indicator(Strict):
@@ -215,6 +237,11 @@ class Indicator(Strict):
     )
     core: bool = Field(False, title="核心指标", description="原表以 ★ 标注的核心指标。")
     note: str | None = Field(None, title="备注或偏差原因")
+    parts: list[IndicatorPart] = Field(
+        default_factory=list,
+        title="其中",
+        description="紧随其后、没有分值和得分的分项行（如“其中桃树种植面积”），不单独计分。",
+    )
 
 
 class ScoreItem(Strict):

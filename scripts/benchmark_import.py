@@ -2,14 +2,17 @@
 
     .venv/bin/python scripts/benchmark_import.py [--copies 1000]
 
-Reports the time to import one seed workbook (median of 20), the same for N copies (no cache, then a second pass
-served from the content-hash cache), and how the two engines compare at reading a sheet's values: python-calamine
-(which jixiao uses for values and merged ranges) against openpyxl. Not a test: it reports, it does not assert.
+Reports the time to import one file of each format of the real-disclosure corpus (tests/fixtures/realdata: xlsx,
+HTML ".xls" exports, saved portal pages, PDFs printed by Chromium, Word reports; median per file, no cache), the
+time for one seed workbook (median of 20), the same for N copies (no cache, then a second pass served from the
+content-hash cache), and how the two engines compare at reading a sheet's values: python-calamine (which jixiao
+uses for values and merged ranges) against openpyxl. Not a test: it reports, it does not assert.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import statistics
@@ -21,6 +24,43 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 SEED = ROOT / "tests" / "fixtures" / "seed"
+CORPUS = ROOT / "tests" / "fixtures" / "realdata"
+FORMATS = {
+    ".xlsx": "xlsx",
+    ".xls": "HTML .xls",
+    ".html": "saved page",
+    ".htm": "saved page",
+    ".pdf": "PDF",
+    ".docx": "Word",
+}
+
+
+def per_format() -> None:
+    """Median time per file of each format of the corpus (PDFs printed first if missing)."""
+    from jixiao.findings import InvalidData
+    from jixiao.forms import import_files
+
+    sys.path.insert(0, str(CORPUS))
+    import build
+
+    if Path("/usr/bin/chromium").exists():
+        build.write_pdfs(build.DOCS)
+    by_format: dict[str, list[float]] = {}
+    for path in sorted((CORPUS / "files").iterdir()):
+        if path.suffix not in FORMATS:
+            continue
+
+        def read(path=path):
+            with contextlib.suppress(InvalidData):
+                import_files([path])
+
+        by_format.setdefault(FORMATS[path.suffix], []).append(median_time(read, runs=5))
+    print("import time per file, by format (real-disclosure corpus, median of 5 runs per file, no cache):")
+    for fmt, times in by_format.items():
+        print(
+            f"  {fmt:11} {len(times):2} files: median {statistics.median(times) * 1000:6.1f} ms, "
+            f"slowest {max(times) * 1000:6.1f} ms"
+        )
 
 
 def median_time(fn, runs: int = 20) -> float:
@@ -44,6 +84,7 @@ def main() -> None:
 
     workbook = SEED / "自评表.xlsx"
     os.environ["JIXIAO_CACHE"] = "off"
+    per_format()
     one = median_time(lambda: import_files([workbook]))
     print(
         f"import one workbook ({workbook.name}, 49 indicators): {one * 1000:.1f} ms (median of 20, no cache)"

@@ -134,3 +134,21 @@ def pytest_collection_modifyitems(session, config, items):
     every = {p.name for p in Path(__file__).parent.glob("test_*.py")}
     WHOLE_SUITE[0] = every <= modules and not config.getoption("-k") and not config.getoption("-m")
     items.sort(key=lambda item: item.name == LAST)
+
+
+@pytest.fixture(scope="session")
+def printed_pdfs():
+    """The PDFs, printed by Chromium the first time (and again when a layout changes); without Chromium the PDF
+    format is skipped locally and required in CI."""
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "realdata"))
+    import build
+
+    if not Path("/usr/bin/chromium").exists() or shutil.which("chromium") is None:
+        if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required to print the PDF fixtures")
+        return False
+    build.write_pdfs(build.DOCS)
+    return True

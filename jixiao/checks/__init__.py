@@ -30,7 +30,8 @@ def check_evaluation(ctx: Context) -> list[Finding]:
 def check_loaded(item) -> list[Finding]:
     """Every finding for a loaded unit folder; its files' texts (read once, by the loader) are scanned too."""
     ctx = Context(item.evaluation, str(item.folder), item.origins, texts=item.texts)
-    return check_evaluation(ctx)
+    found = check_evaluation(ctx) + list(getattr(item, "read_findings", []))
+    return sorted(found, key=lambda f: SEVERITY_ORDER[f.severity])
 
 
 def counts(findings: list[Finding]) -> dict[str, int]:

@@ -16,18 +16,25 @@ from pathlib import Path
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import parts, project_sheet, report_docx, scoring_sheet, target_sheet
+from jixiao.forms import parts, report_docx
 from jixiao.forms.cells import parse_number
+from jixiao.forms.document import read_grids
 from jixiao.forms.statements import statements_to_fields
 from jixiao.forms.tables import Extract, labels
 from jixiao.forms.workbook import Grid, grid_texts, read_workbook
 from jixiao.location import Location, shorten
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
+WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
 REPORT_SUFFIXES = {".docx"}
-READABLE = WORKBOOK_SUFFIXES | REPORT_SUFFIXES
+PAGE_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
+PDF_SUFFIXES = {".pdf"}
+LEGACY_WORD = {".doc", ".wps"}
+READABLE = WORKBOOK_SUFFIXES | REPORT_SUFFIXES | PAGE_SUFFIXES | PDF_SUFFIXES | LEGACY_WORD
 # Published as originals but not read: a reader can still download what the unit sent.
-ORIGINAL_ONLY = {".pdf", ".doc", ".wps", ".et", ".zip", ".rar", ".jpg", ".png"}
+ORIGINAL_ONLY = {".zip", ".rar", ".jpg", ".png"}
+# The kind of a source whose content could not be read (a scan, a .doc without LibreOffice): the personal-data
+# rule for unscanned originals applies to it.
+UNREAD_ORIGINAL = "原件（未读取内容）"
 # Filled from the report's sentences only for checking, never as data: items need their 一级/二级 from the sheet.
 NOT_FILLED_FROM_TEXT = {"items", "check"}
 
@@ -37,12 +44,14 @@ Text = tuple[Location, str]
 
 @dataclass
 class FileRead:
-    """What one file yields: extracts (one per recognised sheet or document), the kinds of form found in it, and
-    every text it holds with its place (for the personal-data scan, so no file is parsed twice)."""
+    """What one file yields: extracts (one per recognised table or document), the kinds of form found in it, every
+    text it holds with its place (for the personal-data scan, so no file is parsed twice), and how each table was
+    recognised (for ``jixiao import --explain``)."""
 
     extracts: list[Extract]
     kinds: list[str]
     texts: list[Text] = field(default_factory=list)
+    explain: list[str] = field(default_factory=list)
     # Why (parts of) the file cannot be scanned for personal data: pictures, embedded objects, pages without text.
     # A file with reasons here is withheld from the site unless the unit releases it (jixiao.gate).
     unscanned: list[str] = field(default_factory=list)
@@ -55,11 +64,13 @@ class Imported:
     findings: list[Finding] = field(default_factory=list)
     sources: list[dict] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
+    explain: list[str] = field(default_factory=list)
     unscanned: dict[str, list[str]] = field(default_factory=dict)  # file name -> why it cannot be scanned
 
 
 def import_files(paths: list[Path]) -> Imported:
-    """Read every file; raise InvalidData listing every problem of every file."""
+    """Read every file; raise InvalidData listing every problem of every file when any is an error (warnings and
+    infos about single cells or skipped tables come back with the data)."""
     imported = Imported()
     reports: list[tuple[dict, Location]] = []
     for path in paths:
@@ -71,6 +82,7 @@ def import_files(paths: list[Path]) -> Imported:
             continue
         extracts, kinds = read.extracts, read.kinds
         imported.texts.extend(read.texts)
+        imported.explain.extend(read.explain)
         if read.unscanned:
             imported.unscanned[Path(path).name] = read.unscanned
         source = {"file": Path(path).name, "sha256": sha256(Path(path)), "kind": "、".join(kinds) or None}
@@ -88,38 +100,43 @@ def import_files(paths: list[Path]) -> Imported:
             imported.data["report"] = report
             imported.origins["report"] = where
         _fill_from_statements(imported, report.get("stated", []), where)
-    if imported.findings:
+    if any(f.severity == "error" for f in imported.findings):
         raise InvalidData(imported.findings)
     return imported
 
 
 def read_file(path: Path, display: str) -> FileRead:
-    """The extracts of one file (one per recognised sheet), the kinds of form found in it, and its texts."""
+    """The extracts of one file (one per recognised table or document), the kinds of form found, and its texts."""
     suffix = path.suffix.lower()
-    if suffix in REPORT_SUFFIXES:
-        return _cached(path, display, lambda: _guarded(path, display, _read_report))
-    if suffix not in WORKBOOK_SUFFIXES:
+    readers = {
+        **dict.fromkeys(REPORT_SUFFIXES, _read_word),
+        **dict.fromkeys(LEGACY_WORD, _read_legacy_word),
+        **dict.fromkeys(PAGE_SUFFIXES, _read_page),
+        **dict.fromkeys(PDF_SUFFIXES, _read_pdf),
+        **dict.fromkeys(WORKBOOK_SUFFIXES, _read_workbook),
+    }
+    if suffix not in readers:
         raise InvalidData(
             [
                 problem(
                     "unsupported-format",
                     display,
-                    f"不能读取 {suffix or '无扩展名'} 文件：请提供 .xlsx、.xls 或 .docx",
+                    f"不能读取 {suffix or '无扩展名'} 文件：请提供 .xlsx、.xls、.docx、.doc、.pdf 或网页（.html）",
                 )
             ]
         )
-    return _cached(path, display, lambda: _guarded(path, display, _read_workbook))
+    return _cached(path, display, lambda: _guarded(path, display, readers[suffix]))
 
 
 def read_original(path: Path, display: str) -> FileRead:
-    """A file jixiao publishes without reading its content as data (a PDF, a picture): only its texts. One that
-    cannot be read (a broken PDF, one beyond the limits) is no data error: it is withheld, with the reason."""
+    """A file jixiao publishes without reading its content as data (a picture, an archive): only its texts. One
+    that cannot be read (beyond the limits) is no data error: it is withheld, with the reason."""
 
     def read() -> FileRead:
         try:
             return _guarded(path, display, lambda p, d: FileRead([], []))
         except InvalidData as err:
-            return FileRead([], [], [], [f.message for f in err.findings])
+            return FileRead([], [], unscanned=[f.message for f in err.findings])
 
     return _cached(path, display, read)
 
@@ -136,56 +153,123 @@ def _guarded(path: Path, display: str, reader) -> FileRead:
     return read
 
 
-def _read_report(path: Path, display: str) -> FileRead:
-    # Its texts, document properties and headers included, come from the package scan (jixiao.forms.parts).
-    return FileRead([report_docx.read_report(path, display)], [report_docx.KIND])
+def _read_word(path: Path, display: str) -> FileRead:
+    ex, grids = report_docx.read_report(path, display)
+    # Its texts, every part of the package, come from the publish gate's scan (jixiao.forms.parts).
+    return _document(grids, display, report=ex)
+
+
+def _read_legacy_word(path: Path, display: str) -> FileRead:
+    """.doc and .wps through LibreOffice (``soffice --headless --convert-to docx``) when the machine has it."""
+    from jixiao.forms.legacy import converted_to_docx
+
+    with converted_to_docx(path, display) as docx:
+        if docx is None:
+            ex = Extract()
+            ex.problem(
+                "legacy-word-unread",
+                display,
+                "旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件照常公开）；请另存为 .docx，"
+                "或安装 LibreOffice 后重试",
+                "info",
+            )
+            return FileRead([ex], [UNREAD_ORIGINAL])
+        ex, grids = report_docx.read_report(docx, display)
+        return _document(grids, display, report=ex, texts=list(report_docx.document_texts(docx, display)))
+
+
+def _read_page(path: Path, display: str) -> FileRead:
+    from jixiao.forms.html_tables import read_page
+
+    grids, blocks, title = read_page(_bytes(path, display), display)
+    report = report_docx.report_from_blocks(blocks, display, title)
+    return _document(grids, display, report=report, texts=_texts(grids, blocks, display))
+
+
+def _read_pdf(path: Path, display: str) -> FileRead:
+    from jixiao.forms.pdf_source import read_pdf
+
+    try:
+        read = read_pdf(_bytes(path, display), display)
+    except InvalidData as err:
+        # A PDF was published as an original before jixiao read PDFs: one it cannot open is still published,
+        # unread, with a warning (and the unscanned-original rule), never a stopped build.
+        ex = Extract()
+        ex.findings.extend(Finding(f.rule, f.location, f.message, "warning") for f in err.findings)
+        return FileRead([ex], [UNREAD_ORIGINAL])
+    if read.scanned:
+        ex = Extract()
+        ex.problem(
+            "pdf-without-text",
+            display,
+            f"PDF 没有文字层（扫描件，共 {read.pages} 页）：无法读取其中的表格和数字，也无法检查个人信息；"
+            "请提供 Excel/Word 原件或可复制文字的 PDF",
+            "warning",
+        )
+        return FileRead([ex], [UNREAD_ORIGINAL])
+    report = report_docx.report_from_blocks(read.blocks, display, None)
+    return _document(read.grids, display, report=report, texts=_texts(read.grids, read.blocks, display))
+
+
+def _texts(grids: list[Grid], blocks: list[tuple], display: str) -> list[Text]:
+    paragraphs = [(Location(display).in_part(f"第 {n} 段"), b[1]) for n, b in enumerate(blocks, start=1)]
+    return list(grid_texts(grids)) + paragraphs
+
+
+def _bytes(path: Path, display: str) -> bytes:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as err:
+        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
+    if not data:
+        raise InvalidData([problem("empty-file", display, "文件为空（0 字节）")])
+    return data
 
 
 def _read_workbook(path: Path, display: str) -> FileRead:
     grids = read_workbook(path, display)
-    extracts, kinds = read_workbook_forms(grids)
-    return FileRead(extracts, kinds, list(grid_texts(grids)))
+    return _document(grids, display, texts=list(grid_texts(grids)))
+
+
+def _document(grids: list[Grid], display: str, report: Extract | None = None, texts=None) -> FileRead:
+    """The forms in a file's grids, and its report when its prose has sections or stated figures."""
+    extracts, kinds, explain, skipped = read_grids(grids)
+    body = report.data.get("report", {}) if report is not None else {}
+    if report is not None and (body.get("stated") or (body.get("sections") and not extracts)):
+        extracts.append(report)
+        kinds.append(report_docx.KIND)
+    elif report is not None and report.findings and not extracts and not skipped:
+        extracts.append(report)  # a Word file without headings: its finding stands
+    if not extracts:
+        raise InvalidData(skipped or [_nothing_found(grids, display)])
+    # An evaluation-looking table that could not be read is an error on its own, a warning beside usable ones.
+    extracts[0].findings.extend(Finding(f.rule, f.location, f.message, "warning") for f in skipped)
+    return FileRead(extracts, kinds, texts or [], explain)
+
+
+def _nothing_found(grids: list[Grid], display: str) -> Finding:
+    found = list(
+        dict.fromkeys(
+            t
+            for g in grids
+            for r in range(min(g.height, 12))
+            for t in labels(g, r)
+            if t and len(t) <= 12 and parse_number(t) is None
+        )
+    )
+    return problem(
+        "missing-headers",
+        display,
+        "没有认出任何自评表：应有“三级指标”“指标值”“实际完成值”（目标完成情况表、项目支出表）或"
+        f"“三级指标”“指标分值”“自评得分”（打分表）；找到的是：{'、'.join(found[:24]) or '（空）'}",
+    )
 
 
 def read_workbook_forms(grids: list[Grid]) -> tuple[list[Extract], list[str]]:
-    extracts, kinds = [], []
-    for grid in grids:
-        if not any(any(v is not None for v in row) for row in grid.rows):
-            continue  # an empty sheet ("Sheet2", "Sheet3") is no form
-        for kind, looks_like, read in READERS:
-            if looks_like(grid):
-                extracts.extend(read(grid))
-                kinds.append(kind)
-                break
+    extracts, kinds, _, skipped = read_grids(grids)
     if not extracts and grids:
-        found = list(
-            dict.fromkeys(
-                t
-                for g in grids
-                for r in range(min(g.height, 12))
-                for t in labels(g, r)
-                if t and len(t) <= 12 and parse_number(t) is None
-            )
-        )
-        raise InvalidData(
-            [
-                problem(
-                    "missing-headers",
-                    grids[0].file,
-                    "没有认出任何自评表：应有“三级指标”“指标值”“实际完成值”（目标完成情况表、项目支出表）或"
-                    f"“三级指标”“指标分值”“自评得分”（打分表）；找到的是：{'、'.join(found[:24]) or '（空）'}",
-                )
-            ]
-        )
+        raise InvalidData(skipped or [_nothing_found(grids, grids[0].file)])
     return extracts, kinds
-
-
-# Most specific first: a project table also has 三级指标, 分值 and 得分, like the scoring sheet.
-READERS = [
-    (project_sheet.KIND, project_sheet.looks_like, project_sheet.read_project_sheet),
-    (scoring_sheet.KIND, scoring_sheet.looks_like, lambda g: [scoring_sheet.read_scoring_sheet(g)]),
-    (target_sheet.KIND, target_sheet.looks_like, lambda g: [target_sheet.read_target_sheet(g)]),
-]
 
 
 def _merge_tables(imported: Imported, ex: Extract) -> None:
@@ -258,7 +342,16 @@ def cache_dir() -> Path:
     return user_cache_path("jixiao", appauthor=False) / "parsed"
 
 
-READER_LIBRARIES = ("python-calamine", "python-docx", "xlrd", "openpyxl", "lxml")
+READER_LIBRARIES = (
+    "python-calamine",
+    "python-docx",
+    "xlrd",
+    "openpyxl",
+    "lxml",
+    "pdfplumber",
+    "pdfminer.six",
+    "opencc",
+)
 _VERSION: list[str] = []
 
 
@@ -311,6 +404,7 @@ def _freeze(result: FileRead, display: str) -> dict:
             for ex in result.extracts
         ],
         "texts": [[where.to_dict(), text] for where, text in result.texts],
+        "explain": result.explain,
         "unscanned": result.unscanned,
     }
 
@@ -337,6 +431,11 @@ def _thaw(stored: dict, display: str) -> FileRead:
         )
         for e in stored["extracts"]
     ]
+    explain = [note(line) for line in stored.get("explain", [])]
     return FileRead(
-        extracts, stored["kinds"], [(here(w), t) for w, t in stored["texts"]], stored["unscanned"]
+        extracts,
+        stored["kinds"],
+        [(here(w), t) for w, t in stored["texts"]],
+        explain,
+        stored.get("unscanned", []),
     )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 NULL_MARKERS = {"&NULL&", "NULL", "null", "None", "#N/A", "-", "—", "/", "／", "无"}
 
@@ -22,6 +23,8 @@ _OPS = [
     ("不少于", "≥"),
     ("不小于", "≥"),
     ("至少", "≥"),
+    ("达到", "≥"),
+    ("≥=", "≥"),
     ("小于或等于", "≤"),
     ("小于等于", "≤"),
     ("不高于", "≤"),
@@ -45,6 +48,8 @@ _OPS = [
     ("=<", "≤"),
     ("＜=", "≤"),
     ("⩽", "≤"),
+    ("≤=", "≤"),
+    ("控制在", "≤"),
     ("<", "<"),
     ("＜", "<"),
     ("小于", "<"),
@@ -53,6 +58,8 @@ _OPS = [
     ("=", "="),
     ("＝", "="),
     ("﹦", "="),
+    ("═", "="),
+    ("〓", "="),
     ("等于", "="),
     ("定性", "定性"),
 ]
@@ -60,7 +67,25 @@ _OP_PREFIX = re.compile("^(" + "|".join(re.escape(spelling) for spelling, _ in _
 _OP_WORDS = dict(_OPS)
 _NUMBER = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
 # Units that make a value a date or a deadline, not a measure: "9月前", "12月底", "3日内".
-_DEADLINE = re.compile(r"(前|后|底|初|末|内|以前|以后|之前|之内|以内)$")
+_DEADLINE = re.compile(
+    r"(月|日|号|天|周|个月|个工作日|工作日)(?:份)?(?:底前|末前|前|底|末|以前|之前|内|以内|之内)"
+)
+# Operators written after the number: "95%以上", "100人次以下", "3天以内".
+_SUFFIX_OPS = {
+    "及以上": "≥",
+    "或以上": "≥",
+    "（含）以上": "≥",
+    "(含)以上": "≥",
+    "以上": "≥",
+    "及以下": "≤",
+    "或以下": "≤",
+    "（含）以下": "≤",
+    "(含)以下": "≤",
+    "以下": "≤",
+    "以内": "≤",
+    "之内": "≤",
+}
+_OP_SUFFIX = re.compile("(" + "|".join(re.escape(k) for k in _SUFFIX_OPS) + ")$")
 _UNIT_ALIASES = {"百分比": "%", "百分之": "%", "％": "%", "个百分点": "个百分点"}
 _NAME_NUMBERING = re.compile(r"^\s*(?:指标\s*\d+\s*[：:．.、]|\d+\s*[．.、]|[（(]\d+[)）])\s*")
 
@@ -72,6 +97,7 @@ class Measure:
     op: str | None
     value: float | int | str | None
     unit: str | None
+    doubt: str | None = None
 
 
 def fold(text: str) -> str:
@@ -119,8 +145,30 @@ def is_template_name(name: str | None) -> bool:
     """Blank template rows left in place: "指标2：", "……", "...", "其他" with nothing else."""
     if name is None:
         return True
-    stripped = re.sub(r"[\s.…。·]+", "", name)
+    stripped = re.sub(r"[\s.…。·/／、\-—]+", "", name)
     return stripped == "" or re.fullmatch(r"指标\d*[：:]?", stripped) is not None
+
+
+_POINTS_IN_LABEL = re.compile(r"^(.*?)[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
+_TEMPLATE_TEXT = re.compile(r"[（(]\s*\d+\s*字以内\s*[)）]|\*\*|＊＊")
+
+
+def split_label(text: str | None) -> tuple[str | None, float | None]:
+    """A level label and the points written inside it: "履职效能（15分）" → ("履职效能", 15); "(50分)" (the label
+    itself lost) → (None, 50); "绩效目标(10)" → ("绩效目标", 10)."""
+    if not text:
+        return None, None
+    match = _POINTS_IN_LABEL.match(text)
+    if match and ("分" in text or match.group(1)):
+        value = float(match.group(2))
+        name = match.group(1).strip().rstrip(":：").strip() or None
+        return name, int(value) if value.is_integer() else value
+    return text, None
+
+
+def is_template_text(text: str | None) -> bool:
+    """Guidance the template printed in a cell and the unit left in place: "…(100字以内)", "(≥**人)"."""
+    return bool(text) and _TEMPLATE_TEXT.search(str(text)) is not None
 
 
 def parse_op(value: object) -> str | None:
@@ -158,7 +206,12 @@ def parse_number(value: object) -> float | int | None:
 
 
 def parse_measure(value: object) -> Measure:
-    """Split "≥50个" into (≥, 50, 个); keep words and dates as text."""
+    """Split a target or actual cell into (operator, value, unit), whichever order they are written in.
+
+    "≥50个", "=8个", "150万", "95%以上", "不低于90%", "≤ 202.6 万元", "54. 96"; "9月前" and "12月底" are deadlines
+    (≤ 9 月); words ("完成") and full dates stay text. A cell that looks damaged ("Q100%": a PDF's ≤ printed as Q)
+    keeps its text and says why in ``doubt``, so the reader can flag it instead of guessing.
+    """
     if isinstance(value, bool):
         return Measure(None, str(value), None)
     if isinstance(value, (int, float)):
@@ -166,7 +219,10 @@ def parse_measure(value: object) -> Measure:
     text = clean_text(value)
     if text is None or text in NULL_MARKERS:
         return Measure(None, None, None)
-    folded = fold(text).strip()
+    folded = _close_number_gaps(simplified(fold(text)).strip())
+    doubt = _doubt(folded)
+    if doubt:
+        return Measure(None, text, None, doubt)
     op = None
     match = _OP_PREFIX.match(folded)
     if match and match.group(1) != "定性":
@@ -174,11 +230,57 @@ def parse_measure(value: object) -> Measure:
         folded = folded[match.end() :]
     number = _NUMBER.match(folded)
     if number:
-        unit = folded[number.end() :].strip() or None
+        rest = folded[number.end() :].strip()
+        suffix = _OP_SUFFIX.search(rest)
+        if suffix:
+            op, rest = op or _SUFFIX_OPS[suffix.group(1)], rest[: suffix.start()].strip()
+        unit = rest or None
+        amount = _tidy(float(number.group(0).replace(",", "")))
+        if unit and _DEADLINE.fullmatch(unit) and op is None:
+            return Measure("≤", amount, _DEADLINE.fullmatch(unit).group(1))
         if unit is None or (not re.search(r"\d", unit) and not _DEADLINE.search(unit) and len(unit) <= 8):
-            amount = float(number.group(0).replace(",", ""))
-            return Measure(op, _tidy(amount), _UNIT_ALIASES.get(unit, unit) if unit else None)
+            return Measure(op, amount, _UNIT_ALIASES.get(unit, unit) if unit else None)
     return Measure(op, text, None)
+
+
+@lru_cache(maxsize=65536)
+def simplified(text: str) -> str:
+    """Traditional characters as simplified ones (績效 → 绩效), for recognising words, never for what is shown."""
+    if not _CJK.search(text):
+        return text
+    return _converter().convert(text)
+
+
+@cache
+def _converter():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+_CJK = re.compile("[\u4e00-\u9fff]")
+
+
+def _close_number_gaps(text: str) -> str:
+    """PDFs break numbers at their glyph boundaries: "54. 96" → "54.96", "1, 059.39" → "1,059.39"."""
+    return _GAP.sub(r"\1\2", text)
+
+
+_GAP = re.compile(r"(\d[.,])\s+(\d)")
+
+
+def _doubt(text: str) -> str | None:
+    """Why a cell that is not a measure might be a damaged one; None when it reads as ordinary words."""
+    if _Q_FOR_OP.match(text):
+        return "数字前的“Q”可能是 PDF 把“≤”印错了，请核对原件"
+    if 2 <= len(text) <= 6 and set(text) <= _OCR_CHARS and set(text) & _OCR_LETTERS:
+        return "字母与数字混杂（如“IO”可能是“10”），可能是识别错误，请核对原件"
+    return None
+
+
+_Q_FOR_OP = re.compile(r"^[Qq]\s*\d")
+_OCR_LETTERS = set("IlOoSBZ")
+_OCR_CHARS = _OCR_LETTERS | set("0123456789.")
 
 
 def _tidy(number: float | int) -> float | int:
@@ -188,3 +290,40 @@ def _tidy(number: float | int) -> float | int:
             return int(number)
         return round(number, 10)
     return number
+
+
+# Money units to 万元, the model's unit: amounts in 元 and 千元 are converted on input, and the reader says so.
+MONEY_UNITS = {
+    "元": 1e-4,
+    "千元": 0.1,
+    "万元": 1.0,
+    "万": 1.0,
+    "百万元": 100.0,
+    "亿元": 10000.0,
+    "亿": 10000.0,
+}
+_UNIT_LABEL = re.compile(
+    r"(?:金额|货币|计量|资金)?单位[:：]\s*(?:人民币)?\s*([^\s，,;；)）]{0,3}?元|万)(?![\u4e00-\u9fff])"
+)
+_UNIT_BRACKET = re.compile(r"[（(]\s*(?:单位[:：]\s*)?(?:人民币)?\s*(元|千元|万元|百万元|亿元)\s*(?:[)）]|$)")
+_UNKNOWN_MONEY = re.compile(r"(?:金额|货币)?单位[:：]\s*([^\s，,;；)）]{1,4}元)")
+
+
+def money_unit_in(text: str | None) -> float | None:
+    """The factor to 万元 of the money unit a label or cell states: "（单位：元）" → 0.0001, "项目资金（万元）" → 1,
+    "千元" → 0.1, "150万" → None (a number, not a label); None when it states none."""
+    if not text:
+        return None
+    text = simplified(fold(str(text)).replace(" ", ""))
+    if text in MONEY_UNITS:
+        return MONEY_UNITS[text]
+    match = _UNIT_LABEL.search(text) or _UNIT_BRACKET.search(text)
+    return MONEY_UNITS.get(match.group(1)) if match else None
+
+
+def unknown_money_unit(text: str | None) -> str | None:
+    """A stated money unit jixiao cannot convert ("单位：美元"), for a finding."""
+    if not text:
+        return None
+    match = _UNKNOWN_MONEY.search(simplified(fold(str(text)).replace(" ", "")))
+    return match.group(1) if match and match.group(1) not in MONEY_UNITS else None

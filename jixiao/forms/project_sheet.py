@@ -1,15 +1,19 @@
-"""项目支出绩效自评表: one project per table (several may stand in one sheet, one below the other).
+"""项目支出绩效自评表: one project per table; several may stand in one sheet, one below the other, or be split over
+several tables (a portal page or a PDF often gives the project's header block, its funds and its indicators as
+separate tables): the project goes on until the next 项目名称.
 
 The funds block is found by its headers, in the national wording (年初预算数 / 全年预算数 / 全年执行数 / 分值 /
-执行率 / 得分) or Sichuan's (年初预算 / 调整后预算数 / 预算执行数 / 预算执行率 / 权重 / 得分); the indicator table by
-its own headers, with 分值 or 权重, 得分 and 偏差原因.
+执行率 / 得分), Sichuan's (年初预算 / 调整后预算数 / 预算执行数 / 预算执行率 / 权重 / 得分) or the 衔接资金 form's
+(全年预算数(A) / 全年执行数(B) / 执行率(B/A)). A 年度资金总额 row left at zeros while the figures stand on its
+其中：本年财政拨款 row is read from that row, and the reader says so.
 """
 
 from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import clean_label, clean_text
+from jixiao.forms.cells import clean_label, clean_text, is_template_text, money_unit_in, parse_number
+from jixiao.forms.headers import header_key
 from jixiao.forms.tables import Extract, find_cell, labels, number_at, right_of
 from jixiao.forms.target_sheet import read_indicators
 from jixiao.forms.workbook import Grid
@@ -21,127 +25,251 @@ FUNDS_HEADERS = {
     "expenditure": ("全年执行数", "预算执行数", "实际执行数", "执行数", "实际支出"),
     "max": ("分值", "权重"),
     "execution_rate": ("执行率", "预算执行率"),
-    "score": ("得分",),
+    "score": ("得分", "自评得分"),
 }
-TOTAL_ROW = ("年度资金总额", "资金总额", "年度资金总额：", "合计")
+TOTAL_ROW = ("年度资金总额", "资金总额", "总额", "合计")
+FISCAL_ROW = (
+    "其中本年财政拨款",
+    "其中当年财政拨款",
+    "其中财政拨款",
+    "其中财政资金",
+    "本年财政拨款",
+    "当年财政拨款",
+)
+NAME_LABELS = ("项目名称",)
+GOAL_LABELS = ("项目年度目标", "预期目标", "年初设定目标", "年度目标")
+RESULT_LABELS = (
+    "年度目标完成情况",
+    "实际完成情况",
+    "年度总体目标完成情况综述",
+    "年度总体目标完成情况",
+    "完成情况",
+)
+
+
+def key_of(value) -> str:
+    return header_key(value).replace("：", "").replace(":", "")
+
+
+def project_starts(grid: Grid) -> list[int]:
+    """Rows where a project begins: the row holding a 项目名称 label."""
+    return [
+        r
+        for r in range(grid.height)
+        if any(
+            label and key_of(label) in NAME_LABELS and _has_value_right(grid, r, c)
+            for c, label in enumerate(labels(grid, r))
+        )
+    ]
+
+
+def _has_value_right(grid: Grid, r: int, c: int) -> bool:
+    return right_of(grid, r, c)[1] is not None
 
 
 def looks_like(grid: Grid) -> bool:
-    title = find_cell(
-        grid, lambda t: "项目支出绩效自评表" in t or "项目绩效自评表" in t, rows=range(min(grid.height, 6))
-    )
-    return title is not None or find_cell(grid, lambda t: t == "项目名称") is not None
+    return bool(project_starts(grid))
 
 
 def read_project_sheet(grid: Grid) -> list[Extract]:
-    starts = [r for r in range(grid.height) if any(label == "项目名称" for label in labels(grid, r))]
-    extracts = []
-    for i, start in enumerate(starts):
-        end = starts[i + 1] if i + 1 < len(starts) else grid.height
-        extracts.append(_read_block(grid, start, end))
-    return extracts
+    starts = project_starts(grid)
+    return [
+        read_block(grid, start, starts[i + 1] if i + 1 < len(starts) else grid.height)
+        for i, start in enumerate(starts)
+    ]
 
 
-def _read_block(grid: Grid, start: int, end: int) -> Extract:
+def read_block(grid: Grid, start: int, end: int) -> Extract:
     ex = Extract()
-    rows = range(start, end)
     project: dict = {}
-    for key, label in (("name", "项目名称"), ("department", "主管部门"), ("implementer", "实施单位")):
-        found = find_cell(grid, lambda t, label=label: t == label, rows=rows)
+    rows = range(start, end)
+    for key, names in (("name", NAME_LABELS), ("department", ("主管部门",)), ("implementer", ("实施单位",))):
+        found = find_cell(grid, lambda t, names=names: key_of(t) in names, rows=rows)
         if found:
             _, value = right_of(grid, *found)
-            if value is not None and clean_label(value) not in ("主管部门", "实施单位"):
+            if value is not None and key_of(value) not in ("主管部门", "实施单位", "项目负责人及电话"):
                 project[key] = clean_text(value)
-    if "name" not in project:
-        ex.problem("missing-field", grid.where(start, 0), "项目支出绩效自评表缺少项目名称")
-        return ex
-    funds = _funds(grid, ex, rows)
-    if funds:
-        project["funds"] = funds
-    project.update(_goal(grid, rows))
-    inner = Extract()
-    indicators = read_indicators(grid, inner, "indicators", start=start, end=end)
-    ex.findings.extend(inner.findings)
-    if indicators:
-        project["indicators"] = indicators
-    total = _total(grid, ex, rows)
-    if total is not None:
-        project["total_score"] = total
     ex.set("projects", [project], grid.where(start, 0))
-    # Where each of this project's indicators stands, so findings on them keep their cells; the project is the
-    # first of this extract, renumbered when the tables of several files are merged.
     ex.origins["projects[1]"] = grid.where(start, 0)
-    ex.origins.update({f"projects[1].{key}": where for key, where in inner.origins.items()})
+    continue_block(ex, grid, start, end)
     return ex
 
 
-def _funds(grid: Grid, ex: Extract, rows: range) -> dict:
+def continue_block(ex: Extract, grid: Grid, start: int, end: int) -> bool:
+    """Read the funds, goal, indicators and total of rows [start, end) into the extract's (last) project; whether
+    anything was found."""
+    project = ex.data["projects"][-1]
+    n = len(ex.data["projects"])
+    rows = range(start, end)
+    found = False
+    if "funds" not in project:
+        funds = read_funds(grid, ex, rows)
+        if funds:
+            project["funds"] = funds
+            found = True
+    if "goal" not in project:
+        goal = _goal(grid, rows)
+        if goal:
+            project.update(goal)
+            found = True
+    if "indicators" not in project:
+        inner = Extract()
+        indicators = read_indicators(grid, inner, "indicators", start=start, end=end)
+        ex.findings.extend(inner.findings)
+        ex.notes.extend(inner.notes)
+        if indicators:
+            project["indicators"] = indicators
+            ex.origins.update({f"projects[{n}].{key}": where for key, where in inner.origins.items()})
+            found = True
+    if "total_score" not in project:
+        total = _total(grid, ex, rows)
+        if total is not None:
+            project["total_score"] = total
+            found = True
+    return found
+
+
+def read_funds(grid: Grid, ex: Extract, rows: range) -> dict:
     header_row, columns = None, {}
     for r in rows:
-        row = labels(grid, r)
         found = {}
         for key, names in FUNDS_HEADERS.items():
-            for c, label in enumerate(row):
-                if label and c not in found.values() and any(label.startswith(n) for n in names):
+            for c, label in enumerate(labels(grid, r)):
+                if (
+                    label
+                    and c not in found.values()
+                    and grid.anchor(r, c)[1] == c
+                    and any(key_of(label).startswith(n) for n in names)
+                ):
                     found[key] = c
                     break
-        if {"final_budget", "expenditure"} <= found.keys():
+        if "expenditure" in found and ({"final_budget", "initial_budget"} & found.keys()):
             header_row, columns = r, found
             break
     if header_row is None:
         return {}
-    unit_cell = find_cell(
-        grid, lambda t: t.startswith("项目资金"), rows=range(max(rows.start, header_row - 1), header_row + 2)
-    )
-    per_yuan = (
-        1 / 10000 if unit_cell and re.search(r"[（(]元[)）]", clean_label(grid.value(*unit_cell))) else 1
-    )
-    if per_yuan != 1:
+    per_wan = _money_scale(grid, ex, header_row, rows)
+    candidates = range(header_row + 1, min(rows.stop, header_row + 7))
+    total_row = next((r for r in candidates if _row_key(grid, r) in TOTAL_ROW), header_row + 1)
+    fiscal_row = next((r for r in candidates if _row_key(grid, r) in FISCAL_ROW), None)
+    amounts = ("initial_budget", "final_budget", "expenditure")
+    source = total_row
+    amount_cols = [columns[k] for k in amounts if k in columns]
+    if (
+        fiscal_row is not None
+        and _all_zero(grid, total_row, amount_cols)
+        and not _all_zero(grid, fiscal_row, amount_cols)
+    ):
+        source = fiscal_row
         ex.notes.append(
-            f"{grid.where(*unit_cell).words(with_file=False)}：金额单位为元，已换算为万元（÷10000）"
+            f"{grid.where_row(total_row).words(with_file=False)}：“年度资金总额”一行为零，"
+            f"项目资金按“{clean_label(grid.value(fiscal_row, _label_col(grid, fiscal_row)))}”一行读取"
         )
-    total_row = next(
-        (
-            r
-            for r in range(header_row + 1, min(rows.stop, header_row + 6))
-            if any(label in TOTAL_ROW for label in labels(grid, r) if label)
-        ),
-        header_row + 1,
-    )
     funds = {}
     for key, c in columns.items():
-        value = number_at(ex, grid, total_row, c, f"项目资金“{FUNDS_HEADERS[key][0]}”")
-        if value is None:
-            continue
-        if key in ("initial_budget", "final_budget", "expenditure"):
-            value = round(value * per_yuan, 6)
-        elif key == "execution_rate" and 0 < value <= 1 and isinstance(grid.value(total_row, c), float):
-            value = round(value * 100, 4)  # a percentage cell holds 0.95 for 95%
-        funds[key] = value
+        if key in amounts:
+            value = _amount(ex, grid, source, c, key, per_wan)
+        elif source != total_row and key in ("execution_rate", "score"):
+            continue  # the zeros of an unfilled total row are no rate and no score
+        else:
+            value = number_at(ex, grid, total_row, c, f"项目资金“{FUNDS_HEADERS[key][0]}”")
+            if (
+                key == "execution_rate"
+                and value is not None
+                and isinstance(grid.value(total_row, c), float)
+                and 0 < value <= 1.5
+            ):
+                value = round(value * 100, 4)  # a percentage cell holds 0.95 for 95%
+        if value is not None:
+            funds[key] = value
     return funds
 
 
+def _amount(ex, grid, r, c, key, per_wan):
+    from jixiao.forms.cells import parse_measure
+
+    raw = grid.value(r, c)
+    measure = parse_measure(raw)
+    if isinstance(measure.value, (int, float)) and measure.op is None:
+        scale = money_unit_in(measure.unit) if measure.unit else None
+        factor = scale if scale is not None else per_wan
+        return round(measure.value * factor, 6)
+    return number_at(ex, grid, r, c, f"项目资金“{FUNDS_HEADERS[key][0]}”")
+
+
+def _money_scale(grid: Grid, ex: Extract, header_row: int, rows: range) -> float:
+    """万元 unless the block's header or the sheet's unit label says 元 or 千元 (converted and said so)."""
+    for r in range(max(rows.start, header_row - 1), header_row + 1):
+        for c, label in enumerate(labels(grid, r)):
+            scale = money_unit_in(label) if label else None
+            if scale is not None:
+                if scale != 1:
+                    ex.notes.append(
+                        f"{grid.where(r, c).words(with_file=False)}：金额单位为“{label}”，已换算为万元"
+                    )
+                return scale
+    return 1.0
+
+
+def _label_col(grid: Grid, r: int) -> int:
+    """The column of the row's own first label (not one merged down from above)."""
+    return next((c for c, t in enumerate(labels(grid, r)) if t and grid.anchor(r, c)[0] == r), 0)
+
+
+def _row_key(grid: Grid, r: int) -> str:
+    """The row's own first label (not one merged down from a row above, such as 项目资金（万元）)."""
+    row = labels(grid, r)
+    first = next(
+        (t for c, t in enumerate(row) if t and grid.anchor(r, c)[0] == r and parse_number(t) is None), None
+    )
+    return key_of(first) if first else ""
+
+
+def _all_zero(grid: Grid, r: int, cols: list[int]) -> bool:
+    values = [parse_number(grid.value(r, c)) for c in cols]
+    return all(v in (None, 0) for v in values)
+
+
 def _goal(grid: Grid, rows: range) -> dict:
-    found = find_cell(grid, lambda t: t in ("预期目标", "年度目标"), rows=rows)
-    if not found:
-        return {}
-    r, c = found
     out = {}
-    below = next((rr for rr in range(r + 1, min(rows.stop, r + 4)) if clean_text(grid.value(rr, c))), None)
-    if below is not None:
-        out["goal"] = clean_text(grid.value(below, c))
-        result = find_cell(grid, lambda t: t in ("实际完成情况", "实际完成", "完成情况"), rows=[r])
-        if result and clean_text(grid.value(below, result[1])):
-            out["goal_result"] = clean_text(grid.value(below, result[1]))
+    for key, names in (("goal", GOAL_LABELS), ("goal_result", RESULT_LABELS)):
+        for r in rows:
+            text = None
+            for c, label in enumerate(labels(grid, r)):
+                if not label:
+                    continue
+                inline = re.match(r"^(.{2,14}?)[:：](.+)$", clean_text(grid.value(r, c)) or "", re.S)
+                if inline and key_of(inline.group(1)) in names:
+                    text = inline.group(2).strip()
+                elif key_of(label) in names and grid.anchor(r, c) == (r, c):
+                    below = next(
+                        (
+                            rr
+                            for rr in range(r + 1, min(rows.stop, r + 4))
+                            if clean_text(grid.value(rr, c)) and grid.anchor(rr, c)[0] != grid.anchor(r, c)[0]
+                        ),
+                        None,
+                    )
+                    if below is not None:
+                        text = clean_text(grid.value(below, c))
+                if text and is_template_text(text):
+                    text = None  # the template's guidance, left in place: nothing was written
+                if text:
+                    break
+            if text:
+                out[key] = text
+                break
     return out
 
 
 def _total(grid: Grid, ex: Extract, rows: range):
-    for r in rows:
-        row = labels(grid, r)
-        first = next((label for label in row if label), None)
-        if first in ("总分", "合计", "总计", "自评总分"):
-            numbers = [c for c in range(grid.width) if isinstance(grid.value(r, c), (int, float))]
-            if numbers:
-                return number_at(ex, grid, r, numbers[-1], "总分")
+    """The 总分 row's figure in the indicator table's 得分 column (a 合计 of the 权重 column is no score)."""
+    from jixiao.forms.headers import INDICATOR_HEADERS, find_header
+
+    header = find_header(grid, INDICATOR_HEADERS, ("name",), start=rows.start, end=rows.stop)
+    if header is None or "score" not in header.columns:
+        return None
+    for r in range(header.row + 1, rows.stop):
+        if _row_key(grid, r) in ("总分", "合计", "总计", "自评总分", "得分合计"):
+            return number_at(ex, grid, r, header.columns["score"], "总分")
     return None

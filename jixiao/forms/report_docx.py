@@ -12,9 +12,10 @@ import zipfile
 from pathlib import Path
 
 from jixiao.findings import InvalidData, problem
+from jixiao.forms.html_tables import _value
 from jixiao.forms.statements import extract_lists, extract_statements
 from jixiao.forms.tables import Extract
-from jixiao.forms.workbook import OLE_MAGIC
+from jixiao.forms.workbook import OLE_MAGIC, Grid
 from jixiao.location import Location
 
 KIND = "自评报告"
@@ -30,7 +31,8 @@ _INLINE = re.compile(r"^(.{2,40}?[（(]\d+(?:\.\d+)?分[)）])[。.：:]\s*(.+)$
 MAX_HEADING = 30
 
 
-def read_report(path: Path, display: str | None = None) -> Extract:
+def read_report(path: Path, display: str | None = None) -> tuple[Extract, list[Grid]]:
+    """The report's sections and stated figures, and its tables as grids (a report often carries the forms)."""
     from docx import Document
 
     display = display or str(path)
@@ -44,21 +46,51 @@ def read_report(path: Path, display: str | None = None) -> Extract:
             [problem("unreadable-file", display, f"无法读取该 Word 文档：{str(err)[:200]}")]
         ) from None
     blocks = list(_blocks(doc))
-    ex = Extract()
-    title, sections = _sections(blocks)
-    if not sections:
+    ex = report_from_blocks(blocks, display, None)
+    if not ex.data["report"]["sections"]:
         ex.problem(
             "missing-headings",
             display,
             "找不到编号标题（一、 （一） 1. （1）），无法分节；请确认这是自评报告",
         )
-    report = {"title": title or Path(display).stem, "sections": sections}
+    return ex, _grids(doc, display)
+
+
+def report_from_blocks(blocks: list[tuple], display: str, title: str | None) -> Extract:
+    """A report from paragraph blocks of any source (Word, a saved page, a PDF's text)."""
+    ex = Extract()
+    found_title, sections = _sections(blocks)
+    report = {"title": title or found_title or Path(display).stem, "sections": sections}
     report.update(extract_lists(sections))
-    stated = extract_statements(sections)
+    if not sections:
+        # Prose without numbered headings (a portal notice, a PDF's opening): its figures still count.
+        text = "\n\n".join(b[1] for b in blocks if b[0] == "p" and b[1])
+        stated = extract_statements([{"heading": "", "text": text}]) if text else []
+    else:
+        stated = extract_statements(sections)
     if stated:
         report["stated"] = stated
     ex.set("report", report, Location(display))
     return ex
+
+
+def _grids(doc, display: str) -> list[Grid]:
+    """Every table of the document as a grid (表1, 表2 …); a merged cell shows its text in every slot it covers."""
+    grids = []
+    for n, table in enumerate(doc.tables, start=1):
+        grid = Grid(display, f"表{n}", [])
+        seen: dict = {}  # keyed by the cell element itself: a merged cell is one element
+        for r, row in enumerate(table.rows):
+            values = []
+            for c, cell in enumerate(row.cells):
+                text = "\n".join(p.text for p in cell.paragraphs).strip()
+                anchor = seen.setdefault(cell._tc, (r, c))
+                if anchor != (r, c):
+                    grid.anchors[(r, c)] = anchor
+                values.append(_value(text))
+            grid.rows.append(values)
+        grids.append(grid)
+    return grids
 
 
 def document_texts(path: Path, display: str):

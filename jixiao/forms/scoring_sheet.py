@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import clean_label, clean_text, parse_number
+from jixiao.forms.cells import clean_label, clean_text, parse_number, split_label
+from jixiao.forms.headers import header_key
 from jixiao.forms.tables import Extract, find_cell, find_header, labels, number_at, own
 from jixiao.forms.workbook import Grid
 
@@ -17,12 +18,12 @@ SCORE_HEADERS = {
     "level2": ("二级指标",),
     "name": ("三级指标",),
     "max": ("指标分值", "分值", "标准分值", "满分"),
-    "explanation": ("指标解释", "评分标准", "指标说明"),
+    "explanation": ("指标解释", "评分标准", "评价标准", "评分办法", "指标说明及评分标准", "指标说明"),
     "score": ("自评得分", "得分", "评价得分"),
     "note": ("备注", "扣分原因", "说明"),
 }
+_Q_FOR_OP = re.compile(r"(?<![A-Za-z])Q\d")
 TOTAL_LABELS = ("评价得分", "总分", "合计", "自评总分", "总计", "得分合计")
-_MAX_IN_LABEL = re.compile(r"^(.*?)[（(](\d+(?:\.\d+)?)分[)）]$")
 
 
 def looks_like(grid: Grid) -> bool:
@@ -31,20 +32,31 @@ def looks_like(grid: Grid) -> bool:
     )
     if title is not None:
         return True
-    # Without the title: a table of 分值 and 得分 that has no 指标值 (an indicator table has one).
-    header = find_header(grid, SCORE_HEADERS, ("name", "max", "score"))
-    return header is not None and find_cell(grid, lambda t: t.endswith("指标值"), rows=[header.row]) is None
+    # Without the title: a table of 三级指标 and 得分 with its maxima in a 分值 column or inside the labels
+    # ("相关性(5分)"), and no 指标值 (an indicator table has one).
+    header = find_header(grid, SCORE_HEADERS, ("name", "score"))
+    if header is None:
+        return False
+    targets = find_cell(
+        grid,
+        lambda t: "指标值" in t or "完成值" in t or "实际值" in t,
+        rows=range(header.first_row, header.row + 1),
+    )
+    if targets is not None:
+        return False
+    return "max" in header.columns or _maxima_in_labels(grid, header)
 
 
-def split_label(text: str | None) -> tuple[str | None, float | None]:
-    """ "履职效能（15分）" -> ("履职效能", 15)."""
-    if not text:
-        return None, None
-    match = _MAX_IN_LABEL.match(text)
-    if match:
-        value = float(match.group(2))
-        return match.group(1), int(value) if value.is_integer() else value
-    return text, None
+def first_row(grid: Grid) -> int:
+    """The first row of the scoring table's header (rows above it may hold other tables of the sheet)."""
+    header = _header(grid)
+    return header.first_row if header is not None else 0
+
+
+def _maxima_in_labels(grid: Grid, header) -> bool:
+    rows = range(header.row + 1, min(grid.height, header.row + 8))
+    names = [labels(grid, r)[header.columns["name"]] for r in rows]
+    return sum(1 for n in names if n and split_label(n)[1] is not None) >= 2
 
 
 def read_scoring_sheet(grid: Grid) -> Extract:
@@ -69,12 +81,20 @@ def read_scoring_sheet(grid: Grid) -> Extract:
         name = clean_label(grid.value(r, cols["name"]))
         if not name:
             continue
-        raw_max = clean_label(own(grid, r, cols["max"], cols))
+        name, in_label = split_label(name)  # "相关性(5分)": the maximum written inside the label
+        raw_max = clean_label(own(grid, r, cols["max"], cols)) if "max" in cols else in_label
         explanation = clean_text(own(grid, r, cols["explanation"], cols)) if "explanation" in cols else None
         if raw_max in (None, "-", "—", "/") or (level1[0] and "扣分" in level1[0]):
             deductions.append(_deduction(grid, ex, r, cols, level1, name, explanation))
             continue
-        items.append(_item(grid, ex, r, cols, level1, level2, name, explanation))
+        items.append(_item(grid, ex, r, cols, level1, level2, name, explanation, in_label))
+        if explanation and _Q_FOR_OP.search(explanation):
+            ex.problem(
+                "doubtful-cell",
+                grid.where(r, cols["explanation"]),
+                f"“{name}”的说明中数字前的“Q”可能是 PDF 把“≤”印错了，请核对原件（已按原文保留）",
+                "warning",
+            )
         places.append(grid.where(r, cols["name"]))
     if items:
         ex.set_items("scores.items", items, places)
@@ -84,10 +104,22 @@ def read_scoring_sheet(grid: Grid) -> Extract:
 
 
 def _header(grid: Grid):
-    header = find_header(grid, SCORE_HEADERS, ("name", "max", "level1"))
+    header = find_header(grid, SCORE_HEADERS, ("name", "max", "level1")) or find_header(
+        grid, SCORE_HEADERS, ("name", "level1", "score")
+    )
     if header is None:
         return None
     _place_maxima(grid, header)
+    # 一级 | 得分 | 二级 | 得分 | 三级 | 分值 | … | 得分: the item's 得分 is the one right of the 三级指标 (the others
+    # are the levels' subtotals, which the items add up to).
+    right = max(header.columns["name"], header.columns.get("max", -1))
+    scores = [
+        c
+        for c, t in enumerate(labels(grid, header.row))
+        if t and c > right and header_key(t) in SCORE_HEADERS["score"]
+    ]
+    if scores:
+        header.columns["score"] = scores[0]
     # 指标解释 / 自评得分 / 备注 often stand on the header's first line, merged down over both lines.
     for key in ("explanation", "score", "note"):
         if key not in header.columns:
@@ -152,8 +184,8 @@ def _total_column(grid: Grid, r: int, cols: dict) -> int:
     return numbers[-1] if numbers else cols["score"]
 
 
-def _item(grid, ex, r, cols, level1, level2, name, explanation) -> dict:
-    maximum = number_at(ex, grid, r, cols["max"], "指标分值", cols)
+def _item(grid, ex, r, cols, level1, level2, name, explanation, in_label=None) -> dict:
+    maximum = number_at(ex, grid, r, cols["max"], "指标分值", cols) if "max" in cols else in_label
     score = number_at(ex, grid, r, cols["score"], "自评得分", cols)
     if score is None and own(grid, r, cols["score"], cols) is None:
         ex.problem("missing-score", grid.where(r, cols["score"]), f"“{name}”没有自评得分")

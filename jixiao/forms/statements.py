@@ -12,24 +12,51 @@ import re
 from collections.abc import Callable
 
 from jixiao import fieldpath
+from jixiao.forms.cells import fold, simplified
 
-NUM = r"(-?\d+(?:\.\d+)?)"
+# The cell grammar's number, in prose: thousands separators ("1,354.29"), any decimals ("5413.6672"); full-width
+# digits and traditional characters are folded before matching (``normalise``).
+NUM = r"(-?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)"
+# Money is 万元 in the model: an amount written in 元 or 亿元 is converted (``_value`` looks at the unit).
+W = r"\s*(?:万元|亿元|元)"
 _SEP = r"[^，；;。\d]*"  # words between "占" and the percentage: "占决算报表支出的"
 _FUNDS = r"(一般公共预算|政府性基金预算|国有资本经营预算)"
 
 Emit = Callable[[re.Match], list[tuple[str, float]]]
 
 
+def _value(m: re.Match, group: int) -> float:
+    """The number of a group, in 万元 when a money unit follows it ("2026400元" → 202.64)."""
+    value = float(m.group(group).replace(",", ""))
+    after = m.string[m.end(group) : m.end(group) + 3].lstrip()
+    if after.startswith("元"):
+        return round(value / 10000, 6)
+    if after.startswith("亿"):
+        return value * 10000
+    return value
+
+
+def normalise(text: str) -> str:
+    """Prose as the patterns expect it, character for character (so quotes keep their places): simplified
+    characters, ASCII digits, full-width punctuation except inside numbers ("1,354.29", "2024.05")."""
+    text = simplified(fold(text))
+    text = re.sub(r"(?<!\d),|,(?!\d{3})", "，", text)
+    return text.translate(_PUNCT)
+
+
+_PUNCT = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "?": "？"})
+
+
 def _one(field: str, group: int = 1) -> Emit:
-    return lambda m: [(field, float(m.group(group)))]
+    return lambda m: [(field, _value(m, group))]
 
 
 def _amount_share(field: str, amount: int = 1, share: int = 2) -> Emit:
     def emit(m: re.Match) -> list[tuple[str, float]]:
         name = field.format(*m.groups())
-        out = [(f"{name}.amount", float(m.group(amount)))]
+        out = [(f"{name}.amount", _value(m, amount))]
         if m.group(share) is not None:
-            out.append((f"{name}.share", float(m.group(share))))
+            out.append((f"{name}.share", _value(m, share)))
         return out
 
     return emit
@@ -41,7 +68,7 @@ def _pair(field_prev: str, field_now: str) -> Emit:
     def emit(m: re.Match) -> list[tuple[str, float]]:
         (y1, v1), (y2, v2) = (m.group(1), m.group(2)), (m.group(3), m.group(4))
         earlier, later = (v1, v2) if int(y1) < int(y2) else (v2, v1)
-        return [(field_prev, float(earlier)), (field_now, float(later))]
+        return [(field_prev, float(earlier.replace(",", ""))), (field_now, float(later.replace(",", "")))]
 
     return emit
 
@@ -49,8 +76,8 @@ def _pair(field_prev: str, field_now: str) -> Emit:
 def _progress(m: re.Match) -> list[tuple[str, float]]:
     month = int(m.group(1))
     return [
-        (f"funds.execution_progress[{month}].amount", float(m.group(2))),
-        (f"funds.execution_progress[{month}].rate", float(m.group(3))),
+        (f"funds.execution_progress[{month}].amount", _value(m, 2)),
+        (f"funds.execution_progress[{month}].rate", _value(m, 3)),
     ]
 
 
@@ -58,18 +85,18 @@ def _group(m: re.Match) -> list[tuple[str, float]]:
     name = "阶段（一次性）项目" if "一次性" in m.group(1) else m.group(1)
     base = f"project_summary.groups[{name}]"
     return [
-        (f"{base}.count", float(m.group(2))),
-        (f"{base}.amount", float(m.group(3))),
-        (f"{base}.execution_rate", float(m.group(4))),
-        (f"{base}.high_balance_count", float(m.group(5))),
+        (f"{base}.count", _value(m, 2)),
+        (f"{base}.amount", _value(m, 3)),
+        (f"{base}.execution_rate", _value(m, 4)),
+        (f"{base}.high_balance_count", _value(m, 5)),
     ]
 
 
 def _score_item(m: re.Match) -> list[tuple[str, float]]:
     name = m.group(1)
     return [
-        (f"scores.items[{name}].max", float(m.group(2))),
-        (f"scores.items[{name}].score", float(m.group(3))),
+        (f"scores.items[{name}].max", _value(m, 2)),
+        (f"scores.items[{name}].score", _value(m, 3)),
     ]
 
 
@@ -77,75 +104,86 @@ def _project_spending(m: re.Match) -> list[tuple[str, float]]:
     # "项目支出X万元" belongs to the 经济分类 split when the same paragraph has spoken of 人员经费 before it.
     before = m.string[: m.start()]
     table = "by_economic" if "人员经费" in before else "by_nature"
-    out = [(f"funds.{table}[项目支出].amount", float(m.group(1)))]
+    out = [(f"funds.{table}[项目支出].amount", _value(m, 1))]
     if m.group(2) is not None:
-        out.append((f"funds.{table}[项目支出].share", float(m.group(2))))
+        out.append((f"funds.{table}[项目支出].share", _value(m, 2)))
     return out
 
 
 PATTERNS: list[tuple[re.Pattern, Emit]] = [
-    (re.compile(rf"年初预算(?:收入|资金|支出)?{NUM}万元"), _one("funds.initial_budget")),
-    (re.compile(rf"中期调整(?:预算)?(?:收入)?{NUM}万元"), _one("funds.adjustment")),
-    (re.compile(rf"调整后(?:财政拨款|预算)?(?:收入)?{NUM}万元"), _one("funds.final_budget")),
+    (re.compile(rf"年初预算(?:收入|资金|支出)?{NUM}{W}"), _one("funds.initial_budget")),
+    (re.compile(rf"中期调整(?:预算)?(?:收入)?{NUM}{W}"), _one("funds.adjustment")),
+    (re.compile(rf"调整后(?:财政拨款|预算)?(?:收入)?{NUM}{W}"), _one("funds.final_budget")),
     (
-        re.compile(rf"{_FUNDS}财政拨款收入{NUM}万元(?:，占{_SEP}{NUM}%)?"),
+        re.compile(rf"{_FUNDS}财政拨款收入{NUM}{W}(?:，占{_SEP}{NUM}%)?"),
         _amount_share("funds.by_source[{0}财政拨款]", 2, 3),
     ),
-    (re.compile(rf"决算(?:报表)?支出{NUM}万元"), _one("funds.expenditure")),
-    (re.compile(rf"基本支出{NUM}万元(?:，占{_SEP}{NUM}%)?"), _amount_share("funds.by_nature[基本支出]")),
-    (re.compile(rf"项目支出{NUM}万元(?:，占{_SEP}{NUM}%)?"), _project_spending),
+    (re.compile(rf"决算(?:报表)?支出{NUM}{W}"), _one("funds.expenditure")),
+    (re.compile(rf"基本支出{NUM}{W}(?:，占{_SEP}{NUM}%)?"), _amount_share("funds.by_nature[基本支出]")),
+    (re.compile(rf"项目支出{NUM}{W}(?:，占{_SEP}{NUM}%)?"), _project_spending),
     (
-        re.compile(rf"人员经费(?:支出)?{NUM}万元(?:，占{_SEP}{NUM}%)?"),
+        re.compile(rf"人员经费(?:支出)?{NUM}{W}(?:，占{_SEP}{NUM}%)?"),
         _amount_share("funds.by_economic[人员经费]"),
     ),
     (
-        re.compile(rf"公用经费(?:支出)?{NUM}万元(?:，占{_SEP}{NUM}%)?"),
+        re.compile(rf"公用经费(?:支出)?{NUM}{W}(?:，占{_SEP}{NUM}%)?"),
         _amount_share("funds.by_economic[公用经费]"),
     ),
     (re.compile(rf"预算(?:支出)?执行率(?:达到|达|为)?{NUM}%"), _one("funds.execution_rate")),
     (
         re.compile(
-            rf"(?:1\s*[-—－~至到]\s*)?(\d{{1,2}})月(?:份)?(?:预算)?执行(?:金额)?{NUM}万元，执行率(?:为|达)?{NUM}%"
+            rf"(?:1\s*[-—－~至到]\s*)?(\d{{1,2}})月(?:份)?(?:预算)?执行(?:金额)?{NUM}{W}，执行率(?:为|达)?{NUM}%"
         ),
         _progress,
     ),
     (
-        re.compile(rf"三公”?经费(?:预算)?(?:金额)?(?:为)?{NUM}万元，实际支出{NUM}万元"),
+        re.compile(rf"三公”?经费(?:预算)?(?:金额)?(?:为)?{NUM}{W}，实际支出{NUM}{W}"),
         lambda m: [
-            ("funds.three_public.budget", float(m.group(1))),
-            ("funds.three_public.actual", float(m.group(2))),
+            ("funds.three_public.budget", _value(m, 1)),
+            ("funds.three_public.actual", _value(m, 2)),
         ],
     ),
     (
-        re.compile(rf"(\d{{4}})年预算安排{NUM}万元，(\d{{4}})年预算安排{NUM}万元"),
+        re.compile(rf"(\d{{4}})年预算安排{NUM}{W}，(\d{{4}})年预算安排{NUM}{W}"),
         _pair("funds.general_expenditure.budget_prev", "funds.general_expenditure.budget"),
     ),
     (
-        re.compile(rf"(\d{{4}})年决算{NUM}万元，(\d{{4}})年决算{NUM}万元"),
+        re.compile(rf"(\d{{4}})年决算{NUM}{W}，(\d{{4}})年决算{NUM}{W}"),
         _pair("funds.general_expenditure.actual_prev", "funds.general_expenditure.actual"),
     ),
     (re.compile(rf"预算压减率(?:为)?{NUM}%"), _one("funds.general_expenditure.budget_change_rate")),
     (re.compile(rf"决算增长率(?:为)?{NUM}%"), _one("funds.general_expenditure.actual_change_rate")),
+    (re.compile(rf"全年（调整）预算(?:数)?(?:为)?{NUM}{W}"), _one("funds.final_budget")),
+    (re.compile(rf"全年预算(?:数)?(?:为)?{NUM}{W}"), _one("funds.final_budget")),
+    (re.compile(rf"(?<!预算)(?<!基金)财政拨款收入(?:合计)?(?:为)?{NUM}{W}"), _one("funds.fiscal_funds")),
+    (re.compile(rf"(?:财政拨款)?支出合计(?:为)?{NUM}{W}"), _one("funds.expenditure")),
+    (re.compile(rf"(?:^|[、。；\d])\s*支出：\s*{NUM}{W}"), _one("funds.expenditure")),
+    (re.compile(rf"项目预算安排(?:资金)?{NUM}{W}"), _one("project_summary.budget")),
+    (re.compile(rf"项目资金(?:已使用|已支出|支出|使用)(?:了)?{NUM}{W}"), _one("project_summary.expenditure")),
+    (re.compile(rf"项目资金执行率(?:为|达到|达)?{NUM}%"), _one("project_summary.execution_rate")),
+    (re.compile(r"(?:等|共计|合计)(\d+)个(?:二级)?项目"), _one("project_summary.total")),
+    (re.compile(rf"(?:整体支出|部门整体)[^。]{{0,30}}?自评得分\s*{NUM}\s*分"), _one("scores.total")),
+    (re.compile(rf"综合评分为\s*{NUM}\s*分"), _one("scores.total")),
     (re.compile(r"年末无结转结余"), lambda m: [("funds.carryover", 0.0)]),
-    (re.compile(rf"年末结转结余(?:资金)?{NUM}万元"), _one("funds.carryover")),
-    (re.compile(r"核定编制(?:人数)?(\d+)[人名]"), _one("staffing.authorized")),
+    (re.compile(rf"年末结转结余(?:资金)?{NUM}{W}"), _one("funds.carryover")),
+    (re.compile(r"核定(?:编制)?(?:人数)?(?:为)?(\d+)[人名]"), _one("staffing.authorized")),
     (
         re.compile(r"(行政|事业|工勤)编制(\d+)[人名]"),
-        lambda m: [(f"staffing.authorized_by_type[{m.group(1)}]", float(m.group(2)))],
+        lambda m: [(f"staffing.authorized_by_type[{m.group(1)}]", _value(m, 2))],
     ),
     (re.compile(r"(?:实际)?财政供养(?:人员|人数)?(\d+)[人名]"), _one("staffing.funded")),
-    (re.compile(r"在职(?:人员)?(\d+)[人名]"), _one("staffing.active")),
-    (re.compile(r"退休(?:人员)?(\d+)[人名]"), _one("staffing.retired")),
+    (re.compile(r"在职(?:人员|人数)?(?:为)?(\d+)[人名]"), _one("staffing.active")),
+    (re.compile(r"退休(?:人员|人数)?(?:为)?(\d+)[人名]"), _one("staffing.retired")),
     (re.compile(r"长期聘用(?:人员)?(\d+)[人名]"), _one("staffing.contract")),
     (
-        re.compile(rf"(\d{{4}})年[^，。]*?人均占有资产{NUM}万元，(\d{{4}})年[^，。]*?人均占有资产{NUM}万元"),
+        re.compile(rf"(\d{{4}})年[^，。]*?人均占有资产{NUM}{W}，(\d{{4}})年[^，。]*?人均占有资产{NUM}{W}"),
         _pair("assets.per_capita_prev", "assets.per_capita"),
     ),
     (re.compile(rf"人均资产变化率(?:为)?{NUM}%"), _one("assets.per_capita_change_rate")),
     (re.compile(rf"固定资产利用率(?:为|达)?{NUM}%"), _one("assets.utilization_rate")),
     (
         re.compile(
-            rf"(常年项目|阶段（一次性）项目|一次性项目)[^。]*。?该类项目总数(\d+)个，涉及预算总金额{NUM}万元，"
+            rf"(常年项目|阶段（一次性）项目|一次性项目)[^。]*。?该类项目总数(\d+)个，涉及预算总金额{NUM}{W}，"
             rf"1[—\-－~至]12月预算执行总体进度为{NUM}%，其中：预算结余率大于10%的项目共计(\d+)个"
         ),
         _group,
@@ -153,7 +191,7 @@ PATTERNS: list[tuple[re.Pattern, Emit]] = [
     (re.compile(r"共有(\d+)个部门预算项目"), _one("project_summary.total")),
     (
         re.compile(rf"{_FUNDS}项目(\d+)个"),
-        lambda m: [(f"project_summary.by_fund[{m.group(1)}].count", float(m.group(2)))],
+        lambda m: [(f"project_summary.by_fund[{m.group(1)}].count", _value(m, 2))],
     ),
     (re.compile(r"涉及预算调整的项目(\d+)个"), _one("project_summary.adjusted_count")),
     (re.compile(r"完成绩效目标数量指标的项目有(\d+)个"), _one("project_summary.completed_count")),
@@ -178,8 +216,11 @@ def extract_statements(sections: list[dict]) -> list[dict]:
     offset = 0
     for section in sections:
         for paragraph in section.get("text", "").split("\n\n"):
+            text = normalise(paragraph)
+            # Quotes come from the original words when normalising kept every character in its place.
+            source = paragraph if len(text) == len(paragraph) else text
             for pattern, emit in PATTERNS:
-                for match in pattern.finditer(paragraph):
+                for match in pattern.finditer(text):
                     for field, value in emit(match):
                         if (field, value) in seen:
                             continue
@@ -189,7 +230,7 @@ def extract_statements(sections: list[dict]) -> list[dict]:
                                 offset + match.start(),
                                 field,
                                 value,
-                                _quote(paragraph, match.start(), match.end()),
+                                _quote(source, match.start(), match.end()),
                             )
                         )
             offset += len(paragraph) + 2

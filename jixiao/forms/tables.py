@@ -2,32 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, problem
 from jixiao.forms.cells import clean_label, parse_measure, parse_number
+from jixiao.forms.headers import INDICATOR_HEADERS, Header, find_header  # noqa: F401  (re-exported)
 from jixiao.forms.workbook import Grid
 from jixiao.location import Location
 
-# Canonical column -> header spellings seen on real forms (after removing whitespace). Order matters: the first
-# spelling that matches a header cell wins, and more specific spellings come first.
-INDICATOR_HEADERS = {
-    "level1": ("一级指标",),
-    "level2": ("二级指标",),
-    "name": ("三级指标", "绩效指标名称", "指标名称"),
-    "op": ("绩效指标性质", "指标性质", "性质", "指标方向"),
-    "target": ("年度指标值", "绩效指标值", "预期指标值", "年度目标值", "目标值", "指标值"),
-    "unit": ("绩效度量单位", "度量单位", "计量单位", "单位"),
-    "weight": ("权重", "分值", "指标分值"),
-    "actual": ("实际完成指标值", "全年实际值", "实际完成值", "实际完成", "完成值", "实际值"),
-    "score": ("自评得分", "得分"),
-    "note": ("偏差原因分析及改进措施", "偏差原因", "未完成原因", "备注"),
-}
-
-STOP_LABELS = ("总分", "合计", "总计", "评价得分", "自评总分")
+STOP_LABELS = ("总分", "合计", "总计", "评价得分", "自评总分", "小计")
 
 
 @dataclass
@@ -89,60 +74,6 @@ def below(grid: Grid, r: int, c: int, limit: int = 3):
     return None, None
 
 
-@dataclass
-class Header:
-    """A table header: its last row and the column of each canonical field."""
-
-    row: int
-    columns: dict[str, int]
-
-
-def find_header(
-    grid: Grid, spec: dict[str, tuple[str, ...]], required: tuple[str, ...], start: int = 0
-) -> Header | None:
-    """The first row (with the row below, for two-row headers) naming every ``required`` column."""
-    for r in range(start, grid.height):
-        row_labels = labels(grid, r)
-        if not any(label and _matches(label, spec[required[0]]) for label in row_labels):
-            continue
-        # A two-row header: 年度指标值 over 指标性质 / 指标值 / 度量单位. Sub-headers win over the line above.
-        rows = [r]
-        if r + 1 < grid.height and _is_subheader(labels(grid, r + 1), spec):
-            rows.append(r + 1)
-        columns = _map_columns(grid, rows, spec)
-        if all(key in columns for key in required):
-            return Header(rows[-1], columns)
-    return None
-
-
-def _is_subheader(row_labels: list[str | None], spec) -> bool:
-    texts = [label for label in row_labels if label]
-    known = [t for t in texts if any(_matches(t, names) for names in spec.values())]
-    return (
-        bool(known) and len(known) == len(set(texts)) and not any(parse_number(t) is not None for t in texts)
-    )
-
-
-def _map_columns(grid: Grid, rows: list[int], spec) -> dict[str, int]:
-    columns: dict[str, int] = {}
-    for key, names in spec.items():
-        for r in reversed(rows):  # the lower (more specific) header row first
-            for c, label in enumerate(labels(grid, r)):
-                if c in columns.values() or not label:
-                    continue
-                if _matches(label, names) and (key != "unit" or label in names):
-                    columns[key] = c
-                    break
-            if key in columns:
-                break
-    return columns
-
-
-def _matches(label: str, names: tuple[str, ...]) -> bool:
-    label = re.sub(r"[（(].*?[)）]", "", label)  # "项目资金（万元）", "分值（100）"
-    return any(label == name or label.startswith(name) for name in names)
-
-
 def own(grid: Grid, r: int, c: int | None, cols: dict[str, int]):
     """The value in column ``c`` unless it spills over from a neighbouring column of the same table.
 
@@ -173,5 +104,12 @@ def number_at(extract: Extract, grid: Grid, r: int, c: int | None, what: str, co
         measure = parse_measure(raw)
         if isinstance(measure.value, (int, float)):
             return measure.value
-        extract.problem("invalid-number", grid.where(r, c), f"{what}应为数字，实际为 {str(raw)!r}")
+        # One unreadable cell is a finding on that cell, never the loss of the file it stands in.
+        hint = f"（{measure.doubt}）" if measure.doubt else ""
+        extract.problem(
+            "invalid-number",
+            grid.where(r, c),
+            f"{what}应为数字，实际为 {str(raw)!r}，未读取{hint}",
+            "warning",
+        )
     return number

@@ -42,10 +42,14 @@ class Grid:
     def label_row(self, r: int) -> list[str | None]:
         """The cleaned labels of row ``r`` (whitespace removed), computed once per sheet: readers ask often."""
         if self._labels is None:
-            from jixiao.forms.cells import clean_label
+            from jixiao.forms.cells import clean_label, simplified
 
+            # Labels are for recognising: traditional characters (績效) are read as simplified ones.
             width = self.width
-            self._labels = [[clean_label(v) for v in row] + [None] * (width - len(row)) for row in self.rows]
+            self._labels = [
+                [simplified(t) if (t := clean_label(v)) else None for v in row] + [None] * (width - len(row))
+                for row in self.rows
+            ]
         return self._labels[r] if 0 <= r < len(self._labels) else [None] * self.width
 
     @property

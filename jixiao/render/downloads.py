@@ -46,7 +46,9 @@ def _head(ev: Evaluation) -> dict:
 def indicators_frame(ev: Evaluation) -> pd.DataFrame:
     rows = []
     for ind in ev.indicators:
-        row = {**_head(ev), **{INDICATOR_COLUMNS[k]: v for k, v in ind.model_dump().items()}}
+        # Breakdown rows (parts) are in the JSON download; the flat table keeps one row per indicator.
+        fields = ind.model_dump(exclude={"parts"}).items()
+        row = {**_head(ev), **{INDICATOR_COLUMNS[k]: v for k, v in fields}}
         row["状态（本站计算）"] = metrics.indicator_status(ind)
         rows.append(row)
     return pd.DataFrame(rows, columns=[*_head(ev), *INDICATOR_COLUMNS.values(), "状态（本站计算）"])
