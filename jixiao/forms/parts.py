@@ -269,6 +269,14 @@ def pdf_texts(path: Path, data: bytes, display: str) -> Scan:
     """The text of every page (poppler's pdftotext) and the document information and XMP metadata."""
     if not shutil.which("pdftotext") or not shutil.which("pdfinfo"):
         return Scan([], ["本机没有 pdftotext（poppler-utils），无法读取 PDF 文字"])
+    try:
+        return _pdf_texts(path, data, display)
+    except InvalidData as err:
+        # A PDF that cannot be read is withheld with the reason, never a stopped build (it may hold no data).
+        return Scan([], [f.message for f in err.findings])
+
+
+def _pdf_texts(path: Path, data: bytes, display: str) -> Scan:
     here = Location(display)
     info = _run(["pdfinfo", "-enc", "UTF-8", str(path)], display)
     meta = _run(["pdfinfo", "-enc", "UTF-8", "-meta", str(path)], display)
