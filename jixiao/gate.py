@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, problem
-from jixiao.location import Location
+from jixiao.location import Location, masked_name
 
 
 def decide(
@@ -37,7 +37,7 @@ def decide(
                 problem(
                     "unknown-release",
                     where.at(fieldpath.join(fieldpath.join("released_files", n), "file")),
-                    f"“{name}”"
+                    f"“{masked_name(str(name))}”"
                     + ("已全部检查，无须登记" if name in known else "不在本单位目录中（文件名是否有误？）"),
                 )
             )

@@ -122,9 +122,9 @@ def test_withheld_originals_stay_off_the_site_and_released_ones_say_why(tmp_path
     # The report (pictures) is withheld too now that unit.yaml no longer releases it.
     assert published == ["打分表.xls", "现场照片.jpg", "自评表.xlsx"]
     page = out["2024/宝城镇/index.md"]
-    assert '扫描件.pdf<br><small class="jx-withheld">未公开</small>' in page
+    assert '扫描件.pdf<br><small class="jx-withheld">（未公开）</small>' in page
     assert "原件未在本站公开：第 1—2 页没有文字层（可能是扫描件），无法检查。" in page
-    assert '自评报告.docx<br><small class="jx-withheld">未公开</small>' in page
+    assert '自评报告.docx<br><small class="jx-withheld">（未公开）</small>' in page
     assert "经单位人工核对后公开：照片为会议现场全景，已人工核对无个人信息" in page
     assert 'href="原始文件/%E6%89%AB' not in page  # no link to a withheld file
 
@@ -147,3 +147,16 @@ def test_a_release_naming_no_withheld_file_is_an_error(tmp_path):
         ("unknown-release", "released_files[2].file", "“自评表.xlsx”已全部检查，无须登记"),
         ("unknown-release", "released_files[3].file", "“不存在.pdf”不在本单位目录中（文件名是否有误？）"),
     ]
+
+
+def test_a_mobile_used_as_a_file_name_blocks_and_is_shown_masked(tmp_path, capsys):
+    from jixiao.cli import main
+
+    data = tmp_path / "data"
+    folder = data / "2024" / "宝城镇"
+    shutil.copytree(SEED, folder)
+    (folder / "张三１３９１２３４５６７８.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 32)
+    assert main(["check", "--data", str(data)]) == 1
+    out = capsys.readouterr().out
+    assert f"{folder}/张三139****5678.png: 文件名: 发现手机号 139****5678" in out
+    assert "１３９１２３４５６７８" not in out and "13912345678" not in out
