@@ -34,6 +34,15 @@ def planted_value() -> str:
     return f"clerk@mail{n}.example.com"
 
 
+class Plants(dict):
+    """``plant(words)``: a fresh value, remembered with the words that must name the part it is planted in."""
+
+    def __call__(self, where: list[str]) -> str:
+        value = planted_value()
+        self[value] = where
+        return value
+
+
 def patch_zip(path: Path, changes: dict) -> None:
     """Rewrite a zip package: ``changes[name]`` is new bytes, or a function of the old bytes."""
     with zipfile.ZipFile(path) as old:
@@ -75,12 +84,7 @@ def planted_xlsx(folder: Path) -> dict[str, list[str]]:
     shutil.copy(SEED / "自评表.xlsx", path)
     book = openpyxl.load_workbook(path)
     sheet = book.worksheets[0]
-    plants: dict[str, list[str]] = {}
-
-    def plant(where: list[str]) -> str:
-        value = planted_value()
-        plants[value] = where
-        return value
+    plants = plant = Plants()
 
     hidden = book.create_sheet("备用")
     hidden.sheet_state = "hidden"
@@ -175,12 +179,7 @@ def planted_docx(folder: Path) -> dict[str, list[str]]:
 
     path = folder / "自评报告.docx"
     doc = Document(str(SEED / "自评报告.docx"))
-    plants: dict[str, list[str]] = {}
-
-    def plant(where: list[str]) -> str:
-        value = planted_value()
-        plants[value] = where
-        return value
+    plants = plant = Plants()
 
     paragraphs = len(doc.paragraphs)
     para = doc.add_paragraph("联系人手机：")
@@ -274,12 +273,7 @@ def planted_xls(folder: Path) -> dict[str, list[str]]:
     import xlrd
     import xlwt
 
-    plants: dict[str, list[str]] = {}
-
-    def plant(where: list[str]) -> str:
-        value = planted_value()
-        plants[value] = where
-        return value
+    plants = plant = Plants()
 
     source = xlrd.open_workbook(str(FIXTURES / "打分表.xls"))
     book = xlwt.Workbook(encoding="utf-8")
@@ -407,12 +401,7 @@ def planted_html(folder: Path) -> dict[str, list[str]]:
     """An ".xls" that is a web page, as finance systems export: the seed's target sheet as an HTML table."""
     from jixiao.forms.workbook import read_workbook
 
-    plants: dict[str, list[str]] = {}
-
-    def plant(where: list[str]) -> str:
-        value = planted_value()
-        plants[value] = where
-        return value
+    plants = plant = Plants()
 
     [grid] = read_workbook(SEED / "自评表.xlsx")
     rows = "".join(
@@ -433,12 +422,7 @@ def planted_html(folder: Path) -> dict[str, list[str]]:
 
 def planted_pdf(folder: Path) -> dict[str, list[str]]:
     """A two-page PDF with a text layer and document information, written by hand (PDF 1.4)."""
-    plants: dict[str, list[str]] = {}
-
-    def plant(where: list[str]) -> str:
-        value = planted_value()
-        plants[value] = where
-        return value
+    plants = plant = Plants()
 
     first, second, author, title = (
         plant(["第 1 页"]),

@@ -123,13 +123,20 @@ def test_uscc_check():
     assert is_uscc(uscc()) and not is_uscc(uscc()[:-1] + ("0" if uscc()[-1] != "0" else "1"))
 
 
-def test_random_digit_runs_rarely_look_like_personal_data():
+def test_random_digit_runs_rarely_look_like_personal_data(capsys):
     rng = random.Random(7)
     runs = ["".join(rng.choice("0123456789") for _ in range(rng.randint(8, 14))) for _ in range(2000)]
     hits = sum(1 for r in runs if kinds(f"编号 {r}"))
     # 11-digit runs starting 13–19 are mobiles by shape; everything else (IDs fail their check) must pass.
     shaped = sum(1 for r in runs if len(r) == 11 and r[0] == "1" and r[1] in "3456789")
     assert shaped > 20 and hits == shaped
+    passed = sum(1 for text in LOOK_ALIKES if not kinds(text))
+    with capsys.disabled():
+        print(
+            f"\nlook-alikes: {passed} of {len(LOOK_ALIKES)} written look-alikes passed; "
+            f"{len(runs) - shaped} of {len(runs) - shaped} random digit runs that are no mobile by shape passed"
+        )
+    assert passed == len(LOOK_ALIKES)
 
 
 def test_values_are_masked():
