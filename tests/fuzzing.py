@@ -26,6 +26,7 @@ from . import planting
 
 SEEDS = Path(__file__).parent / "fixtures" / "seed"
 SEED_FILES = ["自评表.xlsx", "打分表.xlsx", "打分表.xls", "自评表.xls", "自评报告.docx"]
+OLE_HEAD = bytes.fromhex("d0cf11e0a1b11ae1")
 TIME_LIMIT = 20  # seconds per case: far above what any case takes when read with the limits in force
 MEMORY_LIMIT = 3 << 30  # bytes of address space per child: a runaway allocation fails instead of swapping
 
@@ -53,7 +54,7 @@ def corpus(seed: int = 9, flips: int = 10, cuts: int = 14) -> Iterator[Case]:
             yield Case(f"{name} flips #{k + 1}", name, bytes(mutated))
         if name.endswith((".xlsx", ".docx")):
             yield from _package_cases(name, data, rng)
-    yield from _crafted()
+    yield from _crafted(rng)
 
 
 def _rezip(data: bytes, change) -> bytes:
@@ -93,7 +94,7 @@ def _package_cases(name: str, data: bytes, rng: random.Random) -> Iterator[Case]
         "ratio bomb": lambda p: {**p, "xl/zeros.xml": b"<z>" + b"0" * (8 << 20) + b"</z>"},
         "many parts": lambda p: {**p, **{f"customXml/item{i}.xml": b"<a/>" for i in range(6000)}},
         "deep nesting": lambda p: {**p, "docProps/custom.xml": b"<a>" * 300 + b"</a>" * 300},
-        "part not XML": lambda p: {**p, main: os.urandom(2000)},
+        "part not XML": lambda p: {**p, main: rng.randbytes(2000)},
         "part missing": lambda p: {k: v for k, v in p.items() if k != main},
     }
     if name.endswith(".xlsx"):
@@ -129,12 +130,12 @@ def _package_cases(name: str, data: bytes, rng: random.Random) -> Iterator[Case]
             continue
 
 
-def _crafted() -> Iterator[Case]:
+def _crafted(rng: random.Random) -> Iterator[Case]:
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
     xlsx = (SEEDS / "自评表.xlsx").read_bytes()
     docx = (SEEDS / "自评报告.docx").read_bytes()
     encrypted = planting.compound_file(
-        {"EncryptionInfo": b"\x04\x00\x04\x00" + b"\0" * 200, "EncryptedPackage": os.urandom(5000)}
+        {"EncryptionInfo": b"\x04\x00\x04\x00" + b"\0" * 200, "EncryptedPackage": rng.randbytes(5000)}
     )
     yield Case("encrypted xlsx (OLE EncryptedPackage)", "加密.xlsx", encrypted)
     yield Case("encrypted docx (OLE EncryptedPackage)", "加密.docx", encrypted)
@@ -145,7 +146,7 @@ def _crafted() -> Iterator[Case]:
     yield Case("PDF named .xls", "表.xls", planting.simple_pdf(["x"]))
     yield Case("plain text named .xls", "表.xls", "单位,金额\n宝城镇,1\n".encode())
     yield Case("empty .xlsx", "空.xlsx", b"")
-    yield Case("random bytes .docx", "乱.docx", os.urandom(4096))
+    yield Case("random bytes .docx", "乱.docx", rng.randbytes(4096))
     yield Case("zip of nothing .xlsx", "空包.xlsx", _empty_zip())
     yield Case(
         "HTML rowspan 1e8 colspan 1e5",
@@ -164,14 +165,21 @@ def _crafted() -> Iterator[Case]:
     )
     yield Case("HTML with no table", "无表.xls", b"<html><body><p>13800001111</p></body></html>")
     yield Case(
+        "saved page with a span beyond the limit",
+        "公告.html",
+        b'<html><body><article><table><tr><td colspan="5000">x</td></tr></table></article></body></html>',
+    )
+    yield Case("saved page of garbage", "公告.html", b"<html>" + rng.randbytes(3000))
+    yield Case("old Word file of garbage", "报告.doc", OLE_HEAD + rng.randbytes(3000))
+    yield Case(
         "HTML in GB18030 with NULs",
         "乱码.xls",
         "<html><table><tr><td>单位\x00名称</td></tr></table></html>".encode("gb18030"),
     )
     yield Case("PDF truncated", "附件.pdf", planting.simple_pdf(["Page"])[:200])
-    yield Case("PDF of garbage", "附件.pdf", b"%PDF-1.4\n" + os.urandom(3000))
+    yield Case("PDF of garbage", "附件.pdf", b"%PDF-1.4\n" + rng.randbytes(3000))
     yield Case("PDF with 3 pages", "附件.pdf", planting.simple_pdf(["a", "b", "c"]))
-    yield Case("picture", "照片.jpg", b"\xff\xd8\xff\xe0" + os.urandom(500))
+    yield Case("picture", "照片.jpg", b"\xff\xd8\xff\xe0" + rng.randbytes(500))
     yield Case(
         "zip archive with a bomb inside", "附件.zip", _rezip(xlsx, lambda p: {"big.txt": b"0" * (50 << 20)})
     )
@@ -234,21 +242,48 @@ def _read(path: Path) -> tuple[str, str]:
 
     reader = read_original if path.suffix.lower() in ORIGINAL_ONLY else read_file
     try:
-        result = reader(path, str(path))
+        reader(path, str(path))
     except InvalidData as err:
         lines = [f.line() for f in err.findings]
         located = err.findings and all(f.location.file == str(path) for f in err.findings)
         return ("located" if located else "unlocated"), " | ".join(lines)[:300]
-    return (
-        "ok",
-        f"{len(result.extracts)} extracts, {len(result.texts)} texts, {len(result.unscanned)} unscanned",
-    )
+    # Read: then the whole way a build goes, in a unit folder with the seed's other files, to the checks.
+    return _load(path)
+
+
+def _load(path: Path) -> tuple[str, str]:
+    import shutil
+
+    from jixiao.checks import check_loaded
+    from jixiao.findings import InvalidData
+    from jixiao.load import load_unit_with_origins
+
+    root = path.parent / "unit"
+    folder = root / "2024" / "宝城镇"
+    shutil.rmtree(root, ignore_errors=True)
+    shutil.copytree(Path(__file__).parent.parent / "data" / "2024" / "宝城镇", folder)
+    shutil.copy(path, folder / path.name)
+    try:
+        findings = check_loaded(load_unit_with_origins(folder))
+    except InvalidData as err:
+        located = err.findings and all(f.location.file or f.location.field for f in err.findings)
+        return ("located" if located else "unlocated"), " | ".join(f.line() for f in err.findings)[:300]
+    errors = [f.line() for f in findings if f.severity == "error"]
+    return ("located", " | ".join(errors)[:300]) if errors else ("ok", f"{len(findings)} findings")
 
 
 def run_all(cases, folder: Path) -> dict[str, list[tuple[str, str]]]:
     outcomes: dict[str, list[tuple[str, str]]] = {}
-    os.environ["JIXIAO_CACHE"] = "off"
-    for case in cases:
-        outcome, detail = run_case(case, folder)
-        outcomes.setdefault(outcome, []).append((case.name, detail))
+    # The seed's own files are parsed once and cached for the loads that follow a case read well.
+    previous = os.environ.get("JIXIAO_CACHE")
+    os.environ["JIXIAO_CACHE"] = str(folder / "cache")
+    try:
+        for case in cases:
+            outcome, detail = run_case(case, folder)
+            outcomes.setdefault(outcome, []).append((case.name, detail))
+    finally:
+        if previous is None:
+            os.environ.pop("JIXIAO_CACHE", None)
+        else:
+            os.environ["JIXIAO_CACHE"] = previous
     return outcomes
