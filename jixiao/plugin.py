@@ -24,7 +24,7 @@ from jixiao.progress import current
 from jixiao.project import PAGES_DIR, add_theme, apply_base
 from jixiao.reproducible import data_dates, source_date
 from jixiao.search_index import index_for_search
-from jixiao.site import generate, load, site_info
+from jixiao.site import data_date, generate, load, site_info
 from jixiao.target import check_target, mark
 
 log = logging.getLogger("mkdocs.plugins.jixiao")
@@ -78,6 +78,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             config.site_name = info.title
         config.site_name = inert_name(config.site_name)
         config.extra["demo"] = info.demo
+        # config.extra["data_date"] is set from the data when the pages are generated (on_files).
         if not config.site_url and info.url:
             config.site_url = info.url  # a --site-url given on the command line wins
         return config
@@ -99,8 +100,9 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             write(path, base.rstrip("\n") + "\n\n" + content)
 
         try:
-            units = generate(self.data_dir(config), write, append)
             self._date_from_data(config)
+            units = generate(self.data_dir(config), write, append, config.site_url)
+            config.extra["data_date"] = data_date(item.evaluation for item in load(self.data_dir(config)))
         except InvalidData as err:
             raise PluginError(f"数据有误，共 {len(err.findings)} 处：\n{err}") from None
         for page in sorted(PAGES_DIR.rglob("*.md")):

@@ -20,6 +20,7 @@ from jixiao.gate import published
 from jixiao.load import Loaded, find_unit_folders, load_all, read_settings
 from jixiao.model import SiteInfo
 from jixiao.progress import current
+from jixiao.render.card import CARD_DIR, QR_FILE, render_card
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.downloads import unit_downloads
@@ -28,6 +29,7 @@ from jixiao.render.findings import render_checks_page, render_rules_section, vie
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
 from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
+from jixiao.reproducible import data_dates, source_date
 
 SITE_FILE = "site.yaml"
 # One entry per data directory: (fingerprint of its content, what was loaded from it).
@@ -89,13 +91,20 @@ def load(data_dir: Path) -> list[Loaded]:
     return loaded
 
 
-def generate(data_dir: Path, write: Writer, append: Writer) -> int:
+def data_date(evaluations) -> str:
+    """The date the site's data stands at: SOURCE_DATE_EPOCH when set, else the latest date the data states
+    (publication dates, else its years' ends); never the clock, so the same data gives the same site."""
+    return source_date(data_dates(evaluations)).date().isoformat()
+
+
+def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None = None) -> int:
     """Write every generated page and file through ``write(path, content)`` (``append`` adds to a hand-written
-    page); return the number of units."""
+    page); return the number of units. ``site_url`` is the public address (for the 公示卡's QR codes)."""
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
     evaluations = [item.evaluation for item in loaded]
+    date = data_date(evaluations)
     views = {
         item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
         for item in loaded
@@ -133,7 +142,10 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
     files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
     for name, content in files.items():
         write(f"open-data/{name}", content)
-    write("open-data/index.md", render_open_data_page(evaluations, files, title, info.licence, county))
+    write(
+        "open-data/index.md",
+        render_open_data_page(evaluations, files, title, info.licence, county, date, site_url),
+    )
     write("data-format/index.md", render_data_format_page())
     append("about/index.md", render_rules_section())
 
@@ -143,6 +155,10 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
         unit_history = history[summary.short]
         write(f"{ev.slug}/index.md", render_unit_page(ev, views[ev.slug], near[ev.slug], unit_history))
         write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev, unit_history))
+        card, qr = render_card(ev, views[ev.slug], site_url, date)
+        write(f"{ev.slug}/{CARD_DIR}/index.md", card)
+        if qr:
+            write(f"{ev.slug}/{CARD_DIR}/{QR_FILE}", qr)
         write(
             f"{ev.slug}/summary.json",
             json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")),

@@ -109,4 +109,4 @@ def test_the_data_dictionary_says_how_formulas_are_kept_inert():
         in page
     )
     assert "XLSX 中的文字一律存为文本，不含任何公式" in page
-    assert "数据截至 2024-12-31" in page
+    assert "数据更新于 2024-12-31" in page

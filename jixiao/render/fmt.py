@@ -32,6 +32,18 @@ def num(value: float | int | str | None) -> str:
     return text
 
 
+def measure(value: float | int | str | None, unit: str | None = None, op: str | None = None) -> str:
+    """A target or actual as the forms write it, one way on every page: ``≥5人``, ``≥90%``, ``≤2,944.51万元``.
+
+    The unit follows a number only (a text actual such as “完成” stands alone); 定性 is not an operator."""
+    if value is None or value == "":
+        return ""
+    text = num(value)
+    if unit and not isinstance(value, str):
+        text += unit
+    return f"{op}{text}" if op and op != "定性" else text
+
+
 def md(text: object) -> Markup:
     """Escape text for a Markdown line (heading, list item): HTML first, then Markdown punctuation."""
     escaped = html.escape(str(text), quote=False)

@@ -141,6 +141,8 @@ def render_open_data_page(
     title: str,
     licence: str | None,
     county: str | None,
+    data_date: str | None = None,
+    site_url: str | None = None,
 ) -> str:
     originals = [(ev, s) for ev in evaluations for s in ev.sources if published(s)]
     dictionary = {
@@ -162,6 +164,7 @@ def render_open_data_page(
         units=len(evaluations),
         licence=licence
         or "本站数据来自各预算单位依法主动公开的政府信息（《中华人民共和国政府信息公开条例》），可自由复制、使用和再发布，请注明来源。",
-        # The site's date comes from SOURCE_DATE_EPOCH or the data, never the clock: a rebuild is byte-identical.
-        built=source_date(data_dates(evaluations)).date().isoformat(),
+        # The data's date (SOURCE_DATE_EPOCH, else the data's own), never the clock: a rebuild is identical.
+        today=data_date or source_date(data_dates(evaluations)).date().isoformat(),
+        site_url=site_url,
     )
