@@ -40,6 +40,12 @@ CONTENT_SECURITY_POLICY = (
 )
 
 
+# The 404 page answers at any depth and so reaches no file of the site: it runs nothing and styles itself inline.
+NOT_FOUND_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'self'; form-action 'self'"
+)
+
+
 def inert_name(name: str) -> Markup:
     """The site name as Material's templates can print it anywhere. They print it unescaped in places (the header,
     an aria-label), so it is escaped once, as Markup (the places that escape it do not escape it twice); and its
@@ -85,6 +91,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
 
     def on_env(self, env, config, files):
         env.globals["csp"] = CONTENT_SECURITY_POLICY
+        env.globals["csp_not_found"] = NOT_FOUND_POLICY
         return env
 
     def on_files(self, files: Files, config) -> Files:

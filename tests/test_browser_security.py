@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 import yaml
 
-from jixiao.plugin import CONTENT_SECURITY_POLICY
+from jixiao.plugin import CONTENT_SECURITY_POLICY, NOT_FOUND_POLICY
 
 from .conftest import DATA, ROOT, serve_under_subpath
 from .test_browser import browser, visit  # noqa: F401  (fixtures)
@@ -88,7 +88,8 @@ def test_no_page_violates_the_policy_and_hostile_text_stays_inert(visit, hostile
             v.page.wait_for_selector(".jx-chart[data-rendered]", timeout=15000)
         html = v.page.content()
         assert proof in v.page.inner_text("body"), path
-        assert f'content="{CONTENT_SECURITY_POLICY}"' in html
+        policy = NOT_FOUND_POLICY if path == "404.html" else CONTENT_SECURITY_POLICY
+        assert f'content="{policy}"' in html
         violations += [f"{path}: {x}" for x in v.page.evaluate("window.__violations")]
         # No tag or attribute from the title or the data became markup, no data URL became a link.
         assert v.page.locator("img[src=x], [onmouseover], [onerror]").count() == 0, path
