@@ -473,6 +473,7 @@ def test_notice_board_card_prints_on_one_a4_page_with_a_qr_code(visit, served_si
     """The 公示卡 printed from Chromium is one A4 sheet; its QR code, read by zbar, opens the unit's public page."""
     v = visit(served_site + UNIT_PATH, viewport=DESKTOP)
     v.page.get_by_role("link", name="打印公示卡（一页 A4）").click()
+    v.page.wait_for_url("**/card/")
     v.page.wait_for_load_state("networkidle")
     assert v.page.locator(".jx-sheet").inner_text().count("扣") >= 3
     pdf = tmp_path / "card.pdf"
@@ -516,10 +517,13 @@ def test_not_found_under_a_sub_path(visit, served_site):
     assert float(v.page.evaluate("getComputedStyle(document.body).fontSize")[:-2]) >= 16
     assert requests == [served_site + "2024/no-such-unit/index.html"] and failed == []
     v.page.get_by_role("link", name="搜索单位、指标或文字").click()
-    assert v.page.url == served_site + "search/" and v.page.locator("#jx-search").count() == 1
+    # A click starts the navigation; wait for it to land before looking (a busy machine is slow to commit it).
+    v.page.wait_for_url(served_site + "search/")
+    assert v.page.locator("#jx-search").count() == 1
     v.page.go_back()
     v.page.get_by_role("link", name="回到网站首页").click()
-    assert v.page.url == served_site and "宝城镇" in v.page.locator("#jx-ranking").inner_text()
+    v.page.wait_for_url(served_site)
+    assert "宝城镇" in v.page.locator("#jx-ranking").inner_text()
 
 
 def test_search_results_name_unit_and_year_and_filter(visit, served_demo):
@@ -534,7 +538,7 @@ def test_search_results_name_unit_and_year_and_filter(visit, served_demo):
     v.page.wait_for_function(
         "['年度', '单位类型'].every(f => (document.querySelector('.pagefind-ui__filter-panel') || {}).innerText"
         "?.includes(f))",
-        timeout=30000,
+        timeout=60000,
     )
     excerpts = " ".join(v.page.locator(".pagefind-ui__result-excerpt").all_inner_texts())
     assert excerpts and not __import__("re").search(r"[0-9a-f]{32}", excerpts)
