@@ -21,7 +21,7 @@ from jixiao.forms.workbook import Grid
 KIND = "项目支出绩效自评表"
 FUNDS_HEADERS = {
     "initial_budget": ("年初预算数", "年初预算"),
-    "final_budget": ("全年预算数", "调整后预算数", "调整后预算", "全年预算"),
+    "final_budget": ("全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算数"),
     "expenditure": ("全年执行数", "预算执行数", "实际执行数", "执行数", "实际支出"),
     "max": ("分值", "权重"),
     "execution_rate": ("执行率", "预算执行率"),

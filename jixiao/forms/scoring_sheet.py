@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from jixiao.forms.cells import clean_label, clean_text, parse_number, split_label
-from jixiao.forms.headers import header_key
+from jixiao.forms.headers import INDICATOR_HEADERS, column_of, header_key
 from jixiao.forms.tables import Extract, find_cell, find_header, labels, number_at, own
 from jixiao.forms.workbook import Grid
 
@@ -17,9 +17,9 @@ SCORE_HEADERS = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
     "name": ("三级指标",),
-    "max": ("指标分值", "分值", "标准分值", "满分"),
+    "max": ("指标分值", "分值", "标准分值", "标准分", "满分"),
     "explanation": ("指标解释", "评分标准", "评价标准", "评分办法", "指标说明及评分标准", "指标说明"),
-    "score": ("自评得分", "得分", "评价得分"),
+    "score": ("自评得分", "得分", "评价得分", "自评分", "评分"),
     "note": ("备注", "扣分原因", "说明"),
 }
 _Q_FOR_OP = re.compile(r"(?<![A-Za-z])Q\d")
@@ -37,10 +37,17 @@ def looks_like(grid: Grid) -> bool:
     header = find_header(grid, SCORE_HEADERS, ("name", "score"))
     if header is None:
         return False
+    # An indicator table names a target or an actual column, on the header's rows or the sub-header line below
+    # (年度目标 | 实际完成 over 指标值 | 单位 | 完成值 | 单位).
     targets = find_cell(
         grid,
-        lambda t: "指标值" in t or "完成值" in t or "实际值" in t,
-        rows=range(header.first_row, header.row + 1),
+        lambda t: (
+            "指标值" in t
+            or "完成值" in t
+            or "实际值" in t
+            or column_of(t, INDICATOR_HEADERS) in ("target", "actual")
+        ),
+        rows=range(header.first_row, min(grid.height, header.row + 2)),
     )
     if targets is not None:
         return False
@@ -190,8 +197,12 @@ def _item(grid, ex, r, cols, level1, level2, name, explanation, in_label=None) -
     if score is None and own(grid, r, cols["score"], cols) is None:
         ex.problem("missing-score", grid.where(r, cols["score"]), f"“{name}”没有自评得分")
     if maximum is not None and score is not None and score > maximum + 1e-9:
+        # Read as printed (the checks judge it, rule score-range): a publisher's slip is no reason to lose the file.
         ex.problem(
-            "score-over-max", grid.where(r, cols["score"]), f"自评得分 {score} 超过分值 {maximum}（“{name}”）"
+            "score-over-max",
+            grid.where(r, cols["score"]),
+            f"自评得分 {score} 超过分值 {maximum}（“{name}”）",
+            "warning",
         )
     if score is not None and score < 0:
         ex.problem("score-negative", grid.where(r, cols["score"]), f"自评得分 {score} 不能为负数（“{name}”）")

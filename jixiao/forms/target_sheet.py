@@ -11,6 +11,7 @@ from jixiao.forms.cells import (
     clean_text,
     is_template_name,
     money_unit_in,
+    parse_flag,
     parse_measure,
     parse_number,
     parse_op,
@@ -30,6 +31,7 @@ from jixiao.forms.tables import (
     number_at,
     own,
     right_of,
+    total_row,
 )
 from jixiao.forms.workbook import Grid
 
@@ -190,7 +192,7 @@ def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
         )
     )
     for r in range(header + 1, min(rows.stop, header + 7)):
-        label = _row_key(grid, r)
+        label = _row_key(grid, r).removeprefix("其中")  # "其中：基本支出" under the total
         if label in ("基本支出", "项目支出"):
             numbers = [parse_number(v) for v in grid.rows[r] if parse_number(v) is not None]
             if len(numbers) >= 2:
@@ -346,7 +348,10 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
     indicators, places, cells, level1, level2 = [], [], [], None, None
     for r in range(header.row + 1, end):
         row_labels = labels(grid, r)
-        if is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
+        total = total_row(grid, r)
+        if total == "subtotal":
+            continue  # "小计" of a level: the table goes on below it
+        if total or is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
             break
         level1 = _label_or(grid, r, cols.get("level1"), level1)
         level2 = _label_or(grid, r, cols.get("level2"), level2)
@@ -427,11 +432,14 @@ def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
                 "warning",
             )
     op = parse_op(own(grid, r, cols["op"], cols)) if "op" in cols else None
-    # A text target is qualitative; an empty one (a template left blank) has no operator at all.
+    # A text target is qualitative; an empty one (a template left blank) has no operator at all, nor has a damaged
+    # one ("l00%"): its text is kept for review, not declared qualitative.
     op = (
         op
         or target.op
-        or (None if target.value is None or isinstance(target.value, (int, float)) else "定性")
+        or (
+            None if target.value is None or target.doubt or isinstance(target.value, (int, float)) else "定性"
+        )
     )
     unit = clean_text(own(grid, r, cols["unit"], cols)) if "unit" in cols else None
     unit = unit or target.unit or (actual.unit if actual else None)
@@ -448,8 +456,12 @@ def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
     if score is not None:
         item["score"] = score
         if weight is not None and score > weight + 1e-9:
-            ex.problem("score-over-max", grid.where(r, cols["score"]), f"得分 {score} 超过分值 {weight}")
-    if core:
+            # Read as printed (the checks judge it, rule score-range): a publisher's slip is no reason to lose the file.
+            ex.problem(
+                "score-over-max", grid.where(r, cols["score"]), f"得分 {score} 超过分值 {weight}", "warning"
+            )
+    # ★ in the name, or a 是否核心指标 column ("是", "√", the ticked option of "R是 £否").
+    if core or ("core" in cols and parse_flag(own(grid, r, cols["core"], cols))):
         item["core"] = True
     note = clean_text(own(grid, r, cols["note"], cols)) if "note" in cols else None
     if note:

@@ -1,0 +1,187 @@
+"""Reader behaviours found with the held-out corpus (tests/fixtures/heldout): each quirk in isolation."""
+
+from __future__ import annotations
+
+import pytest
+
+from jixiao.forms import import_files
+from jixiao.forms.cells import clean_name, is_template_name, parse_flag, parse_measure, split_label
+
+from .test_forms import make_xlsx
+
+
+@pytest.mark.parametrize(
+    ("cell", "name"),
+    [
+        ("□辖区道路养护里程", "辖区道路养护里程"),
+        ("☑农村低保资金发放及时率", "农村低保资金发放及时率"),
+        ("£群众满意度", "群众满意度"),  # Wingdings' □ exported as text
+        ("R 环境整治村屯数", "环境整治村屯数"),  # Wingdings' ☑
+        ("口腔健康检查覆盖率", "口腔健康检查覆盖率"),  # 口 is a word here, not a box
+        ("R&D投入强度", "R&D投入强度"),
+    ],
+)
+def test_checkbox_residue_is_not_part_of_a_name(cell, name):
+    assert clean_name(cell) == (name, False)
+
+
+@pytest.mark.parametrize(
+    ("cell", "flag"),
+    [
+        ("是", True),
+        ("否", False),
+        ("R是 £否", True),
+        ("£是 R否", False),
+        ("☑是 □否", True),
+        ("□是 ☑否", False),
+    ]
+    + [("√", True), (None, None), ("口是 口否", False)],
+)
+def test_yes_no_cells_and_their_ticked_option(cell, flag):
+    assert parse_flag(cell) == flag
+
+
+@pytest.mark.parametrize(
+    ("label", "name", "points"),
+    [
+        ("产出指标（30分，自评得分29分）", "产出指标", 30),
+        ("效益指标(20分,自评得分19.5分)", "效益指标", 20),
+        ("履职效能（15分）", "履职效能", 15),
+        ("(50分)", None, 50),
+    ],
+)
+def test_scores_written_inside_a_level_label(label, name, points):
+    assert split_label(label) == (name, points)
+
+
+@pytest.mark.parametrize("cell", ["l00%", "1OO%", "2 95%", "IO"])
+def test_ocr_damage_is_kept_as_printed_with_a_doubt(cell):
+    measure = parse_measure(cell)
+    assert measure.value == cell and measure.op is None and measure.doubt
+
+
+@pytest.mark.parametrize("cell", ["（≥**人）", "(≥**%)", "（200字以内）"])
+def test_template_guidance_in_a_cell_is_no_value(cell):
+    assert parse_measure(cell).value is None and is_template_name(clean_name("□" + cell)[0])
+
+
+HEADER = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "标准分", "自评分", "是否核心指标"]
+
+
+def test_subtotal_rows_neither_end_the_table_nor_become_indicators(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            HEADER,
+            ["产出指标", "数量指标", "救助人次", "≥1500人次", "1620人次", 10, 10, "R是 £否"],
+            [None, "小计", None, None, None, 10, 10, None],
+            ["效益指标", "社会效益指标", "基本生活保障率", "=100%", "100%", 20, 20, "£是 R否"],
+            [None, "小计", None, None, None, 20, 20, None],
+            ["合计", None, None, None, None, 30, 30, None],
+            ["备注：本表为示例", None, None, None, None, None, None, None],
+        ],
+        merges=["A2:A3", "B3:E3", "A4:A5", "B5:E5"],
+    )
+    indicators = import_files([path]).data["indicators"]
+    assert [(i["level1"], i["name"], i["weight"], i["score"]) for i in indicators] == [
+        ("产出指标", "救助人次", 10, 10),
+        ("效益指标", "基本生活保障率", 20, 20),
+    ]
+    # 标准分 / 自评分 are 分值 / 得分; 是否核心指标 marks the core indicator.
+    assert [i.get("core", False) for i in indicators] == [True, False]
+
+
+def test_a_doubtful_target_is_not_declared_qualitative_and_its_cell_is_named(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [HEADER[:7], ["产出指标", "质量指标", "验收合格率", "l00%", "1OO%", 10, 10]],
+    )
+    imported = import_files([path])
+    indicator = imported.data["indicators"][0]
+    assert indicator["target"] == "l00%" and indicator["actual"] == "1OO%" and "op" not in indicator
+    assert [(f.rule, f.location.cell) for f in imported.findings] == [
+        ("doubtful-cell", "D2"),
+        ("doubtful-cell", "E2"),
+    ]
+
+
+def test_a_score_over_its_weight_is_read_as_printed_with_a_warning(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx", [HEADER[:7], ["产出指标", "时效指标", "完成时间", "11月底前", "11月", 10, 12]]
+    )
+    imported = import_files([path])
+    assert imported.data["indicators"][0]["score"] == 12
+    assert [(f.rule, f.severity) for f in imported.findings] == [("score-over-max", "warning")]
+
+
+def test_budget_split_under_the_total_as_其中(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["部门名称", "示例局"],
+            [
+                "年度预算情况（万元）",
+                None,
+                "年初预算数",
+                "全年预算数",
+                "全年执行数",
+                "分值",
+                "执行率",
+                "得分",
+            ],
+            [None, "年度资金总额", 2356.8, 2689.45, 2601.22, 10, "96.72%", 9.67],
+            [None, "其中：基本支出", 1520.3, 1580.1, 1578.9],
+            [None, "项目支出", 836.5, 1109.35, 1022.32],
+            HEADER[:7],
+            ["产出指标", "数量指标", "办件量", "≥8000件", "8326件", 15, 15],
+        ],
+    )
+    funds = import_files([path]).data["funds"]
+    assert funds["by_nature"] == [
+        {"name": "基本支出", "amount": 1578.9},
+        {"name": "项目支出", "amount": 1022.32},
+    ]
+
+
+def test_project_funds_as_预算数_and_执行数(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["项目名称", "垃圾分类处理补助"],
+            ["预算执行情况（万元）", "预算数", "执行数", "执行率"],
+            [None, 360, 352.8, "98%"],
+            ["序号", "指标名称", "指标性质", "目标值", "度量单位", "实际完成值", "得分系数", "是否核心指标"],
+            [1, "覆盖小区数", "≥", 120, "个", 126, 1, "是"],
+        ],
+    )
+    project = import_files([path]).data["projects"][0]
+    assert project["funds"] == {"final_budget": 360, "expenditure": 352.8, "execution_rate": 98}
+    assert project["indicators"][0]["core"] is True
+
+
+def test_a_header_with_target_and_actual_sub_columns_is_no_scoring_sheet(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["项目名称", "新型职业农民培育"],
+            ["一级指标", "二级指标", "三级指标", "年度目标", None, "实际完成", None, "分值", "得分"],
+            [None, None, None, "指标值", "单位", "完成值", "单位", None, None],
+            ["产出指标", "数量指标", "培训农民人数", "≥500", "人", 532, "人", 20, 20],
+        ],
+        merges=["A2:A3", "B2:B3", "C2:C3", "D2:E2", "F2:G2", "H2:H3", "I2:I3"],
+    )
+    data = import_files([path]).data
+    assert "scores" not in data
+    assert data["projects"][0]["indicators"] == [
+        {
+            "level1": "产出指标",
+            "level2": "数量指标",
+            "name": "培训农民人数",
+            "op": "≥",
+            "target": 500,
+            "unit": "人",
+            "weight": 20,
+            "actual": 532,
+            "score": 20,
+        }
+    ]
