@@ -185,3 +185,93 @@ def test_a_header_with_target_and_actual_sub_columns_is_no_scoring_sheet(tmp_pat
             "score": 20,
         }
     ]
+
+
+# --- the lines printed above a table: its money unit and its year ------------------------------------------------
+def _project_table(name: str, amounts: tuple) -> str:
+    initial, final, spent = amounts
+    return (
+        f"<table><tr><td>项目名称</td><td>{name}</td></tr>"
+        "<tr><td rowspan=2>项目资金</td><td></td><td>年初预算数</td><td>全年预算数</td><td>全年执行数</td></tr>"
+        f"<tr><td>年度资金总额</td><td>{initial}</td><td>{final}</td><td>{spent}</td></tr>"
+        "<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>实际完成值</td></tr>"
+        "<tr><td>产出指标</td><td>数量指标</td><td>接待人次</td><td>≥8万人次</td><td>8.6万人次</td></tr></table>"
+    )
+
+
+def test_the_money_unit_printed_above_each_table_of_a_page(tmp_path):
+    from .test_forms import _page
+
+    path = tmp_path / "公开.html"
+    body = (
+        "<h1>示例局2023年度项目支出绩效自评结果公开</h1><p>附件1</p><p>单位：万元</p>"
+        + _project_table("甲项目", (200, 200, 196))
+        + "<p>附件2</p><p>单位：元</p>"
+        + _project_table("乙项目", ("856,000.00", "856,000.00", "812,300.00"))
+        + "<p>单位：万元</p>"
+        + _project_table("丙项目", (45, 45, 45))
+    )
+    path.write_bytes(_page(body))
+    imported = import_files([path])
+    funds = [p["funds"] for p in imported.data["projects"]]
+    assert funds == [
+        {"initial_budget": 200, "final_budget": 200, "expenditure": 196},
+        {"initial_budget": 85.6, "final_budget": 85.6, "expenditure": 81.23},
+        {"initial_budget": 45, "final_budget": 45, "expenditure": 45},
+    ]
+    assert any("单位：元" in note and "换算为万元" in note for note in imported.sources[0]["notes"])
+
+
+def test_the_money_unit_on_a_line_above_the_project_in_the_same_sheet(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["2023年度项目支出绩效自评表"],
+            [None, None, None, None, "单位：元"],
+            ["项目名称", "城乡居民医保补助"],
+            ["项目资金", None, "年初预算数", "全年预算数", "全年执行数"],
+            [None, "年度资金总额", "12,500,000.00", "13,200,000.00", "13,150,000.00"],
+        ],
+    )
+    data = import_files([path]).data
+    assert data["year"] == 2023
+    assert data["projects"][0]["funds"] == {"initial_budget": 1250, "final_budget": 1320, "expenditure": 1315}
+
+
+def test_the_year_and_unit_of_a_word_table_come_from_the_paragraphs_above_it(tmp_path):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("部门整体支出绩效自评表（2023年度）")
+    document.add_paragraph("单位：元")
+    rows = [
+        ["部门名称", "示例县统计局", None, None],
+        ["年度预算", "年初预算数", "全年预算数", "全年执行数"],
+        ["年度资金总额", "3,652,000", "3,986,000", "3,914,000"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值"],
+        ["产出指标", "数量指标", "统计调查项目", "≥28项"],
+    ]
+    table = document.add_table(rows=len(rows), cols=4)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value or ""
+    document.save(tmp_path / "自评表.docx")
+    data = import_files([tmp_path / "自评表.docx"]).data
+    assert data["year"] == 2023
+    assert (data["funds"]["initial_budget"], data["funds"]["final_budget"]) == (365.2, 398.6)
+
+
+def test_a_header_of_two_rows_repeated_on_the_next_pdf_page_is_dropped():
+    """A table continued on the next page repeats its whole header (Word's and Chromium's repeated header rows)."""
+    from jixiao.forms.pdf_source import _join
+
+    def row(*texts):
+        return [(t, (n, 0, n + 1, 1)) for n, t in enumerate(texts)]
+
+    head = [row("一级指标", "三级指标", "年度指标值", ""), row("", "", "指标性质", "指标值")]
+    first = [*head, row("产出指标", "道路保洁面积", "≥", "320")]
+    second = [*head, row("效益指标", "绿化覆盖率", "≥", "40")]
+    (grid,) = _join(
+        [(1, 800, (0, 100, 500, 760), first, []), (2, 800, (0, 80, 500, 300), second, [])], "x.pdf"
+    )
+    assert [r[1] for r in grid.rows] == ["三级指标", None, "道路保洁面积", "绿化覆盖率"]

@@ -72,6 +72,10 @@ def read_grids(grids: list[Grid]) -> tuple[list[Extract], list[str], list[str], 
                     read_something = True
                 elif ex.data:  # only the year of a title above a project table
                     extracts.append(ex)
+        elif grid.caption and project is None:
+            ex = target_sheet.read_target_sheet(grid, 0, 0)  # the year of the title printed above the table
+            if ex.data.get("year"):
+                extracts.append(ex)
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else grid.height
             ex = project_sheet.read_block(grid, start, end)

@@ -106,6 +106,14 @@ def _money_unit(grid: Grid, ex: Extract, rows: range) -> float:
                         f"{grid.where(r, c).words(with_file=False)}：金额单位为{unit}，已换算为万元（{ratio}）"
                     )
                 return scale
+    for line in reversed(grid.caption if rows.start == 0 else []):
+        scale = money_unit_in(line)
+        if scale is not None:
+            if scale != 1:
+                ex.notes.append(
+                    f"{grid.whole().words(with_file=False)} 表上方：金额单位为“{line}”，已换算为万元"
+                )
+            return scale
     return 1.0
 
 
@@ -134,6 +142,13 @@ def _read_year(grid: Grid, ex: Extract, rows: range) -> None:
     if found:
         year = int(re.search(r"(\d{4})年度", clean_label(grid.value(*found))).group(1))
         ex.set("year", year, grid.where(*found))
+        return
+    # The title a page, a PDF or a Word report prints just above the table ("2023年度部门整体支出绩效自评表").
+    for line in grid.caption if rows.start == 0 else []:
+        match = re.search(r"(\d{4})年度", line)
+        if match and "表" in line:
+            ex.set("year", int(match.group(1)), grid.whole())
+            return
 
 
 def _read_beside(grid: Grid, ex: Extract, names: tuple[str, ...], key: str, rows: range) -> None:
