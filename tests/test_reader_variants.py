@@ -275,3 +275,88 @@ def test_a_header_of_two_rows_repeated_on_the_next_pdf_page_is_dropped():
         [(1, 800, (0, 100, 500, 760), first, []), (2, 800, (0, 80, 500, 300), second, [])], "x.pdf"
     )
     assert [r[1] for r in grid.rows] == ["三级指标", None, "道路保洁面积", "绿化覆盖率"]
+
+
+# --- report sentences in other provinces' words --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("sentence", "field", "value"),
+    [
+        ("年初预算数2,850.00万元，全年预算数3,256.78万元。", "funds.initial_budget", 2850),
+        ("2023年年初预算为2,150.00万元。", "funds.initial_budget", 2150),
+        ("年初预算为2,150.00万元，调整预算2,480.35万元。", "funds.final_budget", 2480.35),
+        ("全年执行数3,198.62万元，预算执行率98.21%。", "funds.expenditure", 3198.62),
+        ("调整预算2,480.35万元，实际支出2,396.12万元。", "funds.expenditure", 2396.12),
+        ("其中：一般公共预算拨款2,986.45万元。", "funds.by_source[一般公共预算财政拨款].amount", 2986.45),
+        ("本单位编制人数38人，实有人数41人。", "staffing.authorized", 38),
+        ("本单位编制人数38人，实有人数41人。", "staffing.funded", 41),
+        ("本部门2023年度部门整体支出绩效自评得分为96.5分。", "scores.total", 96.5),
+    ],
+)
+def test_report_sentences_in_other_words(sentence, field, value):
+    from jixiao.forms.statements import extract_statements
+
+    stated = {s["field"]: s["value"] for s in extract_statements([{"heading": "", "text": sentence}])}
+    assert stated[field] == value
+
+
+def test_the_three_public_spending_is_not_the_units_spending():
+    from jixiao.forms.statements import extract_statements
+
+    text = "“三公”经费预算12.50万元，实际支出9.86万元。"
+    stated = {s["field"]: s["value"] for s in extract_statements([{"heading": "", "text": text}])}
+    assert stated == {"funds.three_public.budget": 12.5, "funds.three_public.actual": 9.86}
+
+
+def test_a_reports_year_comes_from_its_title(tmp_path):
+    from .test_forms import _page
+
+    path = tmp_path / "报告.html"
+    body = "<h1>示例局2023年度部门整体支出绩效评价报告</h1><p><strong>一、基本情况</strong></p><p>本单位编制人数38人。</p>"
+    path.write_bytes(_page(body))
+    assert import_files([path]).data["year"] == 2023
+
+
+def test_tasks_end_where_the_next_part_of_the_form_begins(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["部门名称", "示例县审计局"],
+            ["年度主要任务", "任务名称", "主要内容"],
+            [None, "审计项目", "完成审计项目35个。"],
+            ["年度总体目标", "依法履行审计监督职责。"],
+            ["一级指标", "二级指标", "三级指标", "指标值"],
+            ["产出指标", "数量指标", "完成审计项目数", "≥35个"],
+        ],
+        merges=["A2:A3"],
+    )
+    data = import_files([path]).data
+    assert data["tasks"] == [{"name": "审计项目", "content": "完成审计项目35个。"}]
+
+
+def test_the_year_in_a_scoring_sheets_title(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["部门整体支出绩效自评打分表（2023年度）"],
+            ["评价单位：示例局"],
+            ["一级指标", "二级指标", "三级指标", "标准分", "评分标准", "自评分"],
+            ["决策（15分）", "目标设定（6分）", "绩效目标合理性", 3, "依据充分得3分", 3],
+        ],
+    )
+    data = import_files([path]).data
+    assert data["year"] == 2023 and data["scores"]["items"][0]["score"] == 3
+
+
+def test_a_lost_level1_cell_is_not_taken_from_another_family(tmp_path):
+    """A 一级 cell split by a page break comes back empty: 社会效益指标 does not belong under 产出指标."""
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+            ["产出指标", "数量指标", "清运量", "≥4.5万吨", "4.62万吨"],
+            [None, "质量指标", "无害化处理率", "=100%", "100%"],
+            [None, "社会效益指标", "投诉下降率", "≥10%", "12.4%"],
+        ],
+    )
+    levels = [i.get("level1") for i in import_files([path]).data["indicators"]]
+    assert levels == ["产出指标", "产出指标", None]

@@ -55,6 +55,8 @@ def read_grids(grids: list[Grid]) -> tuple[list[Extract], list[str], list[str], 
                 if _unit_level(unit):
                     extracts.append(unit)
                     explain.append(f"{where} 第 1—{above} 行：单位层面 {', '.join(sorted(unit.data))}")
+                elif unit.data:  # the year of the sheet's title ("…自评打分表（2023年度）")
+                    extracts.append(unit)
             continue
         starts = project_sheet.project_starts(grid)
         head_end = starts[0] if starts else grid.height

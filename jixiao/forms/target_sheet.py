@@ -339,11 +339,18 @@ def _read_tasks(grid: Grid, ex: Extract) -> None:
         ),
         None,
     )
+    # The 年度主要任务 label left of the header, merged down over the tasks (or repeated on each row): a row
+    # with another label there (年度总体目标, 年度绩效指标) begins the next part of the form.
+    section = next((c for c in range(name_col) if clean_label(grid.value(header_row, c))), None)
     tasks, places = [], []
     for r in range(header_row + 1, grid.height):
         row_labels = labels(grid, r)
         if any(label and ("一级指标" in label or label == "年度绩效指标") for label in row_labels):
             break
+        if section is not None and grid.anchor(r, section) != grid.anchor(header_row, section):
+            label = clean_label(grid.value(r, section))
+            if label and label != clean_label(grid.value(header_row, section)):
+                break
         name = clean_text(grid.value(r, name_col))
         content = clean_text(grid.value(r, content_col)) if content_col is not None else None
         if name and not is_template_name(name):
@@ -368,8 +375,11 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
             continue  # "小计" of a level: the table goes on below it
         if total or is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
             break
+        inherited = not clean_label(grid.value(r, cols["level1"])) if "level1" in cols else False
         level1 = _label_or(grid, r, cols.get("level1"), level1)
         level2 = _label_or(grid, r, cols.get("level2"), level2)
+        if inherited and _other_family(level1, level2):
+            level1 = None  # a 一级 cell lost (split by a page break): 社会效益指标 is not under 产出指标
         name, core = clean_name(grid.value(r, cols["name"]))
         if is_template_name(name) or (name and name.startswith("其中") and _blank(grid, r, cols)):
             continue
@@ -393,6 +403,18 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
         for n, fields in enumerate(cells, start=1):
             ex.origins.update({f"{key}[{n}].{f}": where for f, where in fields.items()})
     return indicators
+
+
+# The customary 一级 of each 二级 family: a 二级 label of one family under a 一级 of another was not written so.
+FAMILIES = {"产出": ("数量", "质量", "时效", "成本"), "效益": ("效益", "可持续"), "满意度": ("满意度",)}
+
+
+def _other_family(level1: str | None, level2: str | None) -> bool:
+    if not level1 or not level2:
+        return False
+    own = next((words for key, words in FAMILIES.items() if key in level1), None)
+    other = any(w in level2 for key, words in FAMILIES.items() if key not in level1 for w in words)
+    return own is not None and not any(w in level2 for w in own) and other
 
 
 def _is_part(grid: Grid, r: int, cols: dict, previous: dict, name: str) -> bool:
