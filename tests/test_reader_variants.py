@@ -360,3 +360,26 @@ def test_a_lost_level1_cell_is_not_taken_from_another_family(tmp_path):
     )
     levels = [i.get("level1") for i in import_files([path]).data["indicators"]]
     assert levels == ["产出指标", "产出指标", None]
+
+
+def test_a_scoring_table_nested_by_numbering_in_one_column(tmp_path):
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["评价指标", "分值", "评分标准", "得分"],
+            ["一、部门决策", 25, None, 23],
+            ["（一）目标任务", 15, None, 15],
+            ["1.相关性", 5, "与职能相符得5分", 5],
+            ["（二）预算编制", 10, None, 8],
+            ["2.测算依据", 5, "依据充分得5分", 4],
+            ["合计", 30, None, 9],
+        ],
+    )
+    scores = import_files([path]).data["scores"]
+    assert scores["total"] == 9
+    assert scores["items"] == [
+        {"level1": "部门决策", "level1_max": 25, "level2": "目标任务", "level2_max": 15, "name": "相关性"}
+        | {"max": 5, "score": 5, "explanation": "与职能相符得5分"},
+        {"level1": "部门决策", "level1_max": 25, "level2": "预算编制", "level2_max": 10, "name": "测算依据"}
+        | {"max": 5, "score": 4, "explanation": "依据充分得5分"},
+    ]

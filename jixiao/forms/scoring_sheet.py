@@ -16,7 +16,7 @@ KIND = "部门预算绩效自评打分表"
 SCORE_HEADERS = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
-    "name": ("三级指标",),
+    "name": ("三级指标", "评价指标", "考核指标"),
     "max": ("指标分值", "分值", "标准分值", "标准分", "满分"),
     "explanation": ("指标解释", "评分标准", "评价标准", "评分办法", "指标说明及评分标准", "指标说明"),
     "score": ("自评得分", "得分", "评价得分", "自评分", "评分"),
@@ -70,6 +70,9 @@ def read_scoring_sheet(grid: Grid) -> Extract:
     ex = Extract()
     header = _header(grid)
     if header is None:
+        nested = _nested_header(grid)
+        if nested is not None:
+            return _read_nested(grid, ex, nested)
         ex.problem("missing-headers", grid.whole(), _missing_message(grid))
         return ex
     cols = header.columns
@@ -230,3 +233,50 @@ def _deduction(grid, ex, r, cols, level1, name, explanation) -> dict:
         "explanation": explanation,
     }
     return {k: v for k, v in item.items() if v is not None}
+
+
+# The 2017-style 得分表 nests its levels in one column by their numbering: 一、部门决策 / （一）目标任务 / 1.相关性.
+_LEVEL1 = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
+_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s*")
+_ITEM = re.compile(r"^\d+\s*[.、．](?!\d)\s*")
+
+
+def _nested_header(grid: Grid):
+    """A header of one indicator column, 分值 and 得分, over rows numbered 一、 （一） 1."""
+    header = find_header(grid, SCORE_HEADERS, ("name", "max", "score"))
+    if header is None or "level1" in header.columns:
+        return None
+    names = [
+        clean_label(grid.value(r, header.columns["name"])) or "" for r in range(header.row + 1, grid.height)
+    ]
+    return header if any(_LEVEL1.match(n) for n in names) and any(_ITEM.match(n) for n in names) else None
+
+
+def _read_nested(grid: Grid, ex: Extract, header) -> Extract:
+    cols = header.columns
+    items, places = [], []
+    level1 = level2 = (None, None)
+    for r in range(header.row + 1, grid.height):
+        label = clean_label(grid.value(r, cols["name"]))
+        if not label:
+            continue
+        if any(label.startswith(t) for t in TOTAL_LABELS):
+            total = number_at(ex, grid, r, cols["score"], "评价得分")
+            if total is not None:
+                ex.set("scores.total", total, grid.where(r, cols["score"]))
+            continue
+        maximum = number_at(ex, grid, r, cols["max"], "指标分值", cols)
+        if _LEVEL1.match(label):
+            level1, level2 = (_LEVEL1.sub("", label), maximum), (None, None)
+        elif _LEVEL2.match(label):
+            level2 = (_LEVEL2.sub("", label), maximum)
+        elif _ITEM.match(label):
+            name = _ITEM.sub("", label)
+            explanation = (
+                clean_text(own(grid, r, cols["explanation"], cols)) if "explanation" in cols else None
+            )
+            items.append(_item(grid, ex, r, cols, level1, level2, name, explanation))
+            places.append(grid.where(r, cols["name"]))
+    if items:
+        ex.set_items("scores.items", items, places)
+    return ex
