@@ -59,7 +59,7 @@ INDICATOR_POOL = [  # (一级, 二级, 名称, 性质, 目标范围, 单位)
     ("产出指标", "质量指标", "矛盾纠纷、信访事件化解率", "≥", (60, 90), "%"),
     ("产出指标", "质量指标", "场镇清洁维护覆盖率", "≥", (80, 95), "%"),
     ("产出指标", "质量指标", "项目验收合格率", "=", (100, 100), "%"),
-    ("产出指标", "时效指标", "各项工作任务完成时限", "≤", (12, 12), "月"),
+    ("产出指标", "时效指标", "各项工作任务完成时限", "≤", (10, 12), "月"),
     ("产出指标", "时效指标", "资金拨付及时率", "≥", (90, 100), "%"),
     ("效益指标", "社会效益指标", "改善人居环境", "定性", None, None),
     ("效益指标", "社会效益指标", "群众安全感", "定性", None, None),
@@ -70,6 +70,13 @@ INDICATOR_POOL = [  # (一级, 二级, 名称, 性质, 目标范围, 单位)
     ("成本指标", "经济成本指标", "人员经费", "≤", None, "万元"),
 ]
 QUALITATIVE_TARGETS = ("持续改善", "提高", "健全", "提升")
+# Counts of people and events are whole numbers; rates stop at 100 %; a time limit is a month of the year.
+WHOLE_UNITS = ("人", "人次", "次", "个")
+MISS_REASONS = (
+    "（演示数据）受天气影响，部分工作顺延至次年。",
+    "（演示数据）上级政策调整，任务量相应减少。",
+    "（演示数据）项目招标延期，未能按期完成。",
+)
 
 
 def write_demo(out: Path, units: int, years: list[int], seed: int = 1) -> list[Path]:
@@ -167,6 +174,8 @@ def _evaluation(rng: random.Random, kind: str, short: str, name: str, year: int,
             "execution_progress": progress,
             "three_public": {"budget": _r2(rng.uniform(2, 12)), "actual": _r2(rng.uniform(1.5, 12))},
             "general_expenditure": {
+                "year": year,
+                "year_prev": year - 1,
                 "budget_prev": ge_prev,
                 "budget": ge_now,
                 "actual_prev": _r2(ge_prev * 0.95),
@@ -232,16 +241,30 @@ def _indicators(rng: random.Random, profile: dict, staff: float, running: float)
             else:
                 target = rng.randint(*span)
             miss = rng.random() > 0.8 + 0.18 * profile["care"]
-            if op == "≥":
-                actual = round(target * (rng.uniform(0.7, 0.99) if miss else rng.choice([1, 1, 1.1, 1.3])), 2)
-            elif op == "≤":
-                actual = round(target * (rng.uniform(1.01, 1.2) if miss else rng.uniform(0.85, 1)), 2)
-            else:
-                actual = round(target * (0.95 if miss else 1), 2)
-            item.update(
-                target=target, unit=unit, actual=int(actual) if float(actual).is_integer() else actual
-            )
+            actual = _demo_actual(rng, op, target, unit, miss)
+            item.update(target=target, unit=unit, actual=actual)
+            # Most units say why a target was missed; a few leave the reason out, as real forms do.
+            if miss and actual != target and rng.random() < 0.7:
+                item["note"] = rng.choice(MISS_REASONS)
         item["weight"] = weight
         out.append(item)
     out[-1]["weight"] = round(90 - weight * (len(chosen) - 1), 2)
     return out
+
+
+def _demo_actual(rng: random.Random, op: str, target: float, unit: str, miss: bool) -> float | int:
+    """An actual value a real form could hold: whole people and times, at most 100 %, a month from 1 to 12."""
+    if op == "≥":
+        actual = target * (rng.uniform(0.7, 0.99) if miss else rng.choice([1, 1, 1.1, 1.3]))
+    elif op == "≤":
+        actual = target * (rng.uniform(1.01, 1.2) if miss else rng.uniform(0.85, 1))
+    else:
+        actual = target * (0.95 if miss else 1)
+    if unit == "%":
+        actual = min(actual, 100.0)
+    if unit == "月":
+        actual = min(12, max(1, round(actual) if not miss else int(target) + 1))
+    elif unit in WHOLE_UNITS:
+        actual = int(actual) if miss else round(actual)
+    actual = round(actual, 2)
+    return int(actual) if float(actual).is_integer() else actual

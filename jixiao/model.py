@@ -81,7 +81,12 @@ class ThreePublic(Strict):
     actual: Money | None = Field(None, title="“三公”经费实际支出")
 
 
+Year = Annotated[int, Field(ge=1990, le=2100)]
+
+
 class GeneralExpenditure(Strict):
+    year: Year | None = Field(None, title="本年年度", description="报告写明的“本年”是哪一年，如 2024。")
+    year_prev: Year | None = Field(None, title="上年年度", description="报告写明的“上年”是哪一年，如 2023。")
     budget: Money | None = Field(None, title="本年预算安排")
     budget_prev: Money | None = Field(None, title="上年预算安排")
     actual: Money | None = Field(None, title="本年决算")
@@ -127,6 +132,8 @@ class Funds(Strict):
 
 
 class Assets(Strict):
+    year: Year | None = Field(None, title="本年年度", description="报告写明的人均占有资产所属年度。")
+    year_prev: Year | None = Field(None, title="上年年度", description="报告写明的上年人均占有资产所属年度。")
     per_capita: Money | None = Field(None, title="人均占有资产")
     per_capita_prev: Money | None = Field(None, title="上年人均占有资产")
     per_capita_change_rate: float | None = Field(None, title="所述人均资产变化率", json_schema_extra=PCT)

@@ -21,7 +21,7 @@ from jixiao.findings import InvalidData, JixiaoError
 from jixiao.progress import current
 from jixiao.project import PAGES_DIR, add_theme, apply_base
 from jixiao.search_index import index_for_search
-from jixiao.site import generate, site_info
+from jixiao.site import data_date, generate, site_info
 
 log = logging.getLogger("mkdocs.plugins.jixiao")
 
@@ -52,6 +52,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         if info.title:
             config.site_name = info.title
         config.extra["demo"] = info.demo
+        config.extra["data_date"] = data_date()
         if not config.site_url and info.url:
             config.site_url = info.url  # a --site-url given on the command line wins
         return config
@@ -69,7 +70,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             write(path, base.rstrip("\n") + "\n\n" + content)
 
         try:
-            units = generate(self.data_dir(config), write, append)
+            units = generate(self.data_dir(config), write, append, config.site_url)
         except InvalidData as err:
             raise PluginError(f"数据有误，共 {len(err.findings)} 处：\n{err}") from None
         for page in sorted(PAGES_DIR.rglob("*.md")):

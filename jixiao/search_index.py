@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from jixiao.findings import JixiaoError
+from jixiao.search_filters import stabilise
 
 
 class SearchIndexFailed(JixiaoError):
@@ -38,5 +39,6 @@ def index_for_search(site: Path) -> int:
         raise SearchIndexFailed(
             f"搜索索引（Pagefind）生成失败，原网站未改动：{(result.stderr or result.stdout).strip()[-300:]}"
         )
+    stabilise(site / "pagefind")  # filter indexes in a stable order: the same site, the same bytes
     pages = re.search(r"Indexed (\d+) pages?", result.stdout)
     return int(pages.group(1)) if pages else 0

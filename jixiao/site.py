@@ -7,8 +7,10 @@ content, so a preview (``jixiao serve``) that rebuilds after an edit reads the e
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from jixiao.findings import InvalidData
 from jixiao.load import Loaded, find_unit_folders, load_all, read_settings
 from jixiao.model import SiteInfo
 from jixiao.progress import current
+from jixiao.render.card import CARD_DIR, QR_FILE, render_card
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.downloads import unit_downloads
@@ -81,12 +84,22 @@ def load(data_dir: Path) -> list[Loaded]:
     return loaded
 
 
-def generate(data_dir: Path, write: Writer, append: Writer) -> int:
+def data_date() -> str:
+    """The date the site's data was published: the build date, or SOURCE_DATE_EPOCH for a reproducible build."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = (
+        dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
+    )
+    return day.isoformat()
+
+
+def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None = None) -> int:
     """Write every generated page and file through ``write(path, content)`` (``append`` adds to a hand-written
-    page); return the number of units."""
+    page); return the number of units. ``site_url`` is the public address (for the 公示卡's QR codes)."""
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
+    date = data_date()
     evaluations = [item.evaluation for item in loaded]
     views = {
         item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
@@ -125,7 +138,10 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
     files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
     for name, content in files.items():
         write(f"open-data/{name}", content)
-    write("open-data/index.md", render_open_data_page(evaluations, files, title, info.licence, county))
+    write(
+        "open-data/index.md",
+        render_open_data_page(evaluations, files, title, info.licence, county, date, site_url),
+    )
     write("data-format/index.md", render_data_format_page())
     append("about/index.md", render_rules_section())
 
@@ -135,6 +151,10 @@ def generate(data_dir: Path, write: Writer, append: Writer) -> int:
         unit_history = history[summary.short]
         write(f"{ev.slug}/index.md", render_unit_page(ev, views[ev.slug], near[ev.slug], unit_history))
         write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev, unit_history))
+        card, qr = render_card(ev, views[ev.slug], site_url, date)
+        write(f"{ev.slug}/{CARD_DIR}/index.md", card)
+        if qr:
+            write(f"{ev.slug}/{CARD_DIR}/{QR_FILE}", qr)
         write(
             f"{ev.slug}/summary.json",
             json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")),

@@ -25,6 +25,9 @@ DATA = ROOT / "data"
 SEED = DATA / "2024" / "宝城镇"
 FIXTURES = ROOT / "tests" / "fixtures" / "seed"
 SUBPATH = "portal/jixiao"
+# The public address the real site is built for: the 公示卡's QR codes and the 404 page's links use it. Its path is
+# the test server's sub-path, so the 404 page's links work on localhost too.
+SITE_URL = f"https://www.example.gov.cn/{SUBPATH}/"
 
 
 def pytest_addoption(parser):
@@ -52,15 +55,31 @@ def built_site(tmp_path_factory) -> Path:
     cwd = os.getcwd()
     os.chdir(ROOT)
     try:
-        build_site(DATA, site, ROOT / "mkdocs.yml")
+        build_site(DATA, site, ROOT / "mkdocs.yml", site_url=SITE_URL)
     finally:
         os.chdir(cwd)
     return site
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """A static server that answers a missing address under the site with the site's own 404 page, as a
+    portal's web server configured for it does."""
+
+    not_found: Path | None = None
+
     def log_message(self, *args):
         pass
+
+    def send_error(self, code, message=None, explain=None):
+        if code == 404 and self.not_found and self.not_found.is_file() and self.command == "GET":
+            body = self.not_found.read_bytes()
+            self.send_response(404)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
+        super().send_error(code, message, explain)
 
 
 def serve_under_subpath(site: Path, root: Path):
@@ -68,7 +87,8 @@ def serve_under_subpath(site: Path, root: Path):
     target = root / SUBPATH
     target.parent.mkdir(parents=True)
     shutil.copytree(site, target)
-    handler = functools.partial(_QuietHandler, directory=str(root))
+    handler_class = type("Handler", (_QuietHandler,), {"not_found": target / "404.html"})
+    handler = functools.partial(handler_class, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}/{SUBPATH}/"

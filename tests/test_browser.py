@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
 import pytest
+
+from .conftest import SITE_URL
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 UNIT_PATH = "2024/" + quote("宝城镇") + "/"
@@ -179,7 +182,7 @@ def test_unit_page_without_javascript(visit, served_site):
     page = v.page
     assert page.locator("#jx-indicators tbody tr:visible").count() == 49
     # With no chart drawn, the summary sentence and the open data table stand in for each chart.
-    assert page.locator(".jx-chart-fallback:visible").count() == 8
+    assert page.locator(".jx-chart-summary:visible").count() == 8
     assert page.locator("details.jx-chart-data[open]").count() == 8
     assert page.locator(".jx-filter").is_hidden()  # the filter needs the script, so it stays out of the way
     assert "93.8 分" in page.locator(".jx-cards").inner_text()
@@ -286,6 +289,9 @@ AXE = Path(__file__).parent / "vendor" / "axe.min.js"
         ("demo", "indicators/"),
         ("demo", "open-data/"),
         ("demo", "units/"),
+        ("real", UNIT_PATH + "card/"),
+        ("real", "no/such/page/"),
+        ("demo", "2024/" + quote("示例镇01") + "/"),
     ],
 )
 def test_pages_pass_automated_accessibility_checks(visit, served_site, served_demo, site, path):
@@ -299,3 +305,238 @@ def test_pages_pass_automated_accessibility_checks(visit, served_site, served_de
         ".map(x => x.id + ': ' + x.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
     )
     assert violations == []
+
+
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+CHARTS_DRAWN = (
+    "document.querySelectorAll('.jx-chart[data-rendered]').length > 0 && "
+    "document.querySelectorAll('.jx-chart[data-rendered]').length === document.querySelectorAll('.jx-chart').length"
+)
+# What sticks out past the right edge of the screen: the page's own width, and every element whose right side lies
+# beyond it (inside a scrolling box is fine: that box says so and keeps its first column).
+BEYOND_RIGHT_EDGE = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  for (const e of document.querySelectorAll('body *')) {
+    const r = e.getBoundingClientRect();
+    if (r.width && r.right > width + 1 && !e.closest('.jx-scroll') && getComputedStyle(e).visibility !== 'hidden')
+      out.push(e.tagName + '.' + e.className + ' ' + (e.textContent || '').trim().slice(0, 30));
+  }
+  return {scroll: document.documentElement.scrollWidth, width, out: out.slice(0, 5), count: document.querySelectorAll('body *').length};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["390", "1366"])
+@pytest.mark.parametrize(
+    ("site", "path", "ready"),
+    [
+        ("real", "", CHARTS_DRAWN),
+        ("real", UNIT_PATH, CHARTS_DRAWN),
+        (
+            "demo",
+            "compare/?u="
+            + quote("2024/示例镇01")
+            + "&u="
+            + quote("2024/示例街道02")
+            + "&u="
+            + quote("2024/示例局03"),
+            "document.querySelectorAll('#jx-compare .jx-chart[data-rendered]').length === 5",
+        ),
+        ("demo", "indicators/", "document.querySelectorAll('#jx-explorer-results tbody tr').length > 20"),
+        (
+            "real",
+            "search/?q=" + quote("宝城镇"),
+            "document.querySelectorAll('.pagefind-ui__result').length > 0",
+        ),
+    ],
+    ids=["home", "unit", "compare", "explorer", "search"],
+)
+def test_nothing_lies_beyond_the_right_edge(visit, served_site, served_demo, site, path, ready, viewport):
+    base = served_site if site == "real" else served_demo
+    v = visit(base + path, viewport=viewport)
+    v.page.wait_for_function(ready, timeout=15000)
+    seen = v.page.evaluate(BEYOND_RIGHT_EDGE)
+    assert seen["count"] > 50
+    assert seen["scroll"] <= seen["width"] and seen["out"] == [], seen
+    assert v.errors == [] and v.foreign == []
+
+
+# Every text of every drawn chart: its size, its box, whether it is turned, and which chart it belongs to.
+CHART_TEXTS = """(root) => [...document.querySelectorAll(root + ' .jx-chart[data-rendered] svg text')]
+  .filter(t => t.textContent.trim() && t.getBoundingClientRect().width > 0)
+  .map(t => {
+    const r = t.getBoundingClientRect();
+    const turned = (t.getAttribute('transform') || '').includes('rotate') && !t.closest('.g-ytitle, .g-xtitle');
+    return {chart: t.closest('.jx-chart').id || t.closest('.jx-chart').getAttribute('data-figure') || t.closest('figure').id,
+            text: t.textContent.trim(), size: parseFloat(getComputedStyle(t).fontSize), turned,
+            label: !!t.closest('.bartext, .textpoint'), box: [r.left, r.top, r.right, r.bottom]};
+  })"""
+
+
+def _overlapping(texts: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of value labels in the same chart whose boxes overlap (by more than a pixel each way)."""
+    labels = [t for t in texts if t["label"]]
+    pairs = []
+    for i, a in enumerate(labels):
+        for b in labels[i + 1 :]:
+            if a["chart"] != b["chart"]:
+                continue
+            ax0, ay0, ax1, ay1 = a["box"]
+            bx0, by0, bx1, by1 = b["box"]
+            if min(ax1, bx1) - max(ax0, bx0) > 1 and min(ay1, by1) - max(ay0, by0) > 1:
+                pairs.append((a["text"], b["text"]))
+    return pairs
+
+
+@pytest.mark.parametrize(
+    ("site", "path", "root", "ready"),
+    [
+        ("real", UNIT_PATH, "", CHARTS_DRAWN),
+        ("demo", "2024/" + quote("示例镇01") + "/", "", CHARTS_DRAWN),
+        ("demo", "", "", CHARTS_DRAWN),
+        (
+            "demo",
+            "compare/?"
+            + "&".join(
+                "u=" + quote(u)
+                for u in ("2024/示例镇01", "2024/示例街道02", "2023/示例镇01", "2024/示例局03")
+            ),
+            "#jx-compare",
+            "document.querySelectorAll('#jx-compare .jx-chart[data-rendered]').length === 5",
+        ),
+    ],
+    ids=["unit", "demo-unit", "overview", "compare"],
+)
+def test_chart_text_is_legible_on_a_phone(visit, served_site, served_demo, site, path, root, ready):
+    """At 390 px every chart text is at least 10 px, level (no turned category names), and value labels never
+    overlap one another."""
+    base = served_site if site == "real" else served_demo
+    v = visit(base + path, viewport=PHONE)
+    v.page.wait_for_function(ready, timeout=15000)
+    texts = v.page.evaluate(CHART_TEXTS, root)
+    assert len(texts) > 10 and sum(t["label"] for t in texts) > 1
+    small = [(t["chart"], t["text"], t["size"]) for t in texts if t["size"] < 10]
+    assert small == []
+    assert [(t["chart"], t["text"]) for t in texts if t["turned"]] == []
+    assert _overlapping(texts) == []
+
+
+def test_count_axes_show_whole_numbers(visit, served_demo):
+    v = visit(served_demo, viewport=PHONE)
+    v.page.wait_for_function(CHARTS_DRAWN, timeout=15000)
+    ticks = v.page.evaluate(
+        "[...document.querySelectorAll('#fig-score-distribution .xtick text')].map(t => t.textContent)"
+    )
+    assert len(ticks) >= 2 and all(t.isdigit() for t in ticks), ticks
+
+
+def test_top_of_the_unit_page_says_where_points_were_lost(visit, served_site):
+    """Within two phone screens: the score, money, targets, the three deductions by name, and the warnings."""
+    v = visit(served_site + UNIT_PATH, viewport=PHONE)
+    summary = v.page.locator("#summary + ul.jx-points")
+    assert summary.bounding_box()["y"] + summary.bounding_box()["height"] < 2 * PHONE["height"]
+    text = summary.inner_text()
+    assert "支出执行进度扣 2 分、严控一般性支出扣 3 分、人均资产变化率扣 1.2 分" in text
+    assert "执行率 100.0%" in text and "3 处需核对" in text
+    # Each statement leads to its section, and the deductions to the unit's own words.
+    v.page.get_by_role("link", name="看单位的说明").click()
+    assert v.page.url.endswith("#lost")
+    assert "报告在此项下写道：我单位1-6月预算执行735.65万元" in v.page.locator("ul.jx-lost-list").inner_text()
+    # The section list is on the page itself (a phone has no sidebar) and reaches 数据核对.
+    v.page.locator("nav.jx-jump").get_by_role("link", name="数据核对").click()
+    assert v.page.locator("#checks").bounding_box()["y"] < 200
+
+
+def test_tables_become_labelled_cards_on_a_phone(visit, served_site):
+    """No column is hidden on a phone: each indicator row shows its target and actual with their names."""
+    v = visit(served_site + UNIT_PATH, viewport=PHONE)
+    row = v.page.locator("#jx-indicators tbody tr").nth(1)
+    box = row.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    label = v.page.evaluate(
+        "() => getComputedStyle(document.querySelectorAll('#jx-indicators tbody tr')[1].cells[3], '::before').content"
+    )
+    assert label == '"实际完成值：" / ""' or label.startswith('"实际完成值')
+    assert row.locator("td").nth(2).is_visible() and row.locator("td").nth(2).inner_text() == "30人"
+
+
+def _pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def test_notice_board_card_prints_on_one_a4_page_with_a_qr_code(visit, served_site, tmp_path):
+    """The 公示卡 printed from Chromium is one A4 sheet; its QR code, read by zbar, opens the unit's public page."""
+    v = visit(served_site + UNIT_PATH, viewport=DESKTOP)
+    v.page.get_by_role("link", name="打印公示卡（一页 A4）").click()
+    v.page.wait_for_url("**/card/")
+    v.page.wait_for_load_state("networkidle")
+    assert v.page.locator(".jx-sheet").inner_text().count("扣") >= 3
+    pdf = tmp_path / "card.pdf"
+    v.page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert _pdf_pages(pdf) == 1
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "card")], check=True)
+    decoded = subprocess.run(
+        ["zbarimg", "--quiet", "--raw", str(tmp_path / "card-1.png")], capture_output=True, text=True
+    ).stdout.split()
+    assert decoded == [SITE_URL + quote("2024/宝城镇") + "/"]
+    assert v.errors == [] and v.foreign == []
+
+
+def test_unit_page_prints_on_at_most_twelve_a4_pages(visit, served_site, tmp_path):
+    v = visit(served_site + UNIT_PATH, viewport=DESKTOP)
+    v.page.wait_for_function(CHARTS_DRAWN, timeout=15000)
+    pdf = tmp_path / "unit.pdf"
+    v.page.pdf(path=str(pdf), format="A4")
+    pages = _pdf_pages(pdf)
+    assert 3 <= pages <= 12
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    # Every sheet names the page and the data's date; no control is printed.
+    assert text.count("宝城镇/ · 数据更新于") == pages
+    assert "查找指标" not in text and "本页目录" not in text
+
+
+def test_not_found_under_a_sub_path(visit, served_site):
+    """A mistyped address deep under the portal's sub-path: a styled Chinese page that asks for nothing."""
+    failed: list[str] = []
+    v = visit("about:blank", viewport=PHONE)
+    v.page.on("requestfailed", lambda r: failed.append(r.url))
+    v.page.on(
+        "response",
+        lambda r: r.status >= 400 and r.request.resource_type != "document" and failed.append(r.url),
+    )
+    requests: list[str] = []
+    v.page.on("request", lambda r: requests.append(r.url))
+    response = v.page.goto(served_site + "2024/no-such-unit/index.html")
+    assert response.status == 404
+    assert v.page.locator("h1").inner_text() == "找不到这一页"
+    assert float(v.page.evaluate("getComputedStyle(document.body).fontSize")[:-2]) >= 16
+    assert requests == [served_site + "2024/no-such-unit/index.html"] and failed == []
+    v.page.get_by_role("link", name="搜索单位、指标或文字").click()
+    # A click starts the navigation; wait for it to land before looking (a busy machine is slow to commit it).
+    v.page.wait_for_url(served_site + "search/")
+    assert v.page.locator("#jx-search").count() == 1
+    v.page.go_back()
+    v.page.get_by_role("link", name="回到网站首页").click()
+    v.page.wait_for_url(served_site)
+    assert "宝城镇" in v.page.locator("#jx-ranking").inner_text()
+
+
+def test_search_results_name_unit_and_year_and_filter(visit, served_demo):
+    v = visit(served_demo + "search/?q=" + quote("示例镇01"), viewport=PHONE)
+    results = v.page.locator(".pagefind-ui__result")
+    results.first.wait_for(timeout=15000)
+    first = v.page.locator(".pagefind-ui__result-link").first
+    # The unit's own page first, titled with the unit and the year.
+    assert "示例镇01" in first.inner_text() and "年预算绩效自评" in first.inner_text()
+    assert "/2024/" in first.get_attribute("href") or "/2023/" in first.get_attribute("href")
+    # Filters by year and by kind of unit (Pagefind loads them after the first results).
+    v.page.wait_for_function(
+        "['年度', '单位类型'].every(f => (document.querySelector('.pagefind-ui__filter-panel') || {}).innerText"
+        "?.includes(f))",
+        timeout=60000,
+    )
+    excerpts = " ".join(v.page.locator(".pagefind-ui__result-excerpt").all_inner_texts())
+    assert excerpts and not __import__("re").search(r"[0-9a-f]{32}", excerpts)
+    assert v.errors == [] and v.foreign == []

@@ -252,7 +252,7 @@ def test_seed_findings_golden(update_golden):
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8")
     # The figures DOMAIN.md says a careful reader finds.
-    assert any("735.65 ÷ 1599.38 = 46.00%" in line and "[stated-rate]" in line for line in lines)
+    assert any("735.65 ÷ 1,599.38 = 46.00%" in line and "[stated-rate]" in line for line in lines)
     assert any("相差 94.74 万元" in line and "[project-counts]" in line for line in lines)
     assert any("占比 0%" in line and "[deviation-full-marks]" in line for line in lines)
     assert not any(

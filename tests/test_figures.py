@@ -120,7 +120,7 @@ def test_the_project_gap_finding_quotes_the_report_when_it_explains_the_gap():
     data["funds"]["by_nature"][1]["amount"] = 40  # groups add to 30: a gap of 10
     data["funds"]["by_nature"][0]["amount"] = 80
     [silent] = findings(data, "project-counts")
-    assert "报告全文没有出现 10 万元这一差额" in silent.message
+    assert "报告全文没有出现 10.00 万元这一差额" in silent.message
     data["report"]["sections"] = [
         {"heading": "二、支出", "level": 1, "text": "另有上年结转项目资金10.00万元未纳入项目统计。"}
     ]

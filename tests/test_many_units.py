@@ -55,7 +55,7 @@ def test_every_page_says_demo_data(demo):
 def test_overview_ranks_the_latest_year_and_switches_years(demo):
     _, site = demo
     home = read(site, "index.html")
-    table = re.search(r'<table class="jx-table" id="jx-ranking".*?</table>', home, re.S).group(0)
+    table = re.search(r'<table class="jx-table jx-stack" id="jx-ranking".*?</table>', home, re.S).group(0)
     assert table.count('<th scope="row">') == 3
     assert "2024 年度各单位自评结果（3 个）" in home
     assert re.search(r'<a href="2023/">2023</a>', home)
@@ -149,6 +149,52 @@ def test_open_data_downloads(demo):
 def test_compare_page_lists_every_unit_without_javascript(demo):
     _, site = demo
     page = read(site, "compare/index.html")
-    table = re.search(r'<table class="jx-table" id="jx-compare-all".*?</table>', page, re.S).group(0)
+    table = re.search(r'<table class="jx-table jx-stack" id="jx-compare-all".*?</table>', page, re.S).group(0)
     assert table.count('<th scope="row">') == 6
     assert json.loads(read(site, "compare/units.json"))[0][0].startswith("2024/")
+
+
+def test_demo_figures_are_plausible(tmp_path):
+    """Whole people and times, satisfaction and other rates at most 100 %, a time limit within the year."""
+    from jixiao.demo import write_demo
+
+    checked = {"whole": 0, "percent": 0, "month": 0}
+    for folder in write_demo(tmp_path, 30, [2023, 2024]):
+        data = yaml.safe_load((folder / "evaluation.yaml").read_text(encoding="utf-8"))
+        for ind in data["indicators"]:
+            unit, values = ind.get("unit"), [ind["target"], ind["actual"]]
+            if unit in ("人", "人次", "次", "个"):
+                assert all(isinstance(v, int) for v in values), ind
+                checked["whole"] += 1
+            elif unit == "%":
+                assert all(0 <= v <= 100 for v in values), ind
+                checked["percent"] += 1
+            elif unit == "月":
+                assert all(isinstance(v, int) and 1 <= v <= 12 for v in values), ind
+                checked["month"] += 1
+        staffing = data["staffing"]
+        assert all(isinstance(v, int) for k, v in staffing.items() if k != "authorized_by_type")
+    assert min(checked.values()) > 10, checked
+
+
+def test_directory_links_every_unit_directly(demo):
+    """单位目录 lists every unit of each kind with a link to its latest year, not only the kinds."""
+    _, site = demo
+    page = read(site, "units/index.html")
+    links = re.findall(r'<a href="\.\./(2024/[^"/]+)/">', page)
+    assert sorted(links) == ["2024/示例局03", "2024/示例街道02", "2024/示例镇01"]
+
+
+def test_citation_gives_the_data_date_not_a_download_date(demo):
+    page = read(demo[1], "open-data/index.html")
+    assert "数据更新于" in page and "数据下载于" not in page
+
+
+def test_tab_titles_name_the_site_once(demo):
+    home = read(demo[1], "index.html")
+    assert re.search(r"<title>(.*?)</title>", home).group(1) == "示例县预算绩效自评公开（演示数据）"
+    unit = read(demo[1], "2024/示例镇01/index.html")
+    assert (
+        re.search(r"<title>(.*?)</title>", unit).group(1)
+        == "示例镇01 2024 年绩效自评 - 示例县预算绩效自评公开（演示数据）"
+    )

@@ -199,8 +199,9 @@ def test_init_writes_a_project_that_builds(first_run):
     assert (site / "pagefind" / "pagefind.js").is_file()
     assert (site / "assets" / "js" / "plotly-jixiao.min.js").is_file()
     assert (site / "2024" / "宝城镇" / "原始文件" / "自评表.xlsx").is_file()
-    # site.yaml's url is the site's address: the 404 page, served at any depth, finds its styles through it.
-    assert 'href="/jixiao/assets/css/jixiao.css"' in (site / "404.html").read_text(encoding="utf-8")
+    # site.yaml's url is the site's address: the 404 page, served at any depth, leads home and to search by it.
+    not_found = (site / "404.html").read_text(encoding="utf-8")
+    assert 'href="/jixiao/"' in not_found and 'href="/jixiao/search/"' in not_found
     assert not list(project.glob(".jixiao-cache")) and not (project / "mkdocs.yml").exists()
 
 

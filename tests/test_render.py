@@ -67,7 +67,7 @@ def test_unit_page_golden(update_golden):
     assert f"人员经费 {SEED_FIGURES['人员经费']}" in text and f"公用经费 {SEED_FIGURES['公用经费']}" in text
     # The three points lost (支出执行进度 −2, 严控一般性支出 −3, 人均资产变化率 −1.2, as DOMAIN.md reads them off the sheet).
     for name, lost in (("支出执行进度", "2"), ("严控一般性支出", "3"), ("人均资产变化率", "1.2")):
-        assert re.search(rf"{name} \d+(\.\d+)? \d+(\.\d+)? ▼ 失 {re.escape(lost)} 分", text), name
+        assert re.search(rf"{name} \d+(\.\d+)? \d+(\.\d+)? ▼ 扣 {re.escape(lost)} 分", text), name
     assert "⚠ 需核对：所述执行率与金额不符" in page
     assert "位置：自评报告.docx › 资金收支 › 支出执行进度 › 1—6 月 › 所述执行率" in page
 
@@ -91,9 +91,13 @@ def test_unit_page_shows_headline_figures(seed):
     # 1599.38 spent of 1599.38: the execution-rate card, not just any "100.0%" on the page.
     assert "预算执行率 100.0% 支出 1,599.38 万元" in visible_text(page)
     assert "44 / 49 项" in page
-    # Points lost are said in words, not only coloured.
-    assert page.count('jx-not-met">▼ 失 ') == 3
-    assert "▼ 失 1.2 分" in page
+    # Points lost are said in words, not only coloured, in the forms' own word (扣分), at the top and in the table.
+    assert (
+        "扣分 3 项，共 6.2 分：支出执行进度扣 2 分、严控一般性支出扣 3 分、人均资产变化率扣 1.2 分。" in page
+    )
+    scores_table = page[page.index("<caption>打分明细") :]
+    assert scores_table.count('jx-not-met">▼ 扣 ') == 3
+    assert "▼ 扣 1.2 分" in scores_table and "失" not in scores_table
 
 
 def test_every_chart_is_a_valid_plotly_figure_with_a_table(seed):
@@ -207,7 +211,12 @@ def test_corrections_are_shown_on_the_page(seed):
     ]
     page = render_unit_page(ev)
     assert "## 更正记录 {#corrections}" in page
-    assert '<th scope="row">indicators[村、社区劝导员人数].actual</th><td>30</td><td>28</td>' in page
+    # The field in words, never a code path.
+    assert (
+        '<th scope="row">年度绩效指标 › “村、社区劝导员人数” › 实际完成值</th><td data-label="原始文件中的值">30</td>'
+        in page
+    )
+    assert "indicators[" not in page
     assert "单位来函更正：原表误录" in page
     assert "更正记录" not in render_unit_page(seed)
 
@@ -219,3 +228,36 @@ def test_chart_labels_from_data_carry_no_markup(seed):
     figures = render_unit_figures(ev)
     assert "<a href" not in figures and "<b>" not in figures
     assert "＜a href" in figures and "＜b＞履职效能" in figures
+
+
+def test_budget_waterfall_total_is_the_stated_adjusted_budget(seed):
+    """When 年初预算 + 调整 differs from the stated 调整后预算, the last bar still shows the stated figure."""
+    ev = seed.model_copy(deep=True)
+    ev.funds.final_budget = 1650.0  # 1,354.29 + 245.09 = 1,599.38: the file states another figure
+    budget = next(c for c in build_charts(ev) if c.id == "budget")
+    trace = budget.figure["data"][0]
+    assert (trace["measure"][-1], trace["y"][-1], trace["text"][-1]) == ("absolute", 1650.0, "1,650.00")
+    assert budget.rows[-1] == ["调整后预算", "1,650.00"]
+    assert "相差 50.62 万元" in budget.summary
+
+
+def test_stated_rates_are_quoted_as_the_report_writes_them(seed):
+    """原文所述 is the report's own figure: 67%, not 67.0%; the computed rate keeps its one decimal."""
+    progress = next(c for c in build_charts(seed) if c.id == "progress")
+    assert [row[3] for row in progress.rows] == ["45.9%", "67%", "100%"]
+    assert progress.rows[1][2] == "67.1%"
+
+
+def test_two_year_chart_uses_the_years_the_report_states(seed):
+    from jixiao.forms.statements import extract_statements, statements_to_fields
+
+    text = "一般性支出，2022年预算安排74.91万元，2023年预算安排60.6万元；2022年决算65.73万元，2023年决算73.29万元。"
+    stated = statements_to_fields(extract_statements([{"heading": "一、", "level": 1, "text": text}]))
+    assert stated["funds"]["general_expenditure"]["year_prev"] == 2022
+    ev = seed.model_copy(deep=True)  # a 2024 evaluation whose report compares 2022 with 2023
+    ev.funds.general_expenditure = type(ev.funds.general_expenditure)(
+        **stated["funds"]["general_expenditure"]
+    )
+    chart = next(c for c in build_charts(ev) if c.id == "general-expenditure")
+    assert chart.figure["data"][0]["y"] == ["2022年", "2023年"]
+    assert [row[0] for row in chart.rows[:2]] == ["2022年", "2023年"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jixiao.checks.catalogue import rule
-from jixiao.checks.context import Context, p, rounds_to, same_amount, w
+from jixiao.checks.context import Context, m, p, rounds_to, same_amount, w
 from jixiao.metrics import score_dimensions
 
 G = "算术核对"
@@ -14,12 +14,12 @@ def _parts(ctx: Context, field: str, parts, total: float | None, total_name: str
         return
     amounts = [a.amount for a in parts]
     if not same_amount(sum(amounts), total):
-        formula = " + ".join(w(a) for a in amounts)
+        formula = " + ".join(m(a) for a in amounts)
         yield (
             field,
             (
-                f"{part_name}合计 {formula} = {w(sum(amounts))} 万元，与{total_name} {w(total)} 万元"
-                f"相差 {w(abs(sum(amounts) - total))} 万元"
+                f"{part_name}合计 {formula} = {m(sum(amounts))} 万元，与{total_name} {m(total)} 万元"
+                f"相差 {m(abs(sum(amounts) - total))} 万元"
             ),
         )
 
@@ -46,8 +46,8 @@ def parts_sum(ctx: Context):
             yield (
                 "funds.by_economic",
                 (
-                    f"人员经费 {w(staff['人员经费'])} + 公用经费 {w(staff['公用经费'])} = {w(total)} 万元，"
-                    f"与基本支出 {w(basic)} 万元不符"
+                    f"人员经费 {m(staff['人员经费'])} + 公用经费 {m(staff['公用经费'])} = {m(total)} 万元，"
+                    f"与基本支出 {m(basic)} 万元不符"
                 ),
             )
 
@@ -67,8 +67,8 @@ def budget_adjustment(ctx: Context):
             yield (
                 "funds.adjustment",
                 (
-                    f"年初预算 {w(f.initial_budget)} + 调整 {w(f.adjustment)} = {w(total)} 万元，"
-                    f"调整后预算为 {w(f.final_budget)} 万元"
+                    f"年初预算 {m(f.initial_budget)} + 调整 {m(f.adjustment)} = {m(total)} 万元，"
+                    f"调整后预算为 {m(f.final_budget)} 万元"
                 ),
             )
 
@@ -96,7 +96,7 @@ def stated_share(ctx: Context):
                     f"{field}[{i + 1}].share",
                     (
                         f"{part.name}所述占比 {part.share}%，按金额计算 "
-                        f"{w(part.amount)} ÷ {w(total)}（{label}）= {p(computed)}"
+                        f"{m(part.amount)} ÷ {m(total)}（{label}）= {p(computed)}"
                     ),
                 )
 
@@ -120,7 +120,7 @@ def stated_rate(ctx: Context):
             yield (
                 f"funds.execution_progress[{point.month}].rate",
                 (
-                    f"1—{point.month}月执行率所述 {point.rate}%，按金额计算 {w(point.amount)} ÷ {w(f.final_budget)} = "
+                    f"1—{point.month}月执行率所述 {point.rate}%，按金额计算 {m(point.amount)} ÷ {m(f.final_budget)} = "
                     f"{p(computed)}"
                 ),
             )
@@ -130,8 +130,8 @@ def stated_rate(ctx: Context):
             yield (
                 "funds.execution_rate",
                 (
-                    f"预算执行率所述 {f.execution_rate}%，按金额计算 {w(f.expenditure)} ÷ "
-                    f"{w(f.final_budget)} = {p(computed)}"
+                    f"预算执行率所述 {f.execution_rate}%，按金额计算 {m(f.expenditure)} ÷ "
+                    f"{m(f.final_budget)} = {p(computed)}"
                 ),
             )
 
@@ -151,7 +151,7 @@ def progress_order(ctx: Context):
             yield (
                 f"funds.execution_progress[{later.month}].amount",
                 (
-                    f"1—{later.month}月累计 {w(later.amount)} 万元，少于 1—{earlier.month}月的 {w(earlier.amount)} 万元"
+                    f"1—{later.month}月累计 {m(later.amount)} 万元，少于 1—{earlier.month}月的 {m(earlier.amount)} 万元"
                 ),
             )
     year_end = next((x for x in points if x.month == 12), None)
@@ -159,7 +159,7 @@ def progress_order(ctx: Context):
         yield (
             "funds.execution_progress[12].amount",
             (
-                f"年末无结转结余，但全年累计支出 {w(year_end.amount)} 万元不等于调整后预算 {w(f.final_budget)} 万元"
+                f"年末无结转结余，但全年累计支出 {m(year_end.amount)} 万元不等于调整后预算 {m(f.final_budget)} 万元"
             ),
         )
 
@@ -170,9 +170,9 @@ def _change(ctx, field, label, stated, before, after, cut: bool):
     computed = (before - after) / before * 100 if cut else (after - before) / before * 100
     if not rounds_to(stated, computed):
         formula = (
-            f"({w(before)} − {w(after)}) ÷ {w(before)}"
+            f"({m(before)} − {m(after)}) ÷ {m(before)}"
             if cut
-            else f"({w(after)} − {w(before)}) ÷ {w(before)}"
+            else f"({m(after)} − {m(before)}) ÷ {m(before)}"
         )
         yield field, f"{label}所述 {stated}%，按金额计算 {formula} = {p(computed)}"
 
@@ -339,13 +339,13 @@ def project_counts(ctx: Context):
         and spending is not None
         and not same_amount(sum(amounts), spending)
     ):
-        formula = " + ".join(w(a) for a in amounts)
+        formula = " + ".join(m(a) for a in amounts)
         gap = abs(spending - sum(amounts))
         yield (
             "project_summary.groups",
             (
-                f"各类项目预算 {formula} = {w(sum(amounts))} 万元，项目支出为 {w(spending)} 万元，"
-                f"相差 {w(gap)} 万元；{_explained(ctx, gap)}"
+                f"各类项目预算 {formula} = {m(sum(amounts))} 万元，项目支出为 {m(spending)} 万元，"
+                f"相差 {m(gap)} 万元；{_explained(ctx, gap)}"
             ),
         )
 
@@ -355,9 +355,9 @@ def _explained(ctx: Context, gap: float) -> str:
     report = ctx.evaluation.report
     if report is None:
         return "没有自评报告可供查对"
-    written = {f"{gap:.2f}", w(gap)}
+    written = {f"{gap:.2f}", w(gap).replace(",", "")}
     for section in report.sections:
         for sentence in section.text.replace("\n", "。").split("。"):
             if any(amount in sentence.replace(",", "") for amount in written):
                 return f"报告写“{sentence.strip()}”"
-    return f"报告全文没有出现 {w(gap)} 万元这一差额，也没有说明"
+    return f"报告全文没有出现 {m(gap)} 万元这一差额，也没有说明"

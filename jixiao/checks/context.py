@@ -8,6 +8,7 @@ from decimal import Decimal
 from jixiao.location import Location
 from jixiao.metrics import TOLERANCE
 from jixiao.model import Evaluation
+from jixiao.numbers import money, num
 from jixiao.overlay import origin_of
 
 
@@ -40,9 +41,9 @@ def rounds_to(stated: float, computed: float) -> bool:
     return abs(stated - computed) <= 0.5 * 10 ** -decimals(stated) + 1e-9
 
 
-def w(value: float) -> str:
-    """An amount as the disclosure writes it: 1599.38, 466.7."""
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
+# The checks write figures as the pages do (thousands separators, 万元 with two decimals).
+m = money
+w = num
 
 
 def p(value: float, digits: int = 2) -> str:

@@ -13,6 +13,7 @@ from jixiao.checks.catalogue import rule
 from jixiao.checks.context import Context, w
 from jixiao.metrics import MET, NOT_MET, effective_op, execution_rate, indicator_status
 from jixiao.model import Indicator
+from jixiao.numbers import measure
 
 G = "绩效指标"
 
@@ -41,14 +42,16 @@ def _reached_from_below(ind: Indicator, target: float, actual: float) -> bool:
 def _target_text(ind: Indicator) -> str:
     op, implied = effective_op(ind)
     unit = ind.unit or ""
-    return f"指标值 {op} {w(ind.target)}{unit}" + ("（原表未写明指标性质，按通常读法）" if implied else "")
+    return f"指标值{measure(ind.target, unit, op)}" + (
+        "（原表未写明指标性质，按通常读法）" if implied else ""
+    )
 
 
 def _unmet(ctx: Context):
     """Each unmet indicator with its place, what was missed, and the reason given (None when none is)."""
     for n, ind in enumerate(ctx.evaluation.indicators, start=1):
         if indicator_status(ind) == NOT_MET:
-            missed = f"“{ind.name}”未达成：{_target_text(ind)}，实际完成 {w(ind.actual)}{ind.unit or ''}"
+            missed = f"“{ind.name}”未达成：{_target_text(ind)}，实际完成{measure(ind.actual, ind.unit)}"
             yield fieldpath.join("indicators", n), missed, _reason(ctx, ind)
 
 
@@ -100,7 +103,7 @@ def indicator_implied_op(ctx: Context):
             if implied:
                 yield (
                     fieldpath.join(prefix, n, "op"),
-                    f"“{ind.name}”的指标值 {w(ind.target)}{ind.unit or ''} 没有写明 ≥、≤ 或 =，按“{op}”判定"
+                    f"“{ind.name}”的指标值{measure(ind.target, ind.unit)}没有写明 ≥、≤ 或 =，按“{op}”判定"
                     f"（{'成本指标' if op == '≤' else '产出、效益、满意度指标'}的通常读法），结果为“{indicator_status(ind)}”",
                 )
 

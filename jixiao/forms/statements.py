@@ -62,13 +62,22 @@ def _amount_share(field: str, amount: int = 1, share: int = 2) -> Emit:
     return emit
 
 
-def _pair(field_prev: str, field_now: str) -> Emit:
-    """Two (year, value) groups: the earlier year's value is the previous one."""
+def _pair(field_prev: str, field_now: str, years: tuple[str, str]) -> Emit:
+    """Two (year, value) groups: the earlier year's value is the previous one. The years are kept too (in the
+    ``years`` fields beside them), so a chart labels its bars with the years the report states, not assumed ones."""
 
     def emit(m: re.Match) -> list[tuple[str, float]]:
-        (y1, v1), (y2, v2) = (m.group(1), m.group(2)), (m.group(3), m.group(4))
-        earlier, later = (v1, v2) if int(y1) < int(y2) else (v2, v1)
-        return [(field_prev, float(earlier.replace(",", ""))), (field_now, float(later.replace(",", "")))]
+        y1, y2 = m.group(1), m.group(3)
+        # Amounts in 万元 whatever unit the sentence uses (_value), the years as the report states them.
+        (earlier_year, earlier), (later_year, later) = sorted(
+            [(int(y1), _value(m, 2)), (int(y2), _value(m, 4))]
+        )
+        return [
+            (years[0], float(earlier_year)),
+            (field_prev, earlier),
+            (years[1], float(later_year)),
+            (field_now, later),
+        ]
 
     return emit
 
@@ -159,11 +168,19 @@ PATTERNS: list[tuple[re.Pattern, Emit]] = [
     ),
     (
         re.compile(rf"(\d{{4}})年预算安排{NUM}{W}，(\d{{4}})年预算安排{NUM}{W}"),
-        _pair("funds.general_expenditure.budget_prev", "funds.general_expenditure.budget"),
+        _pair(
+            "funds.general_expenditure.budget_prev",
+            "funds.general_expenditure.budget",
+            ("funds.general_expenditure.year_prev", "funds.general_expenditure.year"),
+        ),
     ),
     (
         re.compile(rf"(\d{{4}})年决算{NUM}{W}，(\d{{4}})年决算{NUM}{W}"),
-        _pair("funds.general_expenditure.actual_prev", "funds.general_expenditure.actual"),
+        _pair(
+            "funds.general_expenditure.actual_prev",
+            "funds.general_expenditure.actual",
+            ("funds.general_expenditure.year_prev", "funds.general_expenditure.year"),
+        ),
     ),
     (re.compile(rf"预算压减率(?:为)?{NUM}%"), _one("funds.general_expenditure.budget_change_rate")),
     (re.compile(rf"决算增长率(?:为)?{NUM}%"), _one("funds.general_expenditure.actual_change_rate")),
@@ -196,7 +213,7 @@ PATTERNS: list[tuple[re.Pattern, Emit]] = [
     (re.compile(r"长期聘用(?:人员)?(\d+)[人名]"), _one("staffing.contract")),
     (
         re.compile(rf"(\d{{4}})年[^，。]*?人均占有资产{NUM}{W}，(\d{{4}})年[^，。]*?人均占有资产{NUM}{W}"),
-        _pair("assets.per_capita_prev", "assets.per_capita"),
+        _pair("assets.per_capita_prev", "assets.per_capita", ("assets.year_prev", "assets.year")),
     ),
     (re.compile(rf"人均资产变化率(?:为)?{NUM}%"), _one("assets.per_capita_change_rate")),
     (re.compile(rf"固定资产利用率(?:为|达)?{NUM}%"), _one("assets.utilization_rate")),

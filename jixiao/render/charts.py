@@ -6,13 +6,20 @@ carrier of meaning and the page reads the same with JavaScript off.
 
 from __future__ import annotations
 
+import math
+import re
+import unicodedata
 from dataclasses import dataclass, field
 
-from jixiao.metrics import score_dimensions
+from jixiao.metrics import TOLERANCE, score_dimensions
 from jixiao.model import Amount, Evaluation
 from jixiao.render.fmt import money, num, pct
 
 BLUE, ORANGE, GREY, LIGHT = "#1f4e79", "#a64d00", "#595959", "#c9d6e3"
+# Every text in a chart is at least 12 px, so a 390-px phone shows it at a readable size; Plotly never shrinks
+# or rotates it (constraintext none, textangle 0): a label that does not fit inside its bar goes beside it.
+FONT_SIZE = 12
+INSIDE_SHARE = 0.5
 FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
 
 
@@ -31,6 +38,27 @@ class Chart:
     figure: dict
     headers: list[str]
     rows: list[list[str]] = field(default_factory=list)
+
+
+_STATED_PERCENT = re.compile(r"[-−]?[0-9０-９][0-9０-９,，.．]*\s*[%％]")
+
+
+def as_stated(ev: Evaluation, field: str, value: float | None) -> str:
+    """A percentage the way the report wrote it ("67%", not "67.0%"): the figure is quoted from the report's
+    sentence when a statement of ``field`` holds it, else shown as stored, without added decimals."""
+    if value is None:
+        return "—"
+    for statement in ev.report.stated if ev.report else []:
+        if statement.field != field or abs(statement.value - value) > 1e-9:
+            continue
+        for literal in _STATED_PERCENT.findall(statement.quote):
+            digits = unicodedata.normalize("NFKC", literal).rstrip("%").replace(",", "").strip()
+            try:
+                if abs(float(digits.replace("−", "-")) - value) < 1e-9:
+                    return unicodedata.normalize("NFKC", literal).replace(" ", "")
+            except ValueError:
+                continue
+    return f"{num(value)}%"
 
 
 def build_charts(ev: Evaluation) -> list[Chart]:
@@ -52,14 +80,23 @@ def figure_layout(height: int, **extra) -> dict:
     layout = {
         "height": height,
         "margin": {"l": 8, "r": 16, "t": 8, "b": 8},
-        "font": {"family": FONT, "size": 14, "color": "#1a1a1a"},
+        "font": {"family": FONT, "size": FONT_SIZE, "color": "#1a1a1a"},
         "separators": ".,",
         "showlegend": False,
         "dragmode": False,
         "paper_bgcolor": "rgba(0,0,0,0)",
         "plot_bgcolor": "rgba(0,0,0,0)",
-        "xaxis": {"fixedrange": True, "automargin": True},
-        "yaxis": {"fixedrange": True, "automargin": True},
+        "xaxis": {"fixedrange": True, "automargin": True, "tickfont": {"size": FONT_SIZE}},
+        "yaxis": {"fixedrange": True, "automargin": True, "tickfont": {"size": FONT_SIZE}},
+        # Above the plot, in the order of the bars (a stack runs the same way as its legend).
+        "legend": {
+            "orientation": "h",
+            "x": 0,
+            "y": 1,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+            "font": {"size": FONT_SIZE},
+        },
     }
     for key, value in extra.items():
         if isinstance(value, dict) and isinstance(layout.get(key), dict):
@@ -69,14 +106,43 @@ def figure_layout(height: int, **extra) -> dict:
     return layout
 
 
-def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, what: str) -> Chart | None:
+def bar_text(values: list[float | None], axis_max: float, dark_inside: bool = False) -> dict:
+    """Label placement for bars on an axis from 0 to ``axis_max``: inside the bar's end when the bar is long
+    enough to hold it, else just beyond it (where the short bar leaves room). Never shrunk, never rotated."""
+    inside = [v is not None and axis_max > 0 and v / axis_max >= INSIDE_SHARE for v in values]
+    return {
+        "textposition": ["inside" if i else "outside" for i in inside],
+        "insidetextanchor": "end",
+        "constraintext": "none",
+        "textangle": 0,
+        "cliponaxis": False,
+        "textfont": {"size": FONT_SIZE},
+        "insidetextfont": {"size": FONT_SIZE, "color": "#1a1a1a" if dark_inside else "#ffffff"},
+        "outsidetextfont": {"size": FONT_SIZE, "color": "#1a1a1a"},
+    }
+
+
+def count_axis(largest: int) -> dict:
+    """An axis of whole counts (units, items): integer ticks only, fitted to the largest count."""
+    step = max(1, math.ceil(largest / 5))
+    return {"range": [0, max(largest, 1) * 1.1], "dtick": step, "tick0": 0, "tickformat": "d"}
+
+
+def wrap_label(text: str, width: int = 7) -> str:
+    """A category name broken into lines of ``width`` characters, so a phone's axis keeps room for the bars."""
+    text = plain(text)
+    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
+
+
+def _hbar(ev: Evaluation, chart_id: str, title: str, key: str, what: str) -> Chart | None:
+    parts: list[Amount] = getattr(ev.funds, key)
+    total = sum(p.amount for p in parts) or None
     if not parts:
         return None
-    names = [plain(p.name) for p in parts]
+    names = [wrap_label(p.name) for p in parts]
     values = [p.amount for p in parts]
-    labels = [
-        f"{money(p.amount)} 万元" + (f" · {pct(p.amount / total * 100)}" if total else "") for p in parts
-    ]
+    labels = [money(p.amount) + (f" · {pct(p.amount / total * 100)}" if total else "") for p in parts]
+    axis_max = max(values) * 1.05 or 1
     figure = {
         "data": [
             {
@@ -85,16 +151,15 @@ def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, w
                 "y": names,
                 "x": values,
                 "text": labels,
-                "textposition": "auto",
-                "cliponaxis": False,
+                **bar_text(values, axis_max),
                 "marker": {"color": BLUE},
                 "hovertemplate": "%{y}：%{x:,.2f} 万元<extra></extra>",
             }
         ],
         "layout": figure_layout(
-            90 + 48 * len(parts),
+            70 + 44 * len(parts),
             yaxis={"autorange": "reversed"},
-            xaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
+            xaxis={"title": {"text": "万元"}, "range": [0, axis_max]},
         ),
     }
     largest = max(parts, key=lambda p: p.amount)
@@ -104,7 +169,7 @@ def _hbar(chart_id: str, title: str, parts: list[Amount], total: float | None, w
     if any(p.share is not None for p in parts):
         headers.append("占比（原文所述）")
         for row, p in zip(rows, parts, strict=True):
-            row.append(pct(p.share, 2) if p.share is not None else "—")
+            row.append(as_stated(ev, f"funds.{key}[{p.name}].share", p.share))
     return Chart(chart_id, title, summary, figure, headers, rows)
 
 
@@ -112,17 +177,23 @@ def budget_chart(ev: Evaluation) -> Chart | None:
     funds = ev.funds
     if funds.initial_budget is None or funds.adjustment is None:
         return None
-    steps = [("年初预算", funds.initial_budget, "absolute"), ("中期调整", funds.adjustment, "relative")]
-    steps.append(("调整后预算", funds.final_budget, "total"))
+    # The last bar is the adjusted budget as stated, not initial + adjustment: when the two differ (the
+    # budget-adjustment check says so) the bar must still match its label.
+    steps = [
+        ("年初预算", funds.initial_budget, "absolute"),
+        ("中期调整", funds.adjustment, "relative"),
+        ("调整后预算", funds.final_budget, "absolute"),
+    ]
     figure = {
         "data": [
             {
                 "type": "waterfall",
                 "x": [s[0] for s in steps],
-                "y": [s[1] if s[2] != "total" else 0 for s in steps],
+                "y": [s[1] for s in steps],
                 "measure": [s[2] for s in steps],
                 "text": [("+" if s[2] == "relative" and s[1] >= 0 else "") + money(s[1]) for s in steps],
                 "textposition": "outside",
+                "textfont": {"size": FONT_SIZE},
                 "cliponaxis": False,
                 "connector": {"line": {"color": GREY, "dash": "dot"}},
                 "increasing": {"marker": {"color": ORANGE}},
@@ -140,25 +211,26 @@ def budget_chart(ev: Evaluation) -> Chart | None:
         f"年初预算 {money(funds.initial_budget)} 万元，年中调整{sign} {money(abs(funds.adjustment))} 万元，"
         f"调整后预算 {money(funds.final_budget)} 万元。"
     )
+    gap = funds.final_budget - funds.initial_budget - funds.adjustment
+    if abs(gap) > TOLERANCE:
+        summary += (
+            f"年初预算加调整为 {money(funds.initial_budget + funds.adjustment)} 万元，"
+            f"与所述调整后预算相差 {money(abs(gap))} 万元。"
+        )
     rows = [[s[0], money(s[1])] for s in steps]
     return Chart("budget", "预算调整：年初预算 → 调整后预算", summary, figure, ["项目", "金额（万元）"], rows)
 
 
 def sources_chart(ev: Evaluation) -> Chart | None:
-    total = sum(p.amount for p in ev.funds.by_source) or None
-    return _hbar("sources", "收入来源", ev.funds.by_source, total, "收入来源")
+    return _hbar(ev, "sources", "收入来源", "by_source", "收入来源")
 
 
 def nature_chart(ev: Evaluation) -> Chart | None:
-    total = sum(p.amount for p in ev.funds.by_nature) or None
-    return _hbar("nature", "支出结构：基本支出与项目支出", ev.funds.by_nature, total, "支出按性质分")
+    return _hbar(ev, "nature", "支出结构：基本支出与项目支出", "by_nature", "支出按性质分")
 
 
 def economic_chart(ev: Evaluation) -> Chart | None:
-    total = sum(p.amount for p in ev.funds.by_economic) or None
-    return _hbar(
-        "economic", "支出结构：人员经费、公用经费与项目支出", ev.funds.by_economic, total, "支出按经济分类分"
-    )
+    return _hbar(ev, "economic", "支出结构：人员经费、公用经费与项目支出", "by_economic", "支出按经济分类分")
 
 
 def progress_chart(ev: Evaluation) -> Chart | None:
@@ -177,8 +249,8 @@ def progress_chart(ev: Evaluation) -> Chart | None:
                 "x": labels,
                 "y": rates,
                 "text": [pct(r) for r in rates],
-                "textposition": "outside",
-                "cliponaxis": False,
+                **bar_text(rates, 115),
+                "insidetextanchor": "middle",
                 "marker": {"color": BLUE},
                 "hovertemplate": "%{x} 累计执行 %{y:.1f}%<extra></extra>",
             },
@@ -196,7 +268,6 @@ def progress_chart(ev: Evaluation) -> Chart | None:
         "layout": figure_layout(
             320,
             showlegend=True,
-            legend={"orientation": "h", "y": -0.15},
             yaxis={"title": {"text": "占调整后预算 %"}, "range": [0, 115], "ticksuffix": "%"},
             margin={"t": 28},
         ),
@@ -207,7 +278,13 @@ def progress_chart(ev: Evaluation) -> Chart | None:
         f"时间进度为 {pct(time_share[0])}。"
     )
     rows = [
-        [label, money(p.amount), pct(r), pct(p.rate) if p.rate is not None else "—", pct(t)]
+        [
+            label,
+            money(p.amount),
+            pct(r),
+            as_stated(ev, f"funds.execution_progress[{p.month}].rate", p.rate),
+            pct(t),
+        ]
         for label, p, r, t in zip(labels, points, rates, time_share, strict=True)
     ]
     headers = ["期间", "累计支出（万元）", "执行率（按金额计算）", "执行率（原文所述）", "时间进度"]
@@ -215,23 +292,28 @@ def progress_chart(ev: Evaluation) -> Chart | None:
 
 
 def _pair_bars(chart_id, title, labels, values, colors, summary, headers) -> Chart:
+    axis_max = max(values) * 1.05 or 1
     figure = {
         "data": [
             {
                 "type": "bar",
-                "x": labels,
-                "y": values,
+                "orientation": "h",
+                "y": labels,
+                "x": values,
                 "text": [money(v) for v in values],
-                "textposition": "outside",
-                "cliponaxis": False,
-                "marker": {"color": colors},
-                "hovertemplate": "%{x}：%{y:,.2f} 万元<extra></extra>",
+                **bar_text(values, axis_max),
+                "marker": {"color": colors, "line": {"color": BLUE, "width": 1.5}},
+                "hovertemplate": "%{y}：%{x:,.2f} 万元<extra></extra>",
             }
         ],
         "layout": figure_layout(
-            260, yaxis={"title": {"text": "万元"}, "rangemode": "tozero"}, margin={"t": 28}
+            70 + 48 * len(values),
+            yaxis={"autorange": "reversed"},
+            xaxis={"title": {"text": "万元"}, "range": [0, axis_max]},
         ),
     }
+    # The light bar's label is dark wherever it sits.
+    figure["data"][0]["insidetextfont"]["color"] = ["#1a1a1a" if c == LIGHT else "#ffffff" for c in colors]
     rows = [[label, money(v)] for label, v in zip(labels, values, strict=True)]
     return Chart(chart_id, title, summary, figure, headers, rows)
 
@@ -257,7 +339,11 @@ def general_expenditure_chart(ev: Evaluation) -> Chart | None:
     ge = ev.funds.general_expenditure
     if ge is None or None in (ge.budget, ge.budget_prev, ge.actual, ge.actual_prev):
         return None
-    years = [f"{ev.year - 1}年", f"{ev.year}年"]
+    # The years the report states; a report that does not say which years gets 上年/本年, never assumed years.
+    years = [
+        f"{ge.year_prev}年" if ge.year_prev else "上年",
+        f"{ge.year}年" if ge.year else "本年",
+    ]
     figure = _two_series_bars(
         years, ("预算", [ge.budget_prev, ge.budget]), ("决算", [ge.actual_prev, ge.actual]), labelled=True
     )
@@ -283,37 +369,45 @@ def general_expenditure_chart(ev: Evaluation) -> Chart | None:
 
 
 def _two_series_bars(
-    x: list[str], light: tuple[str, list], dark: tuple[str, list], labelled: bool = False
+    y: list[str], light: tuple[str, list], dark: tuple[str, list], labelled: bool = False
 ) -> dict:
-    """Grouped bars of two amounts per year: an outlined light bar and a solid dark one, each with its number."""
+    """Two amounts per year as horizontal bar pairs: an outlined light bar and a solid dark one, each with its
+    number (and its name when ``labelled``), so neither colour nor the legend alone tells them apart."""
+    axis_max = max([v for v in [*light[1], *dark[1]] if v is not None] or [1]) * 1.05
 
-    def trace(name: str, values: list, marker: dict) -> dict:
+    def trace(name: str, values: list, marker: dict, dark_inside: bool) -> dict:
         return {
             "type": "bar",
+            "orientation": "h",
             "name": name,
-            "x": x,
-            "y": values,
+            "y": y,
+            "x": values,
             "text": [f"{name} {money(v)}" if labelled else money(v) for v in values],
-            "textposition": "outside",
-            "cliponaxis": False,
+            **bar_text(values, axis_max, dark_inside),
             "marker": marker,
-            "hovertemplate": f"%{{x}} {name} %{{y:,.2f}} 万元<extra></extra>",
+            "hovertemplate": f"%{{y}} {name} %{{x:,.2f}} 万元<extra></extra>",
         }
 
     return {
         "data": [
-            trace(*light, {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}}),
-            trace(*dark, {"color": BLUE}),
+            trace(*light, {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}}, True),
+            trace(*dark, {"color": BLUE}, False),
         ],
         "layout": figure_layout(
-            300,
+            90 + 64 * len(y),
             barmode="group",
             showlegend=True,
-            legend={"orientation": "h", "y": -0.15},
-            yaxis={"title": {"text": "万元"}, "rangemode": "tozero"},
-            margin={"t": 28},
+            # Reversed: the first year on top, and within each year the first series on top, as in the legend.
+            yaxis={"autorange": "reversed"},
+            xaxis={"title": {"text": "万元"}, "range": [0, axis_max]},
+            margin={"t": 8},
         ),
     }
+
+
+def _floor_ten(values: list[float]) -> float:
+    """The axis floor below the smallest value: a multiple of 10, at least 0."""
+    return max(0.0, math.floor((min(values, default=0) - 5) / 10) * 10)
 
 
 def _signed(change: float | None) -> str:
@@ -324,20 +418,28 @@ def score_chart(ev: Evaluation) -> Chart | None:
     dims = score_dimensions(ev)
     if not dims:
         return None
-    names = [plain(d.name) for d in dims]
+    names = [wrap_label(d.name) for d in dims]
     labels = [
-        f"{num(d.score)} / {num(d.max)}"
-        + (f"（失 {num(round(d.max - d.score, 4))} 分）" if d.score < d.max else "")
+        f"{num(d.score)}/{num(d.max)}" + (f"，扣{num(round(d.max - d.score, 4))}" if d.score < d.max else "")
         for d in dims
     ]
+    axis_max = max(d.max for d in dims)
+    inside = bar_text([d.score for d in dims], axis_max)
+    place = inside["textposition"]
     figure = {
         "data": [
             {
                 "type": "bar",
                 "orientation": "h",
-                "name": "满分",
+                "name": "分值",
                 "y": names,
                 "x": [d.max for d in dims],
+                # A label that does not fit inside the score bar sits in (a long) or beyond (a short) grey
+                # full-marks bar, dark on light either way.
+                "text": [label if pos == "outside" else "" for label, pos in zip(labels, place, strict=True)],
+                **bar_text(
+                    [d.max for d in dims], axis_max * 1.1, dark_inside=True
+                ),  # inside when ≥ 55% of the axis
                 "marker": {"color": "#e8edf2", "line": {"color": GREY, "width": 1}},
                 "hoverinfo": "skip",
             },
@@ -347,28 +449,29 @@ def score_chart(ev: Evaluation) -> Chart | None:
                 "name": "自评得分",
                 "y": names,
                 "x": [d.score for d in dims],
-                "text": labels,
-                "textposition": "outside",
-                "cliponaxis": False,
+                "text": [label if pos == "inside" else "" for label, pos in zip(labels, place, strict=True)],
+                **inside,
                 "marker": {"color": BLUE},
-                "hovertemplate": "%{y}：%{text}<extra></extra>",
+                "hovertemplate": "%{y}：%{customdata}<extra></extra>",
+                "customdata": labels,
             },
         ],
         "layout": figure_layout(
-            90 + 40 * len(dims),
+            70 + 36 * len(dims),
             barmode="overlay",
             yaxis={"autorange": "reversed"},
-            xaxis={"title": {"text": "分"}, "range": [0, max(d.max for d in dims) * 1.6]},
+            # Fitted to the largest maximum: the grey bar is each dimension's full marks.
+            xaxis={"title": {"text": "分"}, "range": [0, axis_max]},
         ),
     }
     lost = [d for d in dims if d.score < d.max]
     summary = f"共 {len(dims)} 个二级指标，" + (
-        "、".join(f"{d.name}失 {num(round(d.max - d.score, 4))} 分" for d in lost) + "，其余满分。"
+        "、".join(f"{d.name}扣 {num(round(d.max - d.score, 4))} 分" for d in lost) + "，其余满分。"
         if lost
         else "均为满分。"
     )
     rows = [[d.level1, d.name, num(d.max), num(d.score), num(round(d.max - d.score, 4))] for d in dims]
-    headers = ["一级指标", "二级指标", "分值", "自评得分", "失分"]
+    headers = ["一级指标", "二级指标", "分值", "自评得分", "扣分"]
     return Chart("scores", "自评得分：各二级指标得分与分值", summary, figure, headers, rows)
 
 
@@ -395,28 +498,29 @@ def trend_charts(history) -> list[Chart]:
             "square",
         ),
     ]
+    values_seen = [v for _, values, _ in series for v in values if v is not None]
     rates_fig = {
         "data": [
             {
                 "type": "scatter",
-                "mode": "lines+markers+text",
+                "mode": "lines+markers",
                 "name": name,
                 "x": years,
                 "y": values,
-                "text": [num(v) if v is not None else "" for v in values],
-                "textposition": "top center",
                 "marker": {"symbol": symbol, "size": 10, "color": color},
-                "line": {"color": color},
+                "line": {"color": color, "dash": dash},
                 "cliponaxis": False,
             }
-            for (name, values, symbol), color in zip(series, (BLUE, ORANGE, GREY), strict=True)
+            for (name, values, symbol), color, dash in zip(
+                series, (BLUE, ORANGE, GREY), ("solid", "dash", "dot"), strict=True
+            )
         ],
         "layout": figure_layout(
             320,
             showlegend=True,
-            legend={"orientation": "h", "y": -0.15},
-            yaxis={"range": [0, 110]},
-            margin={"t": 28},
+            # Fitted to the data: scores and rates of 85–100 use the height of the chart, not its top fifth.
+            yaxis={"range": [_floor_ten(values_seen), 103]},
+            margin={"t": 16},
         ),
     }
     first, last = history[0], history[-1]

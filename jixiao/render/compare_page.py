@@ -38,5 +38,5 @@ def render_compare_page(rows: list[UnitSummary]) -> tuple[str, str]:
         dim_share=_dim_share,
         staff_share=_staff_share,
     )
-    units = [[r.slug, f"{r.short}（{r.year}，{r.kind}）"] for r in rows]
+    units = [[r.slug, f"{r.short}（{r.year}，{r.kind}）", r.kind, r.year] for r in rows]
     return page, json.dumps(units, ensure_ascii=False, separators=(",", ":"))

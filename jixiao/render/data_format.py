@@ -29,8 +29,44 @@ def _type_name(annotation) -> tuple[str, type[BaseModel] | None]:
     if origin is typing.Literal:
         return "、".join(str(a) for a in typing.get_args(annotation)) + " 之一", None
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return f"见 {annotation.__name__}", annotation
+        return f"见“{_heading(annotation)}”", annotation
     return _TYPE_NAMES.get(annotation, getattr(annotation, "__name__", str(annotation))), None
+
+
+# Headings in Chinese: a part is named by the title of the field that holds it (Funds -> 资金收支).
+ROOT_HEADINGS = {
+    Evaluation: ("一份自评", "每个单位每年一份 evaluation.yaml，各部分如下。"),
+    SiteInfo: ("网站设置", "数据目录顶层的 site.yaml（可选）：网站名称、所属县、网址等。"),
+}
+
+
+def _heading(model: type[BaseModel]) -> str:
+    if model in ROOT_HEADINGS:
+        return ROOT_HEADINGS[model][0]
+    return _part_titles().get(model, model.__name__)
+
+
+def _part_titles() -> dict:
+    titles: dict = {}
+    queue = [Evaluation]
+    while queue:
+        model = queue.pop(0)
+        for field in model.model_fields.values():
+            nested = _nested(field.annotation)
+            if nested and nested not in titles and nested is not Evaluation:
+                titles[nested] = field.title or nested.__name__
+                queue.append(nested)
+    return titles
+
+
+def _nested(annotation):
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _nested(arg)
+        if found:
+            return found
+    return None
 
 
 def _unit(annotation) -> str:
@@ -81,9 +117,9 @@ def render_data_format_page() -> str:
         "",
     ]
     for model in [*_models(Evaluation), SiteInfo]:
-        lines += [f"## {model.__name__}", ""]
-        if model.__doc__ and model in (Evaluation, SiteInfo):
-            lines += [model.__doc__.strip(), ""]
+        lines += [f"## {_heading(model)}", ""]
+        if model in ROOT_HEADINGS:
+            lines += [ROOT_HEADINGS[model][1], ""]
         lines += ["| 字段 | 名称 | 类型 | 单位 | 必填 | 约束 | 说明 |", "|---|---|---|---|---|---|---|"]
         for name, field in model.model_fields.items():
             extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}

@@ -31,6 +31,7 @@ def environment() -> Environment:
     )
     env.filters.update(
         money=fmt.money,
+        measure=fmt.measure,
         pct=fmt.pct,
         num=fmt.num,
         md=fmt.md,

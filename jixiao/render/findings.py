@@ -8,6 +8,7 @@ from pathlib import Path
 from jixiao.checks import RULES, SEVERITY_LABELS, rule_by_id
 from jixiao.findings import Finding
 from jixiao.render.env import render
+from jixiao.render.summary import section_of
 
 SEVERITY_MARKS = {"error": "✖", "warning": "⚠", "info": "ℹ"}
 
@@ -21,6 +22,7 @@ class FindingView:
     mark: str
     place: str
     message: str
+    section: str | None = None  # the unit page's section that shows the figures the finding speaks of
 
 
 def view(finding: Finding, folder: Path | str | None = None, data: dict | None = None) -> FindingView:
@@ -39,6 +41,7 @@ def view(finding: Finding, folder: Path | str | None = None, data: dict | None =
         mark=SEVERITY_MARKS[finding.severity],
         place=place,
         message=finding.message,
+        section=section_of(location.field),
     )
 
 
@@ -47,7 +50,12 @@ def render_checks_page(units: list[tuple[object, str, list[Finding], Path]]) -> 
 
     The many neutral infos are counted, and listed on each unit's page: this page stays light however many units.
     """
-    rows = [(ev, href, view(f, folder)) for ev, href, findings, folder in units for f in findings]
+    rows = []
+    for ev, href, findings, folder in units:
+        data = (
+            ev.canonical() if findings else None
+        )  # list items named in the places: 第 10 项“辖区群众满意度”
+        rows += [(ev, href, view(f, folder, data)) for f in findings]
     per_rule = {r.id: sum(1 for _, _, v in rows if v.rule == r.id) for r in RULES}
     warnings = [row for row in rows if row[2].severity == "warning"]
     infos = len(rows) - len(warnings)
@@ -57,6 +65,7 @@ def render_checks_page(units: list[tuple[object, str, list[Finding], Path]]) -> 
         infos=infos,
         rules=RULES,
         per_rule=per_rule,
+        fired=sum(1 for r in RULES if r.severity != "error" and per_rule[r.id]),
         labels=SEVERITY_LABELS,
         units=len(units),
     )

@@ -7,29 +7,10 @@ import re
 
 from markupsafe import Markup
 
+from jixiao.numbers import measure, money, num, pct  # noqa: F401  (the templates' number filters)
+
 # Characters that start Markdown syntax anywhere in a line. Escaped with a backslash so data shows as text.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
-
-
-def money(value: float | None) -> str:
-    """万元 with two decimals and thousands separators: 1,599.38."""
-    return "—" if value is None else f"{value:,.2f}"
-
-
-def pct(value: float | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:.{digits}f}%"
-
-
-def num(value: float | int | str | None) -> str:
-    """A figure as written: no trailing zeros (1.25, 5, 1,059.39); text passes through."""
-    if value is None:
-        return ""
-    if isinstance(value, str):
-        return value
-    if float(value).is_integer():
-        return f"{int(value):,}"
-    text = f"{value:,.4f}".rstrip("0").rstrip(".")
-    return text
 
 
 def md(text: object) -> Markup:

@@ -138,6 +138,8 @@ def render_open_data_page(
     title: str,
     licence: str | None,
     county: str | None,
+    data_date: str | None = None,
+    site_url: str | None = None,
 ) -> str:
     originals = [(ev, s) for ev in evaluations for s in ev.sources if s.sha256]
     dictionary = {
@@ -159,5 +161,7 @@ def render_open_data_page(
         units=len(evaluations),
         licence=licence
         or "本站数据来自各预算单位依法主动公开的政府信息（《中华人民共和国政府信息公开条例》），可自由复制、使用和再发布，请注明来源。",
-        today=dt.date.today().isoformat(),
+        # The data's date (when the site was last built from it), not a download date the page cannot know.
+        today=data_date or dt.date.today().isoformat(),
+        site_url=site_url,
     )

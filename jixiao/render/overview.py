@@ -7,7 +7,7 @@ from collections import Counter
 
 from jixiao.collection import UnitSummary
 from jixiao.metrics import GRADES
-from jixiao.render.charts import BLUE, Chart, figure_layout
+from jixiao.render.charts import BLUE, Chart, bar_text, count_axis, figure_layout
 from jixiao.render.env import render
 
 KIND_ORDER = ("乡镇", "街道", "部门", "其他")
@@ -25,24 +25,25 @@ def score_distribution_chart(rows: list[UnitSummary]) -> Chart | None:
     values = ([below] if below else []) + [
         sum(1 for r in scored if lo <= r.score < hi or (hi == 100 and r.score == 100)) for lo, hi in bins
     ]
+    # Horizontal bars: ten bins' labels stay level and readable on a phone; counts on a whole-number axis.
+    axis = count_axis(max(values))
     figure = {
         "data": [
             {
                 "type": "bar",
-                "x": labels,
-                "y": values,
+                "orientation": "h",
+                "y": [f"{label} 分" for label in labels],
+                "x": values,
                 "text": [str(v) if v else "" for v in values],
-                "textposition": "outside",
-                "cliponaxis": False,
+                **bar_text(values, axis["range"][1]),
                 "marker": {"color": BLUE},
-                "hovertemplate": "%{x} 分：%{y} 个单位<extra></extra>",
+                "hovertemplate": "%{y}：%{x} 个单位<extra></extra>",
             }
         ],
         "layout": figure_layout(
-            300,
-            yaxis={"title": {"text": "单位数"}, "rangemode": "tozero"},
-            xaxis={"title": {"text": "自评得分"}},
-            margin={"t": 28},
+            70 + 28 * len(labels),
+            xaxis={"title": {"text": "单位数"}, **axis},
+            yaxis={"title": {"text": "自评得分"}},  # the best scores on top
         ),
     }
     summary = "、".join(f"{g} {counts.get(g, 0)} 个" for g in grades)

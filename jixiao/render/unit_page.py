@@ -7,10 +7,12 @@ from dataclasses import dataclass
 
 from jixiao import metrics
 from jixiao.collection import UnitSummary, compare_href
+from jixiao.location import field_words
 from jixiao.model import Evaluation
 from jixiao.render.charts import build_charts, trend_charts
 from jixiao.render.env import render
 from jixiao.render.findings import FindingView
+from jixiao.render.summary import lost_points, missed_targets
 
 FIGURES_FILE = "figures.json"
 FILES_DIR = "原始文件"
@@ -46,6 +48,40 @@ def _distinct(values) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
+def _sections(ev: Evaluation, findings, peers, history) -> list[tuple[str, str]]:
+    """The page's sections that this evaluation has, in page order: the visible 本页目录."""
+    present = [
+        ("summary", "要点", True),
+        ("funds", "资金收支", True),
+        ("projects", "部门预算项目", ev.project_summary is not None),
+        ("scores", "自评打分", ev.scores is not None),
+        ("indicators", "绩效指标", bool(ev.indicators)),
+        ("project-evaluations", "项目支出绩效自评", bool(ev.projects)),
+        ("goals", "年度目标与主要任务", bool(ev.goal or ev.tasks)),
+        ("overview", "单位概况", bool(ev.staffing or ev.assets)),
+        ("problems", "存在问题", bool(ev.report and ev.report.problems)),
+        ("report", "自评报告", ev.report is not None),
+        ("history", "历年对比", len(history) > 1),
+        ("peers", "相近单位", bool(peers)),
+        ("checks", "数据核对", True),
+        ("corrections", "更正记录", bool(ev.corrections)),
+        ("downloads", "数据下载", True),
+    ]
+    return [(anchor, label) for anchor, label, shown in present if shown]
+
+
+def _project_gap(ev: Evaluation) -> dict | None:
+    """The project groups' budgets against 项目支出, when they do not add up (the report leaves it unexplained)."""
+    ps = ev.project_summary
+    if ps is None or not ps.groups or any(g.amount is None for g in ps.groups):
+        return None
+    spending = next((a.amount for a in ev.funds.by_nature if a.name == "项目支出"), None)
+    groups = sum(g.amount for g in ps.groups)
+    if spending is None or abs(spending - groups) <= metrics.TOLERANCE:
+        return None
+    return {"groups": groups, "spending": spending, "gap": abs(spending - groups)}
+
+
 def render_unit_page(
     ev: Evaluation,
     findings: list[FindingView] | None = None,
@@ -54,6 +90,9 @@ def render_unit_page(
 ) -> str:
     """The Markdown of a unit's page, with what the checks found, its peers and its other years."""
     statuses = [metrics.indicator_status(i) for i in ev.indicators]
+    findings = findings or []
+    lost = lost_points(ev)
+    data = ev.canonical()
     return render(
         "unit.md.j2",
         ev=ev,
@@ -72,7 +111,14 @@ def render_unit_page(
         downloads=downloads_for(ev),
         originals=[s for s in ev.sources if s.sha256],
         projects=[(p, [(i, metrics.indicator_status(i)) for i in p.indicators]) for p in ev.projects],
-        findings=findings or [],
+        findings=findings,
+        warnings=[f for f in findings if f.severity == "warning"],
+        lost=lost,
+        lost_total=round(sum(x.lost for x in lost), 4),
+        missed=missed_targets(ev),
+        sections=_sections(ev, findings, peers, history),
+        project_gap=_project_gap(ev),
+        correction_place=lambda field: field_words(field, data),
         peers=list(peers),
         compare=compare_href([ev.slug, *(p.slug for p in peers)], "../../") if peers else None,
         history=list(history),

@@ -1,5 +1,5 @@
 /* jixiao charts: draw the figures listed in the page's figure JSON into each .jx-chart element.
- * The page already holds a text summary and a data table for every chart; this only adds the picture. */
+ * The page already holds a visible text summary and a data table for every chart; this only adds the picture. */
 (function () {
   "use strict";
   var script = document.currentScript;
@@ -11,16 +11,24 @@
     Array.prototype.forEach.call(nodes, function (node) {
       var figure = figures[node.getAttribute("data-figure")];
       if (!figure || node.getAttribute("data-rendered")) return;
-      var fallback = node.querySelector(".jx-chart-fallback");
       window.Plotly.newPlot(node, figure.data, figure.layout, config).then(function () {
         node.setAttribute("data-rendered", "true");
-        if (fallback) fallback.classList.add("jx-visually-hidden");
         // The chart now shows the numbers: fold the data table away (it stays one click away).
         var details = node.parentNode.querySelector("details.jx-chart-data");
         if (details) details.removeAttribute("open");
       });
     });
   }
+
+  // Paper is narrower than most screens: redraw the charts at the sheet's width before printing, and back after.
+  var PRINT_WIDTH = 640;
+  function resize(width) {
+    Array.prototype.forEach.call(document.querySelectorAll(".jx-chart[data-rendered]"), function (node) {
+      window.Plotly.relayout(node, width ? { width: Math.min(width, node.clientWidth || width), autosize: false } : { autosize: true, width: null });
+    });
+  }
+  window.addEventListener("beforeprint", function () { resize(PRINT_WIDTH); });
+  window.addEventListener("afterprint", function () { resize(null); });
 
   if (!source || !window.Plotly || !window.fetch) return;
   fetch(source, { credentials: "same-origin" })

@@ -24,8 +24,9 @@
       minimumFractionDigits: digits, maximumFractionDigits: digits }) + (suffix || "");
   }
   function layout(extra) {
-    var base = { height: 320, margin: { l: 8, r: 16, t: 28, b: 8 }, font: { family: FONT, size: 14 },
-      dragmode: false, showlegend: true, legend: { orientation: "h", y: -0.2 },
+    // Every text at least 12 px on a 390-px phone; the legend runs in the order of the bars.
+    var base = { height: 320, margin: { l: 8, r: 16, t: 8, b: 8 }, font: { family: FONT, size: 12 },
+      dragmode: false, showlegend: true, legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom", traceorder: "normal", font: { size: 12 } },
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
       xaxis: { fixedrange: true, automargin: true }, yaxis: { fixedrange: true, automargin: true, rangemode: "tozero" } };
     Object.keys(extra || {}).forEach(function (k) {
@@ -37,6 +38,15 @@
     });
     return base;
   }
+  // Labels are never shrunk or rotated, and sit beyond their bar (a patterned bar cannot carry text): each axis
+  // keeps room for them.
+  function barText() {
+    return { textposition: "outside", constraintext: "none", textangle: 0, cliponaxis: false,
+      textfont: { size: 12, color: "#1a1a1a" }, outsidetextfont: { size: 12, color: "#1a1a1a" } };
+  }
+  function merge(a, b) { Object.keys(b).forEach(function (k) { a[k] = b[k]; }); return a; }
+  function label(u) { return u.short + "（" + u.year + "）"; }
+
   function figure(id, caption, summary, headers, rows, draw) {
     var fig = el("figure", { "class": "jx-figure", id: "fig-compare-" + id });
     fig.appendChild(el("figcaption", {}, caption));
@@ -70,7 +80,7 @@
     out.textContent = "";
     var cards = el("div", { "class": "jx-cards jx-compare-cards" });
     units.forEach(function (u, i) {
-      var card = el("div", { "class": "jx-card", style: "border-top: 6px solid " + COLORS[i] });
+      var card = el("div", { "class": "jx-card jx-unit-" + i });
       var link = el("a", { href: "../" + encodeURI(u.slug) + "/" }, u.short + "（" + u.year + "）");
       card.appendChild(el("span", { "class": "jx-card-label" })).appendChild(link);
       card.appendChild(el("span", { "class": "jx-card-value" }, u.score === null ? "无打分表" : fmt(u.score, 1, " 分")));
@@ -90,11 +100,13 @@
         dims.map(function (name) { return [name].concat(units.map(function (u) { return fmt(share(u, name), 1, "%"); })); }),
         function () {
           return { data: units.map(function (u, i) {
-            var ys = dims.map(function (n) { return share(u, n); });
-            return { type: "bar", name: u.short + "（" + u.year + "）", x: dims, y: ys,
-              text: ys.map(function (v) { return v === null ? "" : Math.round(v) + "%"; }), textposition: "outside",
-              cliponaxis: false, marker: { color: COLORS[i], pattern: { shape: PATTERNS[i] } } };
-          }), layout: layout({ barmode: "group", yaxis: { range: [0, 115], ticksuffix: "%" } }) };
+            var xs = dims.map(function (n) { return share(u, n); });
+            // Patterned bars cannot carry text: every label sits beyond its bar, with room kept on the axis.
+            return merge(merge({ type: "bar", orientation: "h", name: label(u), y: dims, x: xs,
+              text: xs.map(function (v) { return v === null ? "" : Math.round(v) + "%"; }),
+              marker: { color: COLORS[i], pattern: { shape: PATTERNS[i] } } }, barText()), {});
+          }), layout: layout({ barmode: "group", height: 90 + dims.length * (units.length * 16 + 12),
+            yaxis: { autorange: "reversed" }, xaxis: { range: [0, 120], tickvals: [0, 25, 50, 75, 100], ticktext: ["0%", "25%", "50%", "75%", "100%"] } }) };
         });
     }
     var parts = ["人员经费", "公用经费", "项目支出"];
@@ -111,18 +123,21 @@
             var total = parts.reduce(function (s, q) { return s + (u.structure[q] || 0); }, 0);
             return total ? Math.round((u.structure[p] || 0) / total * 1000) / 10 : 0;
           });
-          return { type: "bar", orientation: "h", name: p, y: names, x: xs, text: xs.map(function (v) { return p + " " + v + "%"; }),
-            textposition: "inside", insidetextanchor: "middle", textfont: { color: ["#ffffff", "#1a1a1a", "#ffffff"][j] },
-            marker: { color: ["#1f4e79", "#a9c4dd", "#a64d00"][j] } };
-        }), layout: layout({ barmode: "stack", height: 120 + 50 * units.length, yaxis: { autorange: "reversed" }, xaxis: { range: [0, 100], ticksuffix: "%" } }) };
+          // A segment too narrow for its number stays unlabelled (the table below has every figure).
+          return { type: "bar", orientation: "h", name: p, y: names, x: xs, text: xs.map(function (v) { return v >= 12 ? Math.round(v) + "%" : ""; }),
+            textposition: "inside", insidetextanchor: "middle", constraintext: "none", textangle: 0,
+            textfont: { size: 12, color: ["#ffffff", "#1a1a1a", "#ffffff"][j] },
+            marker: { color: ["#1f4e79", "#a9c4dd", "#a64d00"][j], line: { color: "#ffffff", width: 1 } } };
+        }), layout: layout({ barmode: "stack", height: 120 + 44 * units.length, yaxis: { autorange: "reversed" }, xaxis: { range: [0, 100], ticksuffix: "%" } }) };
       });
     figure("per-person", "人均支出（决算支出 ÷ 财政供养人数）", "每位财政供养人员对应的支出",
       ["单位", "人均支出（万元/人）"], units.map(function (u) { return [u.short + "（" + u.year + "）", fmt(u.per_person, 2)]; }),
       function () {
-        return { data: [{ type: "bar", x: units.map(function (u) { return u.short + "（" + u.year + "）"; }),
-          y: units.map(function (u) { return u.per_person; }), text: units.map(function (u) { return fmt(u.per_person, 2); }),
-          textposition: "outside", cliponaxis: false, marker: { color: COLORS.slice(0, units.length), pattern: { shape: PATTERNS.slice(0, units.length) } } }],
-          layout: layout({ showlegend: false, yaxis: { title: { text: "万元/人" } } }) };
+        var xs = units.map(function (u) { return u.per_person; });
+        var max = Math.max.apply(null, xs.map(function (v) { return v || 0; })) * 1.25 || 1;
+        return { data: [merge({ type: "bar", orientation: "h", y: units.map(label), x: xs, text: xs.map(function (v) { return fmt(v, 2); }),
+          marker: { color: COLORS.slice(0, units.length), pattern: { shape: PATTERNS.slice(0, units.length) } } }, barText())],
+          layout: layout({ showlegend: false, height: 90 + 44 * units.length, yaxis: { autorange: "reversed" }, xaxis: { title: { text: "万元/人" }, range: [0, max] } }) };
       });
     var months = [];
     units.forEach(function (u) { u.progress.forEach(function (p) { if (months.indexOf(p.month) < 0) months.push(p.month); }); });
@@ -144,25 +159,33 @@
       ["单位", "达成", "全部", "达成率"],
       units.map(function (u) { return [u.short + "（" + u.year + "）", String(u.met), String(u.total), fmt(u.met_share, 1, "%")]; }),
       function () {
-        return { data: [{ type: "bar", x: units.map(function (u) { return u.short + "（" + u.year + "）"; }),
-          y: units.map(function (u) { return u.met_share; }), text: units.map(function (u) { return u.met + "/" + u.total; }),
-          textposition: "outside", cliponaxis: false, marker: { color: COLORS.slice(0, units.length), pattern: { shape: PATTERNS.slice(0, units.length) } } }],
-          layout: layout({ showlegend: false, yaxis: { range: [0, 115], ticksuffix: "%" } }) };
+        var xs = units.map(function (u) { return u.met_share; });
+        return { data: [merge({ type: "bar", orientation: "h", y: units.map(label), x: xs, text: units.map(function (u) { return u.met + "/" + u.total; }),
+          marker: { color: COLORS.slice(0, units.length), pattern: { shape: PATTERNS.slice(0, units.length) } } }, barText())],
+          layout: layout({ showlegend: false, height: 90 + 44 * units.length, yaxis: { autorange: "reversed" }, xaxis: { range: [0, 125], tickvals: [0, 25, 50, 75, 100], ticktext: ["0%", "25%", "50%", "75%", "100%"] } }) };
       });
   }
 
+  // The picker starts from same-kind peers: the chosen unit's (or the first listed unit's) kind and year.
+  function defaults(units) {
+    if (chosen.length >= 2 || !units.length) return chosen;
+    var first = units.filter(function (u) { return u[0] === chosen[0]; })[0] || units[0];
+    var peers = units.filter(function (u) { return u[2] === first[2] && u[3] === first[3] && u[0] !== first[0]; });
+    return [first[0]].concat(peers.slice(0, 2).map(function (u) { return u[0]; }));
+  }
   fetch("units.json").then(function (r) { return r.json(); }).then(function (units) {
+    var picked = defaults(units);
     Array.prototype.forEach.call(form.querySelectorAll("select"), function (select, i) {
       units.forEach(function (u) {
         var option = el("option", { value: u[0] }, u[1]);
-        if (chosen[i] === u[0]) option.selected = true;
+        if (picked[i] === u[0]) option.selected = true;
         select.appendChild(option);
       });
     });
     form.hidden = false;
   });
   if (chosen.length < 2) {
-    out.appendChild(el("p", {}, chosen.length ? "请再选至少一个单位。" : "请在上方选择 2—4 个单位，然后点“比较”。"));
+    out.appendChild(el("p", {}, chosen.length ? "请再选至少一个单位，然后点“比较”。" : "上方已预选同类单位，可以改选，然后点“比较”。"));
     return;
   }
   Promise.all(chosen.map(function (slug) {

@@ -19,7 +19,12 @@
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
   }
-  function value(v, unit) { return v === null || v === undefined ? "" : String(v) + (unit && typeof v === "number" ? " " + unit : ""); }
+  // Figures as on the unit pages: thousands separators, the unit right after a number ("≤2,944.51万元", "≥90%").
+  function value(v, unit) {
+    if (v === null || v === undefined) return "";
+    if (typeof v !== "number") return String(v);
+    return v.toLocaleString("zh-CN", { maximumFractionDigits: 4 }) + (unit || "");
+  }
 
   function matches(row, f) {
     var unit = data.units[row[0]];
@@ -32,9 +37,10 @@
     return true;
   }
 
+  // On a phone each row becomes a card whose cells say what they are (data-label), as on the unit pages.
   function table(caption, headers) {
-    var wrap = el("div", { "class": "jx-scroll", tabindex: "0" });
-    var t = wrap.appendChild(el("table", { "class": "jx-table" }));
+    var wrap = el("div", { "class": "jx-results" });
+    var t = wrap.appendChild(el("table", { "class": "jx-table jx-stack" }));
     t.appendChild(el("caption", {}, caption));
     var tr = t.appendChild(el("thead")).appendChild(el("tr"));
     headers.forEach(function (h) { tr.appendChild(el("th", { scope: "col" }, h)); });
@@ -68,7 +74,9 @@
         });
         th.appendChild(button);
         tr.appendChild(th);
-        [Object.keys(g.units).length, g.met, g.miss, g.other].forEach(function (n) { tr.appendChild(el("td", {}, String(n))); });
+        [Object.keys(g.units).length, g.met, g.miss, g.other].forEach(function (n, i) {
+          tr.appendChild(el("td", { "data-label": ["单位数", "达成", "未达成", "定性或无法判定"][i] }, String(n)));
+        });
         tg.body.appendChild(tr);
       });
       out.appendChild(tg.wrap);
@@ -82,15 +90,15 @@
       var th = el("th", { scope: "row" });
       th.appendChild(el("a", { href: "../" + encodeURI(unit[0]) + "/#indicators" }, unit[1]));
       tr.appendChild(th);
-      tr.appendChild(el("td", {}, String(unit[2])));
-      tr.appendChild(el("td", {}, r[3]));
-      var status = el("td");
+      tr.appendChild(el("td", { "data-label": "年度" }, String(unit[2])));
+      tr.appendChild(el("td", { "data-label": "三级指标" }, r[3]));
+      var status = el("td", { "data-label": "状态" });
       status.appendChild(el("span", { "class": "jx-status " + CLASS[r[8]] }, MARK[r[8]] + " " + r[8]));
       tr.appendChild(status);
-      tr.appendChild(el("td", {}, (r[4] === "定性" ? "" : r[4] + " ") + value(r[5], r[6])));
-      tr.appendChild(el("td", {}, value(r[7], r[6])));
-      tr.appendChild(el("td", {}, r[1]));
-      tr.appendChild(el("td", {}, r[2]));
+      tr.appendChild(el("td", { "data-label": "指标值" }, (r[4] && r[4] !== "定性" ? r[4] : "") + value(r[5], r[6])));
+      tr.appendChild(el("td", { "data-label": "实际完成值" }, value(r[7], r[6])));
+      tr.appendChild(el("td", { "data-label": "一级指标" }, r[1]));
+      tr.appendChild(el("td", { "data-label": "二级指标" }, r[2]));
       t.body.appendChild(tr);
     });
     out.appendChild(t.wrap);

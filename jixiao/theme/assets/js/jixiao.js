@@ -86,8 +86,36 @@
     apply();
   }
 
+  // A table wider than the screen says so above it (the first column stays in place while it scrolls).
+  function hintWide() {
+    Array.prototype.forEach.call(document.querySelectorAll(".jx-scroll"), function (box) {
+      var hint = box.previousElementSibling;
+      if (!hint || !hint.classList.contains("jx-scroll-hint")) {
+        hint = document.createElement("p");
+        hint.className = "jx-scroll-hint";
+        hint.textContent = "⇄ 表格较宽，可左右滑动查看其余各列";
+        box.parentNode.insertBefore(hint, box);
+      }
+      hint.hidden = box.scrollWidth <= box.clientWidth + 1 || !box.offsetParent;
+    });
+  }
+
+  // Every printed sheet names the page and the data's date in its bottom margin (CSS @page reads this variable).
+  function printAddress() {
+    var head = document.querySelector(".jx-print-head");
+    if (!head) return;
+    var canonical = document.querySelector("link[rel=canonical]");
+    var address = canonical ? canonical.href : location.href.split("#")[0].split("?")[0];
+    var text = decodeURI(address) + " · 数据更新于 " + head.getAttribute("data-date");
+    document.documentElement.style.setProperty("--jx-print-address", JSON.stringify(text));
+  }
+
   function init() {
+    printAddress();
     Array.prototype.forEach.call(document.querySelectorAll("table[data-sortable]"), makeSortable);
+    hintWide();
+    window.addEventListener("resize", hintWide);
+    document.addEventListener("toggle", hintWide, true);
     Array.prototype.forEach.call(document.querySelectorAll(".jx-filter[data-table]"), makeFilter);
   }
 

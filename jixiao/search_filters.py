@@ -1,0 +1,172 @@
+"""Pagefind's index made reproducible: the same site gives the same bytes, build after build.
+
+Pagefind (1.5) writes hash maps in arbitrary order: each filter's values in ``pagefind/filter/*.pf_filter``, and
+each page's filters and metadata in ``pagefind/fragment/*.pf_fragment``, so those files (and the language's
+``.pf_meta`` that names them, and ``pagefind-entry.json`` that names that) change on every build of the same pages
+once pages carry filters (upstream: Pagefind issue #638). The files are gzip'd CBOR (filters, meta) or JSON
+(fragments) behind a ``pagefind_dcd`` signature; this module sorts those maps, writes the files under names derived
+from their content, and points the meta and entry files at them. Nothing else in the index is touched.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import struct
+from pathlib import Path
+
+SIGNATURE = b"pagefind_dcd"
+
+
+class Float(bytes):
+    """A CBOR float kept as its encoded bytes, so it is written back exactly as read."""
+
+
+def _head(major: int, value: int) -> bytes:
+    if value < 24:
+        return bytes([major << 5 | value])
+    for extra, fmt in ((24, ">B"), (25, ">H"), (26, ">I"), (27, ">Q")):
+        if value < 1 << (8 * struct.calcsize(fmt)):
+            return bytes([major << 5 | extra]) + struct.pack(fmt, value)
+    raise ValueError(value)
+
+
+def encode(item) -> bytes:
+    if isinstance(item, Float):
+        return bytes(item)
+    if isinstance(item, bool) or item is None:
+        return bytes([0xF5 if item is True else 0xF4 if item is False else 0xF6])
+    if isinstance(item, int):
+        return _head(0, item) if item >= 0 else _head(1, -1 - item)
+    if isinstance(item, bytes):
+        return _head(2, len(item)) + item
+    if isinstance(item, str):
+        data = item.encode("utf-8")
+        return _head(3, len(data)) + data
+    if isinstance(item, list):
+        return _head(4, len(item)) + b"".join(encode(x) for x in item)
+    if isinstance(item, dict):
+        return _head(5, len(item)) + b"".join(encode(k) + encode(v) for k, v in item.items())
+    raise TypeError(type(item))
+
+
+def decode(data: bytes, pos: int = 0):
+    """One CBOR item from ``data`` at ``pos``: (item, next position). Definite lengths only, as Pagefind writes."""
+    first = data[pos]
+    major, info = first >> 5, first & 31
+    pos += 1
+    if major == 7:
+        size = {25: 2, 26: 4, 27: 8}.get(info)
+        if size:
+            return Float(data[pos - 1 : pos + size]), pos + size
+        return {20: False, 21: True, 22: None}[info], pos
+    if info < 24:
+        value = info
+    else:
+        size = 1 << (info - 24)
+        value = int.from_bytes(data[pos : pos + size], "big")
+        pos += size
+    if major == 0:
+        return value, pos
+    if major == 1:
+        return -1 - value, pos
+    if major in (2, 3):
+        raw = data[pos : pos + value]
+        return (bytes(raw) if major == 2 else raw.decode("utf-8")), pos + value
+    if major == 4:
+        out = []
+        for _ in range(value):
+            item, pos = decode(data, pos)
+            out.append(item)
+        return out, pos
+    if major == 5:
+        table = {}
+        for _ in range(value):
+            key, pos = decode(data, pos)
+            table[key], pos = decode(data, pos)
+        return table, pos
+    raise ValueError(f"CBOR major type {major}")
+
+
+def _body(path: Path) -> bytes:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise ValueError(f"{path}: not a Pagefind index file")
+    return raw[len(SIGNATURE) :]
+
+
+def _read(path: Path):
+    return decode(_body(path))[0]
+
+
+def _store(path: Path, body: bytes) -> None:
+    # mtime=0: the gzip header carries no time, so equal content gives equal bytes.
+    path.write_bytes(gzip.compress(SIGNATURE + body, mtime=0))
+
+
+def _write(path: Path, item) -> None:
+    _store(path, encode(item))
+
+
+def _fragment(path: Path) -> bytes:
+    """A page's fragment (JSON) with its filters and metadata in key order."""
+    page = json.loads(_body(path))
+    for key in ("filters", "meta"):
+        if isinstance(page.get(key), dict):
+            page[key] = {k: sorted(v) if isinstance(v, list) else v for k, v in sorted(page[key].items())}
+    return json.dumps(page, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _digest(item, length: int) -> str:
+    return hashlib.sha256(encode(item)).hexdigest()[:length]
+
+
+def stabilise(pagefind: Path) -> None:
+    """Rewrite the filter indexes of every language in ``pagefind`` in a stable order, under stable names."""
+    entry_path = pagefind / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        meta_path = pagefind / f"pagefind.{language['hash']}.pf_meta"
+        meta = _read(meta_path)
+        prefix = language["hash"].split("_")[0]
+        # Read every fragment before writing any: a new name may equal an old one not yet read.
+        bodies = {}
+        for page in meta[1]:  # [fragment name, word count] per page
+            old = pagefind / "fragment" / f"{page[0]}.pf_fragment"
+            body = _fragment(old)
+            old.unlink()
+            page[0] = f"{prefix}_{hashlib.sha256(body).hexdigest()[:7]}"
+            bodies[page[0]] = body
+        for name, body in bodies.items():
+            _store(pagefind / "fragment" / f"{name}.pf_fragment", body)
+        filters = _filter_list(meta)
+        contents = {}
+        for pair in filters:
+            old = pagefind / "filter" / f"{pair[1]}.pf_filter"
+            content = _read(old)
+            old.unlink()
+            content[1] = sorted(content[1], key=lambda value: str(value[0]))
+            pair[1] = f"{prefix}_{_digest(content, 7)}"
+            contents[pair[1]] = content
+        for name, content in contents.items():
+            _write(pagefind / "filter" / f"{name}.pf_filter", content)
+        filters.sort(key=lambda pair: pair[0])
+        language["hash"] = f"{prefix}_{_digest(meta, 10)}"
+        meta_path.unlink()
+        _write(pagefind / f"pagefind.{language['hash']}.pf_meta", meta)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _filter_list(meta) -> list:
+    """The meta's list of [filter name, filter file] pairs (Pagefind's meta: [version, pages, index chunks,
+    filters, sorts, meta fields])."""
+    for part in meta:
+        if (
+            isinstance(part, list)
+            and part
+            and all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in part)
+            and all(p[1].count("_") == 1 for p in part)
+        ):
+            return part
+    return []
