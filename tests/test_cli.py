@@ -146,7 +146,7 @@ def test_import_errors_go_to_stderr_with_file_sheet_and_cell(tmp_path, capsys):
     for row in (
         ["部门预算绩效自评打分表"],
         ["一级指标", "二级指标", "三级指标", "指标分值", "自评得分"],
-        ["总体绩效（5分）", "履职效能（5分）", "预算编制质量", 5, 6],
+        ["总体绩效（5分）", "履职效能（5分）", "预算编制质量", 5, None],
     ):
         sheet.append(row)
     book.save(tmp_path / "打分表.xlsx")
@@ -159,7 +159,7 @@ def test_import_errors_go_to_stderr_with_file_sheet_and_cell(tmp_path, capsys):
     out = capsys.readouterr()
     assert out.out == ""
     assert out.err.splitlines() == [
-        f"{tmp_path / '打分表.xlsx'}:打分表!E3: 自评得分 6 超过分值 5（“预算编制质量”） [score-over-max]",
+        f"{tmp_path / '打分表.xlsx'}:打分表!E3: “预算编制质量”没有自评得分 [missing-score]",
         "共 1 处错误。",
     ]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -17,7 +18,7 @@ from pathlib import Path
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
 from jixiao.forms import parts, report_docx
-from jixiao.forms.cells import parse_number
+from jixiao.forms.cells import parse_number, simplified
 from jixiao.forms.document import read_grids
 from jixiao.forms.statements import statements_to_fields
 from jixiao.forms.tables import Extract, labels
@@ -208,7 +209,10 @@ def _read_pdf(path: Path, display: str) -> FileRead:
         )
         return FileRead([ex], [UNREAD_ORIGINAL])
     report = report_docx.report_from_blocks(read.blocks, display, None)
-    return _document(read.grids, display, report=report, texts=_texts(read.grids, read.blocks, display))
+    lead = read.blocks[0][1] if read.blocks else ""
+    return _document(
+        read.grids, display, report=report, texts=_texts(read.grids, read.blocks, display), lead=lead
+    )
 
 
 def _texts(grids: list[Grid], blocks: list[tuple], display: str) -> list[Text]:
@@ -231,7 +235,9 @@ def _read_workbook(path: Path, display: str) -> FileRead:
     return _document(grids, display, texts=list(grid_texts(grids)))
 
 
-def _document(grids: list[Grid], display: str, report: Extract | None = None, texts=None) -> FileRead:
+def _document(
+    grids: list[Grid], display: str, report: Extract | None = None, texts=None, lead: str = ""
+) -> FileRead:
     """The forms in a file's grids, and its report when its prose has sections or stated figures."""
     extracts, kinds, explain, skipped = read_grids(grids)
     body = report.data.get("report", {}) if report is not None else {}
@@ -242,9 +248,24 @@ def _document(grids: list[Grid], display: str, report: Extract | None = None, te
         extracts.append(report)  # a Word file without headings: its finding stands
     if not extracts:
         raise InvalidData(skipped or [_nothing_found(grids, display)])
+    if report is not None and not any("year" in ex.data for ex in extracts):
+        extracts.append(_title_year(report, display, lead))
     # An evaluation-looking table that could not be read is an error on its own, a warning beside usable ones.
     extracts[0].findings.extend(Finding(f.rule, f.location, f.message, "warning") for f in skipped)
     return FileRead(extracts, kinds, texts or [], explain)
+
+
+def _title_year(report: Extract, display: str, lead: str) -> Extract:
+    """The year a page's, a PDF's or a Word report's title states ("…2023年度部门整体支出绩效自评报告"), or its
+    first line when a PDF's title ran into the text below it, when no table gave one (a year in the tables wins)."""
+    ex = Extract()
+    title = report.data.get("report", {}).get("title") or ""
+    match = re.search(r"((?:19|20)\d{2})\s*年度", simplified(title)) or re.search(
+        r"((?:19|20)\d{2})\s*年度", simplified(lead[:60])
+    )
+    if match:
+        ex.set("year", int(match.group(1)), Location(display).in_part("标题"))
+    return ex
 
 
 def _nothing_found(grids: list[Grid], display: str) -> Finding:

@@ -37,6 +37,9 @@ class Grid:
     name: str
     rows: list[list[Any]]
     anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # The lines of text just above a table in a page, a Word report or a PDF ("附件2：项目支出绩效自评表",
+    # "单位：元"): what a sheet would hold in its first rows, which the readers consult for the unit and the year.
+    caption: list[str] = field(default_factory=list)
     _labels: list[list[str | None]] | None = field(default=None, repr=False)
 
     def label_row(self, r: int) -> list[str | None]:
