@@ -7,16 +7,16 @@ content, so a preview (``jixiao serve``) that rebuilds after an edit reads the e
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 
+from jixiao import limits
 from jixiao.checks import check_loaded, summary
 from jixiao.collection import histories, latest_by_unit, peers, summarise
-from jixiao.findings import InvalidData
+from jixiao.findings import InvalidData, problem
+from jixiao.gate import published
 from jixiao.load import Loaded, find_unit_folders, load_all, read_settings
 from jixiao.model import SiteInfo
 from jixiao.progress import current
@@ -29,6 +29,7 @@ from jixiao.render.findings import render_checks_page, render_rules_section, vie
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
 from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
+from jixiao.reproducible import data_dates, source_date
 
 SITE_FILE = "site.yaml"
 # One entry per data directory: (fingerprint of its content, what was loaded from it).
@@ -40,8 +41,10 @@ Writer = Callable[[str, str | bytes], None]
 def site_info(data_dir: Path) -> SiteInfo:
     """The data directory's site.yaml (title, county, demo flag); defaults when there is none."""
     path = Path(data_dir) / SITE_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return SiteInfo()
+    if not path.resolve().is_relative_to(Path(data_dir).resolve()) or not path.is_file():
+        raise InvalidData([problem("unsafe-file", str(path), "site.yaml 不是数据目录中的普通文件，拒绝读取")])
     return read_settings(path, SiteInfo)
 
 
@@ -53,7 +56,11 @@ def forget() -> None:
 def fingerprint(data_dir: Path) -> str:
     """A digest of every file's path and content under ``data_dir``: any edit, addition or removal changes it."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in Path(data_dir).rglob("*") if p.is_file()):
+    root = Path(data_dir).resolve()
+    # Only what loading may read: regular files inside the data folder (a link to /proc or a device is refused
+    # there by name, and must not be read here first).
+    inside = (p for p in Path(data_dir).rglob("*") if not p.is_symlink() or p.resolve().is_relative_to(root))
+    for path in sorted(p for p in inside if p.is_file() and p.stat().st_size <= limits.MAX_FILE_BYTES):
         digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -84,13 +91,10 @@ def load(data_dir: Path) -> list[Loaded]:
     return loaded
 
 
-def data_date() -> str:
-    """The date the site's data was published: the build date, or SOURCE_DATE_EPOCH for a reproducible build."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    day = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
-    )
-    return day.isoformat()
+def data_date(evaluations) -> str:
+    """The date the site's data stands at: SOURCE_DATE_EPOCH when set, else the latest date the data states
+    (publication dates, else its years' ends); never the clock, so the same data gives the same site."""
+    return source_date(data_dates(evaluations)).date().isoformat()
 
 
 def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None = None) -> int:
@@ -99,8 +103,8 @@ def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
-    date = data_date()
     evaluations = [item.evaluation for item in loaded]
+    date = data_date(evaluations)
     views = {
         item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
         for item in loaded
@@ -161,8 +165,9 @@ def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None
         )
         for name, content in unit_downloads(ev).items():
             write(f"{ev.slug}/{name}", content)
+        # Only what the publish gate let through: every part scanned, or released by the unit with a reason.
         for source in ev.sources:
             original = item.folder / source.file
-            if source.sha256 and original.is_file():
+            if published(source) and original.is_file():
                 write(f"{ev.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
     return len(evaluations)

@@ -18,7 +18,7 @@ from jixiao.model import Evaluation
 
 from .conftest import FIXTURES, SEED
 
-IMPORT_ONLY = ("sources",)
+IMPORT_ONLY = ("sources", "released_files")
 
 
 def without_import_only(data: dict) -> dict:

@@ -145,7 +145,8 @@ def _xls_is_encrypted(data: bytes) -> bool:
     import xlrd
 
     try:
-        xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd logs to stdout by default, which is `jixiao import`'s JSON.
+        xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     except xlrd.XLRDError as err:
         return "encrypt" in str(err).lower()
     except Exception:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import math
 
 import pandas as pd
 
 from jixiao import metrics
 from jixiao.model import Evaluation
+from jixiao.reproducible import ZIP_EPOCH, data_dates, fixed_zip, source_date
 
 INDICATOR_COLUMNS = {
     "level1": "一级指标",
@@ -92,22 +95,67 @@ def tasks_frame(ev: Evaluation) -> pd.DataFrame:
     )
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, and tab or carriage return, which
+# some programs strip before looking. Such a text gets a leading apostrophe; numbers stay numbers (-3.5 is data).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A cell value no spreadsheet evaluates: texts that look like formulas get a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def to_csv(frame: pd.DataFrame) -> bytes:
     # utf-8-sig writes the BOM that Excel needs to read UTF-8 Chinese text.
-    return frame.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+    safe = frame.map(inert) if not frame.empty else frame
+    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def write_xlsx(sheets: dict[str, pd.DataFrame], when: dt.datetime | None = None) -> bytes:
+    """A workbook with one sheet per frame. Every text is written as a text cell, never as a formula (openpyxl
+    would take "=HYPERLINK(…)" for one); entry times and document dates are fixed, so a rebuild is identical."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, frame in sheets.items():
+        sheet = book.create_sheet(name)
+        sheet.append([str(c) for c in frame.columns])
+        for row in frame.itertuples(index=False):
+            sheet.append([_plain(v) for v in row])
+        for row in sheet.iter_rows(min_row=1):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # a string cell, even when it starts with "="
+    stamp = (when or ZIP_EPOCH).replace(tzinfo=None)
+    book.properties.created = book.properties.modified = stamp
+    book.properties.creator = "jixiao"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return fixed_zip(buffer.getvalue(), when or ZIP_EPOCH)
+
+
+def _plain(value):
+    """pandas' missing values as empty cells; numpy scalars as Python numbers."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
 
 
 def to_xlsx(ev: Evaluation) -> bytes:
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        for sheet, frame in (
-            ("资金", funds_frame(ev)),
-            ("绩效指标", indicators_frame(ev)),
-            ("自评打分", scores_frame(ev)),
-            ("年度主要任务", tasks_frame(ev)),
-        ):
-            frame.to_excel(writer, sheet_name=sheet, index=False)
-    return buffer.getvalue()
+    return write_xlsx(
+        {
+            "资金": funds_frame(ev),
+            "绩效指标": indicators_frame(ev),
+            "自评打分": scores_frame(ev),
+            "年度主要任务": tasks_frame(ev),
+        },
+        source_date(data_dates([ev])),
+    )
 
 
 def to_json(ev: Evaluation) -> bytes:
