@@ -51,4 +51,4 @@ lock: $(STAMP)
 	rm requirements.lock.new && mv requirements.lock.tmp requirements.lock
 
 clean:
-	rm -rf site .site.building .site.old .pytest_cache .ruff_cache
+	rm -rf site .site.building-* .site.old-* .site.lock .pytest_cache .ruff_cache

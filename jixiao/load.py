@@ -8,6 +8,7 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +17,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from jixiao import fieldpath
+from jixiao import fieldpath, gate, limits
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, sha256
+from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, read_original, sha256
 from jixiao.location import Location, shorten
 from jixiao.model import Evaluation
 from jixiao.overlay import apply_corrections, apply_overlay, origin_of
@@ -46,6 +47,9 @@ _ERRORS = {
     "dict_type": ("invalid-value", "应为一组字段（映射），实际为 {input!r}"),
     "date_from_datetime_parsing": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
     "date_parsing": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
+    "date_from_datetime_inexact": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
+    "date_type": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
+    "finite_number": ("invalid-number", "不能是 NaN 或无穷大，实际为 {input!r}"),
     "value_error": ("invalid-value", "{error}"),
 }
 
@@ -65,22 +69,57 @@ class Loaded:
 
 
 def find_unit_folders(data_dir: Path) -> list[Path]:
-    """Every ``<year>/<unit>/`` folder holding an evaluation (YAML or official files), in a stable order."""
+    """Every ``<year>/<unit>/`` folder holding an evaluation (YAML or official files), in a stable order.
+
+    A folder that is a link is listed too, so that loading refuses it by name rather than skipping it silently."""
     return sorted(
         folder
         for folder in data_dir.glob("*/*")
-        if folder.is_dir() and folder.parent.name.isdigit() and unit_files(folder)
+        if folder.parent.name.isdigit() and (folder.is_symlink() or (folder.is_dir() and _candidates(folder)))
     )
 
 
-def unit_files(folder: Path) -> list[Path]:
-    """The files of a unit folder that jixiao reads or publishes, in a stable order (no hidden or temp files)."""
+def _candidates(folder: Path) -> list[Path]:
+    """Entries named like files jixiao reads or publishes (no hidden or temp files), whatever they really are."""
     names = READABLE | ORIGINAL_ONLY | {".yaml"}
-    return sorted(
-        p
-        for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in names and not p.name.startswith((".", "~$"))
-    )
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return []
+    return sorted(p for p in entries if p.suffix.lower() in names and not p.name.startswith((".", "~$")))
+
+
+def unit_files(folder: Path, root: Path | None = None) -> list[Path]:
+    """The files of a unit folder that jixiao reads or publishes, in a stable order; raise InvalidData for any that
+    lies outside the data folder ``root`` (through a link) or is no regular file (a device, a pipe, a socket)."""
+    files, problems = confined_files(Path(folder), root)
+    if problems:
+        raise InvalidData(problems)
+    return files
+
+
+def confined_files(folder: Path, root: Path | None = None) -> tuple[list[Path], list[Finding]]:
+    """Only the data folder is read: links leading out of it and special files are refused, each by name."""
+    real_root = (root or folder.parent.parent).resolve()
+    if not folder.resolve().is_relative_to(real_root):
+        return [], [problem("unsafe-file", str(folder), "单位目录是指向数据目录以外的链接，拒绝读取")]
+    files, problems = [], []
+    for path in _candidates(folder):
+        try:
+            outside = not path.resolve(strict=True).is_relative_to(real_root)
+            mode = path.stat().st_mode
+        except (OSError, RuntimeError):  # a dangling or looping link
+            problems.append(problem("unsafe-file", str(path), "链接失效或循环，无法读取"))
+            continue
+        if outside:
+            problems.append(problem("unsafe-file", str(path), "是指向数据目录以外的链接，拒绝读取"))
+        elif stat.S_ISDIR(mode):
+            continue
+        elif not stat.S_ISREG(mode):
+            problems.append(problem("unsafe-file", str(path), "不是普通文件（设备、管道或套接字），拒绝读取"))
+        else:
+            files.append(path)
+    return files, problems
 
 
 def unit_folders(data_dir: Path) -> list[Path]:
@@ -107,10 +146,10 @@ def load_unit(folder: Path) -> Evaluation:
     return load_unit_with_origins(folder).evaluation
 
 
-def load_unit_with_origins(folder: Path) -> Loaded:
+def load_unit_with_origins(folder: Path, root: Path | None = None) -> Loaded:
     folder = Path(folder)
     notices: list[Finding] = []
-    data, origins, where, node, texts = assemble(folder, notices)
+    data, origins, where, node, texts = assemble(folder, notices, root)
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as err:
@@ -122,11 +161,11 @@ def load_unit_with_origins(folder: Path) -> Loaded:
 
 
 def assemble(
-    folder: Path, notices: list[Finding] | None = None
+    folder: Path, notices: list[Finding] | None = None, root: Path | None = None
 ) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
     """The canonical dict of a unit folder before validation, where each part came from, and its YAML; the
     readers' warnings and infos are added to ``notices``."""
-    files = unit_files(folder)
+    files = unit_files(folder, root)
     yamls = [p for p in files if p.name in YAML_FILES]
     if len(yamls) > 1:
         raise InvalidData([problem("two-yaml", str(folder), "evaluation.yaml 与 unit.yaml 只能有一个")])
@@ -146,21 +185,31 @@ def assemble(
     data: dict = {}
     origins: dict[str, Location] = {}
     findings: list[Finding] = []
-    texts: list[Text] = list(yaml_texts(where, overlay)) if yamls else []
+    # File names are texts too: a mobile number used as a file name is found like one in a cell.
+    texts: list[Text] = [(Location(str(p), part="文件名"), p.name) for p in files]
+    texts += list(yaml_texts(where, overlay)) if yamls else []
+    unscanned: dict[str, list[str]] = {}
     if readable:
         imported = import_files(readable)
         data, origins = imported.data, imported.origins
         if notices is not None:
             notices.extend(imported.findings)
         texts = imported.texts + texts
+        unscanned.update(imported.unscanned)
         data["sources"] = imported.sources
         findings += apply_overlay(data, overlay, Location(str(where)), origins)
     else:
         data = {k: v for k, v in overlay.items() if k != "corrections"}
-    if originals:
-        data.setdefault("sources", []).extend(
-            {"file": p.name, "sha256": sha256(p), "kind": UNREAD_ORIGINAL} for p in originals
+    for path in originals:
+        read = read_original(path, str(path))
+        texts += read.texts
+        unscanned[path.name] = read.unscanned
+        data.setdefault("sources", []).append(
+            {"file": path.name, "sha256": sha256(path), "kind": UNREAD_ORIGINAL}
         )
+    findings += gate.decide(
+        data.get("sources") or [], unscanned, overlay.get("released_files") or [], Location(str(where))
+    )
     applied, problems = apply_corrections(data, overlay.get("corrections") or [], Location(str(where)))
     findings += problems
     if applied:
@@ -187,7 +236,18 @@ def yaml_texts(path: Path, node, prefix: str = "") -> Iterator[Text]:
 
 
 # libyaml's parser when PyYAML was built with it (the wheels are): several times faster on 1,000 units.
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
+    """Safe loading, with an impossible date (2024-02-30) kept as the text written, for the model to reject by line."""
+
+
+def _timestamp(loader, node):
+    try:
+        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
+    except (ValueError, OverflowError):
+        return loader.construct_scalar(node)
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
 
 
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
@@ -195,14 +255,44 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
+        if node is not None and _expanded_size(node, {}) > limits.MAX_YAML_NODES:
+            raise yaml.YAMLError(f"锚点（&/*）展开后超过 {limits.MAX_YAML_NODES:,} 个值，疑为恶意文件")
         return node, (loader.construct_document(node) if node is not None else None)
     finally:
         loader.dispose()
 
 
+def _expanded_size(node: yaml.Node, seen: dict[int, int], depth: int = 0) -> int:
+    """How many values the document holds once every alias is expanded ("billion laughs" stays small as nodes)."""
+    if id(node) in seen:
+        return seen[id(node)]
+    if depth > 100:
+        raise yaml.YAMLError("嵌套超过 100 层")
+    seen[id(node)] = 1  # a node that contains itself counts once
+    if isinstance(node, yaml.MappingNode):
+        size = 1 + sum(
+            _expanded_size(k, seen, depth + 1) + _expanded_size(v, seen, depth + 1) for k, v in node.value
+        )
+    elif isinstance(node, yaml.SequenceNode):
+        size = 1 + sum(_expanded_size(v, seen, depth + 1) for v in node.value)
+    else:
+        size = 1
+    seen[id(node)] = min(size, limits.MAX_YAML_NODES + 1)
+    return seen[id(node)]
+
+
+def read_yaml_text(path: Path) -> str:
+    """A YAML file's text: a regular file within the size limit, UTF-8."""
+    if path.stat().st_size > limits.MAX_YAML_BYTES:
+        raise InvalidData(
+            [problem("file-too-large", str(path), f"YAML 文件超过 {limits.MAX_YAML_BYTES // limits.MB} MB")]
+        )
+    return path.read_text(encoding="utf-8")
+
+
 def _read_yaml(path: Path, empty_ok: bool = False) -> tuple[dict, yaml.Node | None]:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_text(path)
     except UnicodeDecodeError as err:
         raise InvalidData(
             [problem("not-utf8", str(path), f"不是 UTF-8 编码的文本（第 {err.start} 字节）")]
@@ -267,7 +357,7 @@ def _finding(
 
 def _clean_loc(loc: tuple) -> tuple:
     """Drop pydantic's union-member labels (``float``, ``str``) from a location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and p in {"float", "str", "int", "date"}))
+    return tuple(p for p in loc if not (isinstance(p, str) and p in {"float", "str", "int"}))
 
 
 def _field_path(loc: tuple) -> str:

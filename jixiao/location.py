@@ -20,6 +20,7 @@ from pathlib import PurePath
 from typing import Any, get_args, get_origin
 
 from jixiao import fieldpath
+from jixiao.privacy import halfwidth, masked
 
 SHORT = 40
 _LONG_DIGITS = re.compile(r"\d[\d\s\-.]{9,}\d")
@@ -38,15 +39,16 @@ def _json(value: object) -> str:
 
 
 def masked_name(text: str) -> str:
-    """A file or sheet name with long digit runs masked: ``13912345678报表`` -> ``139****5678报表``."""
+    """A file or sheet name with its personal data masked (``13912345678报表`` -> ``139****5678报表``, also
+    ``１３９ １２３４ ５６７８``, ``zhang@example.com``), and any other long digit run too, to be safe."""
 
     def mask(m: re.Match) -> str:
-        digits = re.sub(r"\D", "", m.group(0))
+        digits = re.sub(r"\D", "", halfwidth(m.group(0)))
         if len(digits) < 11:
             return m.group(0)
         return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
-    return _LONG_DIGITS.sub(mask, text)
+    return _LONG_DIGITS.sub(mask, masked(text))
 
 
 @dataclass(frozen=True)

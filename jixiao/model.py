@@ -8,16 +8,20 @@ from these declarations, so the documentation and the code cannot drift. Money i
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+from jixiao.limits import MAX_AMOUNT, MAX_NUMBER
 
 WAN = {"unit": "万元"}
 PCT = {"unit": "%"}
 PERSONS = {"unit": "人"}
 
-Money = Annotated[float, Field(ge=0, json_schema_extra=WAN)]
+Money = Annotated[float, Field(ge=0, le=MAX_AMOUNT, json_schema_extra=WAN)]
 # Strict comparisons (> <) stay strict: a target ">95" is not met by 95.
 Op = Literal["≥", ">", "≤", "<", "=", "定性"]
 UnitKind = Literal["乡镇", "街道", "部门", "其他"]
@@ -25,10 +29,40 @@ UnitKind = Literal["乡镇", "街道", "部门", "其他"]
 Value = int | float | str
 
 
-class Strict(BaseModel):
-    """Base of every part: unknown fields are an error."""
+# C0 control characters other than tab and line breaks, DEL, and the non-characters: never in a real text, and a
+# NUL in a unit's name would pass the checks only to break a spreadsheet writer at the end of the build.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 
-    model_config = ConfigDict(extra="forbid", frozen=False)
+
+class Strict(BaseModel):
+    """Base of every part: unknown fields are an error; NaN, infinity, absurd figures and control characters too."""
+
+    model_config = ConfigDict(extra="forbid", frozen=False, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _plain(cls, value):
+        _check_plain(value)
+        return value
+
+
+def _check_plain(value) -> None:
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(f"含控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符），请删除")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ValueError(f"数值不能是 {value}（NaN 或无穷大）")
+        if abs(value) > MAX_NUMBER:
+            raise ValueError(f"数值 {value:g} 超出合理范围（绝对值不超过 {MAX_NUMBER:g}）")
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_plain(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_plain(key)
+            _check_plain(item)
 
 
 class Unit(Strict):
@@ -291,6 +325,25 @@ class Source(Strict):
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$", title="SHA-256")
     kind: str | None = Field(None, title="文件类型", description="如“部门整体支出绩效目标完成情况自评表”。")
     notes: list[str] = Field(default_factory=list, title="读取说明", description="如金额由元换算为万元。")
+    withheld: str | None = Field(
+        None,
+        title="未公开原因",
+        description="无法检查其中是否有个人信息的部分（图片、嵌入对象、没有文字层的页面、不认识的类型）：原件不上网。",
+    )
+    released: str | None = Field(
+        None,
+        title="公开理由",
+        description="无法自动检查、经单位在 unit.yaml 的 released_files 中说明理由后公开。",
+    )
+
+
+class ReleasedFile(Strict):
+    file: str = Field(min_length=1, title="文件名", description="单位目录中的原始文件名，如“自评报告.docx”。")
+    reason: str = Field(
+        min_length=2,
+        title="理由",
+        description="为什么可以公开，如“图片为自评表截图，已人工核对不含个人信息”。",
+    )
 
 
 class AllowedPersonalData(Strict):
@@ -350,6 +403,11 @@ class Evaluation(Strict):
         default_factory=list,
         title="允许公开的号码",
         description="个人信息检查会拦下手机号等号码；确属公开信息的，逐个登记并说明理由（不存在一键关闭检查）。",
+    )
+    released_files: list[ReleasedFile] = Field(
+        default_factory=list,
+        title="人工核对后公开的原件",
+        description="含图片等无法自动检查的原件默认不公开；确认不含个人信息的，逐个登记文件名和理由后公开，页面显示理由。",
     )
     corrections: list[Correction] = Field(
         default_factory=list,

@@ -63,7 +63,7 @@ jixiao build   # 检查数据并生成网站到 site/；有错误时逐条列出
 页面放在 `docs/` 里；`mkdocs build`、`mkdocs serve` 与 jixiao 的命令生成同样的网站。
 """
 
-GITIGNORE = "/site/\n/.site.building/\n/.site.old/\n"
+GITIGNORE = "/site/\n/.site.*\n"
 
 
 def site_yaml(info: SiteInfo, year: int) -> str:

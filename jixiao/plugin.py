@@ -9,8 +9,10 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config
 from mkdocs.exceptions import PluginError
@@ -21,11 +23,37 @@ from jixiao.findings import InvalidData, JixiaoError
 from jixiao.fingerprint import add_fingerprinted
 from jixiao.progress import current
 from jixiao.project import PAGES_DIR, THEME_DIR, add_theme, apply_base
+from jixiao.reproducible import data_dates, source_date
 from jixiao.search_index import index_for_search
-from jixiao.site import data_date, generate, site_info
+from jixiao.site import data_date, generate, load, site_info
+from jixiao.target import check_target, mark
 from jixiao.timing import phase
 
 log = logging.getLogger("mkdocs.plugins.jixiao")
+
+
+# Every page's Content-Security-Policy (a <meta http-equiv>, so it holds on any static server): only the site's own
+# files, no inline script or event handler, no plugins, no <base> or form posts elsewhere. Pagefind's search runs
+# as WebAssembly, which needs 'wasm-unsafe-eval' (this does not allow JavaScript's eval). Material draws its icons
+# as data: images (inert: an image cannot run script).
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'"
+)
+
+
+# The 404 page answers at any depth and so reaches no file of the site: it runs nothing and styles itself inline.
+NOT_FOUND_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'self'; form-action 'self'"
+)
+
+
+def inert_name(name: str) -> Markup:
+    """The site name as Material's templates can print it anywhere. They print it unescaped in places (the header,
+    an aria-label), so it is escaped once, as Markup (the places that escape it do not escape it twice); and its
+    tooltip (content.tooltips) renders a title attribute as HTML, so angle brackets become full-width, as page
+    titles' do (jixiao.render.env)."""
+    return escape(str(name).replace("<", "＜").replace(">", "＞"))
 
 
 class JixiaoConfig(Config):
@@ -48,16 +76,28 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             apply_base(config)
             add_theme(config)
             info = site_info(self.data_dir(config))
+            project = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+            # `mkdocs build` empties its site_dir first: never the data folder, the project or a foreign folder.
+            check_target(Path(config.site_dir), self.data_dir(config), project)
         except JixiaoError as err:
             # Sadly a plain exception here would reach the user as a traceback: PluginError prints the message.
             raise PluginError(str(err)) from None
         if info.title:
             config.site_name = info.title
+        config.site_name = inert_name(config.site_name)
         config.extra["demo"] = info.demo
-        config.extra["data_date"] = data_date()
+        # config.extra["data_date"] is set from the data when the pages are generated (on_files).
         if not config.site_url and info.url:
             config.site_url = info.url  # a --site-url given on the command line wins
         return config
+
+    def on_env(self, env, config, files):
+        # Templates name an asset by its plain path; ``| asset`` turns it into the fingerprinted one.
+        assets = getattr(self, "_assets", {})
+        env.filters["asset"] = lambda path: assets.get(path, path)
+        env.globals["csp"] = CONTENT_SECURITY_POLICY
+        env.globals["csp_not_found"] = NOT_FOUND_POLICY
+        return env
 
     def on_files(self, files: Files, config) -> Files:
         written: dict[str, File] = {}
@@ -75,7 +115,9 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             write(path, base.rstrip("\n") + "\n\n" + content)
 
         try:
+            self._date_from_data(config)
             units = generate(self.data_dir(config), write, append, config.site_url)
+            config.extra["data_date"] = data_date(item.evaluation for item in load(self.data_dir(config)))
         except InvalidData as err:
             raise PluginError(f"数据有误，共 {len(err.findings)} 处：\n{err}") from None
         for page in sorted(PAGES_DIR.rglob("*.md")):
@@ -96,18 +138,27 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         self._rendering = current().phase("生成网页", len(files.documentation_pages()), "个页面")
         return files
 
-    def on_env(self, env, config, files):
-        # Templates name an asset by its plain path; ``| asset`` turns it into the fingerprinted one.
-        assets = getattr(self, "_assets", {})
-        env.filters["asset"] = lambda path: assets.get(path, path)
-        return env
+    def _date_from_data(self, config) -> None:
+        """MkDocs dates the sitemap from SOURCE_DATE_EPOCH, else the clock: unless set, the data's date, for this
+        build only, so the same data always gives the same site (`mkdocs build` and `jixiao build` alike)."""
+        self._set_date = "SOURCE_DATE_EPOCH" not in os.environ
+        if self._set_date:
+            dates = data_dates(item.evaluation for item in load(self.data_dir(config)))
+            os.environ["SOURCE_DATE_EPOCH"] = str(int(source_date(dates).timestamp()))
+
+    def _restore_date(self) -> None:
+        if getattr(self, "_set_date", False):
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+            self._set_date = False
 
     def on_post_page(self, output: str, page, config) -> str:
         self._rendering.advance()
         return output
 
     def on_post_build(self, config) -> None:
+        self._restore_date()
         self._rendering.close()
+        mark(Path(config.site_dir))  # a site jixiao built: the next build may replace it (jixiao.target)
         with phase("pagefind"), current().phase("搜索索引", unit="个页面") as step:
             try:
                 step.done(index_for_search(Path(config.site_dir)))
@@ -115,6 +166,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
                 raise PluginError(str(err)) from None
 
     def on_build_error(self, error: Exception) -> None:
+        self._restore_date()
         if getattr(self, "_rendering", None) is not None:
             self._rendering.close()
 

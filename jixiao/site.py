@@ -7,15 +7,15 @@ content, so a preview (``jixiao serve``) that rebuilds after an edit reads the e
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
-import os
 from collections.abc import Callable
 from pathlib import Path
 
+from jixiao import limits
 from jixiao.checks import check_loaded, summary
 from jixiao.collection import histories, latest_by_unit, peers, summarise
-from jixiao.findings import Finding, InvalidData
+from jixiao.findings import Finding, InvalidData, problem
+from jixiao.gate import published
 from jixiao.incremental import cached, folder_digest, key_of, parallel_map
 from jixiao.load import (
     Loaded,
@@ -34,6 +34,7 @@ from jixiao.render.findings import render_checks_page, render_rules_section, vie
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
 from jixiao.render.unit_page import FILES_DIR
+from jixiao.reproducible import data_dates, source_date
 from jixiao.timing import phase
 from jixiao.units import UnitInputs, files_per_unit
 
@@ -48,8 +49,10 @@ Writer = Callable[[str, str | bytes | Path], None]
 def site_info(data_dir: Path) -> SiteInfo:
     """The data directory's site.yaml (title, county, demo flag); defaults when there is none."""
     path = Path(data_dir) / SITE_FILE
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return SiteInfo()
+    if not path.resolve().is_relative_to(Path(data_dir).resolve()) or not path.is_file():
+        raise InvalidData([problem("unsafe-file", str(path), "site.yaml 不是数据目录中的普通文件，拒绝读取")])
     return read_settings(path, SiteInfo)
 
 
@@ -61,7 +64,11 @@ def forget() -> None:
 def fingerprint(data_dir: Path) -> str:
     """A digest of every file's path and content under ``data_dir``: any edit, addition or removal changes it."""
     digest = hashlib.sha256()
-    for path in sorted(p for p in Path(data_dir).rglob("*") if p.is_file()):
+    root = Path(data_dir).resolve()
+    # Only what loading may read: regular files inside the data folder (a link to /proc or a device is refused
+    # there by name, and must not be read here first).
+    inside = (p for p in Path(data_dir).rglob("*") if not p.is_symlink() or p.resolve().is_relative_to(root))
+    for path in sorted(p for p in inside if p.is_file() and p.stat().st_size <= limits.MAX_FILE_BYTES):
         digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()
@@ -83,7 +90,7 @@ def load(data_dir: Path) -> list[Loaded]:
     with phase("load"), progress.phase("读取数据", total, "个单位") as step:
         folders = unit_folders(key)
         results = []
-        for result in parallel_map(_load_and_check, folders):
+        for result in parallel_map(_load_and_check, [(folder, key) for folder in folders]):
             results.append(result)
             step.advance()
         problems = [f for _, found in results for f in found]
@@ -100,15 +107,20 @@ def load(data_dir: Path) -> list[Loaded]:
     return loaded
 
 
-def _load_and_check(folder: Path) -> tuple[Loaded | None, list[Finding]]:
+def _load_and_check(job: tuple[Path, Path]) -> tuple[Loaded | None, list[Finding]]:
     """One unit folder loaded and checked, or the problems that kept it from loading."""
-    key = key_of("loaded", folder_digest(folder, unit_files(folder)))
-    return cached(key, lambda: _load_and_check_now(folder))
-
-
-def _load_and_check_now(folder: Path) -> tuple[Loaded | None, list[Finding]]:
+    folder, root = job
     try:
-        item = load_unit_with_origins(folder)
+        files = unit_files(folder, root)  # only the data folder is read: links out of it refused by name
+    except InvalidData as err:
+        return None, err.findings
+    key = key_of("loaded", folder_digest(folder, files))
+    return cached(key, lambda: _load_and_check_now(folder, root))
+
+
+def _load_and_check_now(folder: Path, root: Path) -> tuple[Loaded | None, list[Finding]]:
+    try:
+        item = load_unit_with_origins(folder, root)
     except InvalidData as err:
         return None, err.findings
     item.findings = check_loaded(item)
@@ -116,13 +128,10 @@ def _load_and_check_now(folder: Path) -> tuple[Loaded | None, list[Finding]]:
     return item, []
 
 
-def data_date() -> str:
-    """The date the site's data was published: the build date, or SOURCE_DATE_EPOCH for a reproducible build."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    day = (
-        dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch and epoch.isdigit() else dt.date.today()
-    )
-    return day.isoformat()
+def data_date(evaluations) -> str:
+    """The date the site's data stands at: SOURCE_DATE_EPOCH when set, else the latest date the data states
+    (publication dates, else its years' ends); never the clock, so the same data gives the same site."""
+    return source_date(data_dates(evaluations)).date().isoformat()
 
 
 def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None = None) -> int:
@@ -136,8 +145,8 @@ def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | Non
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
-    date = data_date()
     evaluations = [item.evaluation for item in loaded]
+    date = data_date(evaluations)
     views = {
         item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
         for item in loaded
@@ -202,6 +211,7 @@ def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | Non
         for item in loaded:
             for source in item.evaluation.sources:
                 original = item.folder / source.file
-                if source.sha256 and original.is_file():
+                # Only what the publish gate let through: every part scanned, or released by the unit with a reason.
+                if published(source) and original.is_file():
                     write(f"{item.evaluation.slug}/{FILES_DIR}/{source.file}", original)
     return len(evaluations)

@@ -8,6 +8,7 @@ that unit's files and those of the few pages that show it, and reuses every othe
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +41,8 @@ class UnitInputs:
             repr(self.summary),
             repr(self.peers),
             repr(self.history),
+            # The downloads' dates (XLSX entries and properties) follow it: see jixiao.reproducible.
+            os.environ.get("SOURCE_DATE_EPOCH", ""),
         )
 
 

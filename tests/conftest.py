@@ -172,3 +172,19 @@ def printed_pdfs():
         return False
     build.write_pdfs(build.DOCS)
     return True
+
+
+@pytest.fixture(scope="session")
+def printed_heldout_pdfs():
+    """The held-out corpus's PDFs, printed like the realdata ones (tests/fixtures/heldout/build_heldout.py)."""
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tests" / "fixtures" / "heldout"))
+    import build_heldout
+
+    if not Path("/usr/bin/chromium").exists() or shutil.which("chromium") is None:
+        if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
+            pytest.fail("Chromium is required to print the PDF fixtures")
+        return False
+    build_heldout.write_pdfs(build_heldout.DOCS)
+    return True

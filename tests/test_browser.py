@@ -51,6 +51,9 @@ class Visit:
     """A page with every console error and every request that tried to leave localhost recorded."""
 
     def __init__(self, browser, **context_options):
+        # These tests inject axe and evaluate predicates, which the site's own Content-Security-Policy refuses;
+        # the policy itself is held in tests/test_browser_security.py, which visits every page without bypassing it.
+        context_options.setdefault("bypass_csp", True)
         self.context = browser.new_context(**context_options)
         self.errors: list[str] = []
         self.foreign: list[str] = []

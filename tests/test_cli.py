@@ -14,6 +14,7 @@ import openpyxl
 import yaml
 
 from jixiao.cli import main
+from jixiao.target import MARK
 
 from .conftest import DATA, FIXTURES, ROOT, SEED
 
@@ -76,13 +77,15 @@ def test_build_with_bad_data_leaves_previous_site_untouched(tmp_path, capsys):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site", encoding="utf-8")
+    (site / MARK).write_text("a site jixiao built", encoding="utf-8")
     assert main(["build", "--data", str(tmp_path / "data"), "--site", str(site)]) == 1
     err = capsys.readouterr().err.splitlines()
     # The progress line of the phase that failed, then every problem.
     assert re.fullmatch(r"读取数据：1 个单位，未完成（\d+\.\d 秒）", err[0]), err[0]
     assert err[1:] == [*expected_bad_lines(path), "共 5 处错误，未生成网站。"]
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]  # no staging folder left behind
+    # Refused before anything is written: no staging folder, no lock.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path, capsys):
@@ -143,7 +146,7 @@ def test_import_errors_go_to_stderr_with_file_sheet_and_cell(tmp_path, capsys):
     for row in (
         ["部门预算绩效自评打分表"],
         ["一级指标", "二级指标", "三级指标", "指标分值", "自评得分"],
-        ["总体绩效（5分）", "履职效能（5分）", "预算编制质量", 5, 6],
+        ["总体绩效（5分）", "履职效能（5分）", "预算编制质量", 5, None],
     ):
         sheet.append(row)
     book.save(tmp_path / "打分表.xlsx")
@@ -156,7 +159,7 @@ def test_import_errors_go_to_stderr_with_file_sheet_and_cell(tmp_path, capsys):
     out = capsys.readouterr()
     assert out.out == ""
     assert out.err.splitlines() == [
-        f"{tmp_path / '打分表.xlsx'}:打分表!E3: 自评得分 6 超过分值 5（“预算编制质量”） [score-over-max]",
+        f"{tmp_path / '打分表.xlsx'}:打分表!E3: “预算编制质量”没有自评得分 [missing-score]",
         "共 1 处错误。",
     ]
 
@@ -199,7 +202,7 @@ def test_a_silent_correction_is_an_error(tmp_path, capsys):
 
 
 def test_console_script_prints_no_traceback(tmp_path):
-    write_unit(tmp_path, BAD_YAML)
+    write_unit(tmp_path / "data", BAD_YAML)
     result = subprocess.run(
         [
             sys.executable,
@@ -208,7 +211,7 @@ def test_console_script_prints_no_traceback(tmp_path):
             "build",
             "-q",  # progress lines aside, the problems alone
             "--data",
-            str(tmp_path),
+            str(tmp_path / "data"),
             "--site",
             str(tmp_path / "site"),
         ],
@@ -231,6 +234,7 @@ def test_failed_mkdocs_build_leaves_previous_site_untouched(tmp_path, capsys):
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("previous site", encoding="utf-8")
+    (site / MARK).write_text("a site jixiao built", encoding="utf-8")
     code = main(["build", "--data", str(DATA), "--site", str(site), "--config", str(tmp_path / "mkdocs.yml")])
     assert code == 1
     err = capsys.readouterr().err
@@ -238,4 +242,4 @@ def test_failed_mkdocs_build_leaves_previous_site_untouched(tmp_path, capsys):
     assert err.splitlines()[-1].startswith("错误：MkDocs 构建失败，原网站未改动")
     assert "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["docs", "mkdocs.yml", "site"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "docs", "mkdocs.yml", "site"]

@@ -207,10 +207,10 @@ def test_an_unread_original_is_a_warning_on_the_site_wide_page(tmp_path):
     (folder / "附件.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
     item = load_unit_with_origins(folder)
     found = check_loaded(item)
-    [unscanned] = [f for f in found if f.rule == "unscanned-original"]
-    assert unscanned.severity == "warning" and unscanned.location.file.endswith("附件.pdf")
+    [withheld] = [f for f in found if f.rule == "withheld-original"]
+    assert withheld.severity == "warning" and withheld.location.file.endswith("附件.pdf")
     page = render_checks_page([(item.evaluation, "../2024/宝城镇/", found, folder)])
-    assert "原件“附件.pdf”未做个人信息检查" in page
+    assert "原件“附件.pdf”未公开：PDF 无法读取" in page
 
 
 # One parse per file, the reader's own errors only, a cache that knows the libraries -------------------------

@@ -18,7 +18,7 @@ from jixiao.model import Evaluation
 
 from .conftest import FIXTURES, SEED
 
-IMPORT_ONLY = ("sources",)
+IMPORT_ONLY = ("sources", "released_files")
 
 
 def without_import_only(data: dict) -> dict:
@@ -330,18 +330,17 @@ SCORING_WITH_ERRORS = [
 ]
 
 
-def test_scoring_sheet_errors_name_their_cells(tmp_path):
+def test_scoring_sheet_problems_name_their_cells_and_the_sheet_is_still_read(tmp_path):
     path = make_xlsx(tmp_path / "打分.xlsx", SCORING_WITH_ERRORS, sheet="打分表")
-    with pytest.raises(InvalidData) as err:
-        import_files([path])
-    assert [f.line() for f in err.value.findings] == [
+    imported = import_files([path])
+    assert [f.line() for f in imported.findings] == [
         f"{path}:打分表!F4: 自评得分 6 超过分值 5（“预算编审履职效果”） [score-over-max]",
         f"{path}:打分表!F5: 自评得分应为数字，实际为 '五'，未读取 [invalid-number]",
     ]
-    assert [f.severity for f in err.value.findings] == [
-        "error",
-        "warning",
-    ]  # one unreadable cell is no lost file
+    # A score over its maximum is read as printed (the score-range check judges it); one unreadable cell is no
+    # lost file.
+    assert [f.severity for f in imported.findings] == ["warning", "warning"]
+    assert imported.data["scores"]["items"][0]["score"] == 6
 
 
 def test_an_ocr_damaged_score_is_a_finding_on_its_cell_and_the_rest_is_read(tmp_path):

@@ -167,7 +167,7 @@ def test_init_writes_a_project_that_builds(first_run):
     assert init.stdout.splitlines()[0] == "新网站项目已建在 site1（5 个文件）："
     # The seed's folder was copied in after init.
     assert sorted(p for p in written if not p.startswith("site/") and "宝城镇" not in p) == sorted(
-        [".gitignore", "README.md", "data/README.md", example, "data/site.yaml"]
+        [".gitignore", ".site.lock", "README.md", "data/README.md", example, "data/site.yaml"]
     )
     info = SiteInfo.model_validate(
         yaml.safe_load((project / "data" / "site.yaml").read_text(encoding="utf-8"))

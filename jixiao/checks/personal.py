@@ -1,103 +1,23 @@
-"""Personal data (政府信息公开条例): never published. Scans every text of every source file, cell by cell.
+"""Personal data (政府信息公开条例): never published. Scans every text of every source file, part by part.
 
-Found: 身份证号 (18 digits with a valid check digit and birth date, or the old 15-digit form), personal mobile
-numbers (11 digits starting 13–19, also written with spaces or dashes), bank card numbers (16–19 digits passing the
-Luhn check). Not personal data, and never reported: 统一社会信用代码 (it passes its own mod-31 check), 索引号,
-landlines with an area code, amounts, dates, project codes such as 51000021R000000019951.
-A unit may allow one specific value (a published office mobile) with a recorded reason; there is no blanket switch.
+What counts as personal data and what only looks like it is decided in ``jixiao.privacy``. Each value is reported
+once per file, at the first place it stands (cells before document parts), masked (139****5678): never whole, not
+on the site and not in the terminal. A unit may allow one specific value (an office mobile, the office's public
+mailbox) with a recorded reason; there is no blanket switch.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Iterator
 from pathlib import Path
 
-from jixiao import fieldpath
+from jixiao import fieldpath, privacy
 from jixiao.checks.catalogue import rule
 from jixiao.checks.context import Context
-from jixiao.location import Location
+from jixiao.location import Location, masked_name
 
 G = "个人信息"
-
-_EDGE_L = r"(?<![0-9A-Za-z])"
-_EDGE_R = r"(?![0-9A-Za-z])"
-ID18 = re.compile(_EDGE_L + r"([1-8]\d{5})((?:18|19|20)\d{2})(\d{2})(\d{2})(\d{3})([\dXx])" + _EDGE_R)
-ID15 = re.compile(_EDGE_L + r"([1-8]\d{5})(\d{2})(\d{2})(\d{2})(\d{3})" + _EDGE_R)
-MOBILE = re.compile(r"(?<![0-9A-Za-z\-])(?:\+?86[ -]?)?(1[3-9]\d)[ -]?(\d{4})[ -]?(\d{4})(?![0-9A-Za-z])")
-CARD = re.compile(_EDGE_L + r"(\d(?:[ -]?\d){15,18})" + _EDGE_R)
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
-
-def _date_ok(year: int, month: int, day: int) -> bool:
-    try:
-        dt.date(year, month, day)
-    except ValueError:
-        return False
-    return dt.date(1900, 1, 1) <= dt.date(year, month, day) <= dt.date.today()
-
-
-def id_check_char(first17: str) -> str:
-    return "10X98765432"[sum(int(d) * w for d, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
-
-
-def is_uscc(code: str) -> bool:
-    """统一社会信用代码: 18 characters whose last is the GB 32100 mod-31 check character."""
-    code = code.upper()
-    if len(code) != 18 or any(ch not in _USCC_CHARS for ch in code):
-        return False
-    total = sum(_USCC_CHARS.index(ch) * w for ch, w in zip(code[:17], _USCC_WEIGHTS, strict=True))
-    return _USCC_CHARS[(31 - total % 31) % 31] == code[17]
-
-
-def luhn(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        n = int(ch)
-        if i % 2:
-            n = n * 2 - 9 if n > 4 else n * 2
-        total += n
-    return total % 10 == 0
-
-
-def find_ids(text: str) -> Iterator[str]:
-    for m in ID18.finditer(text):
-        number = m.group(0).upper()
-        if (
-            _date_ok(int(m.group(2)), int(m.group(3)), int(m.group(4)))
-            and id_check_char(number[:17]) == number[17]
-            and not is_uscc(number)
-        ):
-            yield number
-    for m in ID15.finditer(text):
-        if _date_ok(1900 + int(m.group(2)), int(m.group(3)), int(m.group(4))):
-            yield m.group(0)
-
-
-def find_mobiles(text: str) -> Iterator[str]:
-    for m in MOBILE.finditer(text):
-        yield m.group(1) + m.group(2) + m.group(3)
-
-
-def find_cards(text: str) -> Iterator[str]:
-    ids = set(find_ids(text))
-    for m in CARD.finditer(text):
-        digits = re.sub(r"[ -]", "", m.group(1))
-        if (
-            16 <= len(digits) <= 19
-            and digits[0] in "3456"
-            and luhn(digits)
-            and digits not in ids
-            and not is_uscc(digits)
-        ):
-            yield digits
-
-
-def mask(value: str) -> str:
-    return value[:3] + "*" * (len(value) - 7) + value[-4:] if len(value) > 8 else value
+ADVICE = "个人信息不得公开，请删除或遮盖后重新提供"
 
 
 def _texts(ctx: Context) -> Iterator[tuple[Location, str]]:
@@ -122,54 +42,85 @@ def _model_texts(node, prefix: str) -> Iterator[tuple[str, str]]:
 
 
 def _allowed(ctx: Context) -> set[str]:
-    return {re.sub(r"\D", "", a.value) or a.value for a in ctx.evaluation.personal_data_allowed}
+    return {privacy.allowed_value(a.value) for a in ctx.evaluation.personal_data_allowed}
 
 
-def _scan(ctx: Context, find, what: str):
+def _scan(ctx: Context, kind: str):
+    """(place, message) for each value of ``kind`` not allowed: once per file, with how often it recurs there."""
     allowed = _allowed(ctx)
+    first: dict[tuple[str | None, str], Location] = {}
+    count: dict[tuple[str | None, str], int] = {}
     for where, text in _texts(ctx):
-        for value in dict.fromkeys(find(text)):
-            if value not in allowed:
-                yield where, f"发现{what} {mask(value)}：个人信息不得公开，请删除或遮盖后重新提供"
+        for hit in privacy.find(text):
+            if hit.kind != kind or hit.value in allowed:
+                continue
+            key = (where.file, hit.value)
+            first.setdefault(key, where)
+            count[key] = count.get(key, 0) + 1
+    for key, where in first.items():
+        more = f"（该文件另有 {count[key] - 1} 处）" if count[key] > 1 else ""
+        yield where, f"发现{kind} {privacy.mask(key[1])}{more}：{ADVICE}"
 
 
 @rule(
     "personal-id",
     "身份证号",
     "error",
-    "文件中出现了身份证号码（校验位正确的 18 位或 15 位号码）。个人信息不得公开。",
+    "文件中出现了身份证号码（校验位与出生日期都正确的 18 位号码，或出生日期正确的 15 位旧号码）。个人信息不得公开。",
     G,
 )
 def personal_id(ctx: Context):
-    yield from _scan(ctx, find_ids, "身份证号")
+    yield from _scan(ctx, privacy.ID)
 
 
 @rule(
     "personal-mobile",
     "个人手机号",
     "error",
-    "文件中出现了 11 位手机号码。若是单位公开的办公电话，可在 unit.yaml 的 personal_data_allowed 中逐个登记并说明理由。",
+    "文件中出现了 11 位手机号码（含加空格、横线、点分隔，+86 或 0086 开头，全角数字的写法）。若是单位公开的办公"
+    "手机，可在 unit.yaml 的 personal_data_allowed 中逐个登记并说明理由。",
     G,
 )
 def personal_mobile(ctx: Context):
-    yield from _scan(ctx, find_mobiles, "手机号")
+    yield from _scan(ctx, privacy.MOBILE)
 
 
 @rule(
-    "personal-bank-card", "银行卡号", "error", "文件中出现了银行卡号（16—19 位、通过 Luhn 校验的号码）。", G
-)
-def personal_bank_card(ctx: Context):
-    yield from _scan(ctx, find_cards, "银行卡号")
-
-
-@rule(
-    "unscanned-original",
-    "原件未做个人信息检查",
-    "warning",
-    "PDF 等只作为原件公开的文件，本站无法读取其中的文字，请发布前人工确认不含个人信息。",
+    "personal-bank-card",
+    "银行卡号",
+    "error",
+    "文件中出现了银行卡号（16—19 位、通过 Luhn 校验的号码，连写或分组书写）。",
     G,
 )
-def unscanned_original(ctx: Context):
+def personal_bank_card(ctx: Context):
+    yield from _scan(ctx, privacy.CARD)
+
+
+@rule(
+    "personal-email",
+    "电子邮箱",
+    "error",
+    "文件中出现了电子邮箱地址，默认视为个人信息。单位对外公开的办公邮箱可在 unit.yaml 的 personal_data_allowed "
+    "中逐个登记并说明理由。",
+    G,
+)
+def personal_email(ctx: Context):
+    yield from _scan(ctx, privacy.EMAIL)
+
+
+@rule(
+    "withheld-original",
+    "原件未公开",
+    "warning",
+    "原件中有无法自动检查个人信息的部分（图片、嵌入对象、没有文字层的页面、不认识的文件类型），默认不在本站公开。"
+    "单位人工核对后，可在 unit.yaml 的 released_files 中登记文件名和理由，页面会显示该理由。",
+    G,
+)
+def withheld_original(ctx: Context):
     for source in ctx.evaluation.sources:
-        if source.kind == "原件（未读取内容）":
-            yield Location(str(Path(ctx.folder) / source.file)), f"原件“{source.file}”未做个人信息检查"
+        if source.withheld:
+            yield (
+                Location(str(Path(ctx.folder) / source.file)),
+                # A file name may hold the very data the scan looks for: shown masked.
+                f"原件“{masked_name(source.file)}”未公开：{source.withheld}",
+            )

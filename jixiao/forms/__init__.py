@@ -10,14 +10,15 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import report_docx
-from jixiao.forms.cells import parse_number
+from jixiao.forms import parts, report_docx
+from jixiao.forms.cells import parse_number, simplified
 from jixiao.forms.document import read_grids
 from jixiao.forms.statements import statements_to_fields
 from jixiao.forms.tables import Extract, labels
@@ -52,6 +53,9 @@ class FileRead:
     kinds: list[str]
     texts: list[Text] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)
+    # Why (parts of) the file cannot be scanned for personal data: pictures, embedded objects, pages without text.
+    # A file with reasons here is withheld from the site unless the unit releases it (jixiao.gate).
+    unscanned: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -62,6 +66,7 @@ class Imported:
     sources: list[dict] = field(default_factory=list)
     texts: list[Text] = field(default_factory=list)
     explain: list[str] = field(default_factory=list)
+    unscanned: dict[str, list[str]] = field(default_factory=dict)  # file name -> why it cannot be scanned
 
 
 def import_files(paths: list[Path]) -> Imported:
@@ -79,6 +84,8 @@ def import_files(paths: list[Path]) -> Imported:
         extracts, kinds = read.extracts, read.kinds
         imported.texts.extend(read.texts)
         imported.explain.extend(read.explain)
+        if read.unscanned:
+            imported.unscanned[Path(path).name] = read.unscanned
         source = {"file": Path(path).name, "sha256": sha256(Path(path)), "kind": "、".join(kinds) or None}
         notes = [n for ex in extracts for n in ex.notes]
         if notes:
@@ -119,12 +126,38 @@ def read_file(path: Path, display: str) -> FileRead:
                 )
             ]
         )
-    return _cached(path, display, lambda: readers[suffix](path, display))
+    return _cached(path, display, lambda: _guarded(path, display, readers[suffix]))
+
+
+def read_original(path: Path, display: str) -> FileRead:
+    """A file jixiao publishes without reading its content as data (a picture, an archive): only its texts. One
+    that cannot be read (beyond the limits) is no data error: it is withheld, with the reason."""
+
+    def read() -> FileRead:
+        try:
+            return _guarded(path, display, lambda p, d: FileRead([], []))
+        except InvalidData as err:
+            return FileRead([], [], unscanned=[f.message for f in err.findings])
+
+    return _cached(path, display, read)
+
+
+def _guarded(path: Path, display: str, reader) -> FileRead:
+    """``reader``'s result behind the input limits, with the texts of every part it does not read itself."""
+    data = parts.read_input(path, display)
+    package = parts.precheck(data, display) if path.suffix.lower() not in parts.ARCHIVES else None
+    with parts.quiet_stderr():  # a reader's Rust panic prints its backtrace itself; the clerk gets our line
+        read = reader(path, display)
+    found = parts.scan(path, data, display, package, {text for _, text in read.texts})
+    read.texts.extend(found.texts)
+    read.unscanned.extend(found.unscanned)
+    return read
 
 
 def _read_word(path: Path, display: str) -> FileRead:
     ex, grids = report_docx.read_report(path, display)
-    return _document(grids, display, report=ex, texts=list(report_docx.document_texts(path, display)))
+    # Its texts, every part of the package, come from the publish gate's scan (jixiao.forms.parts).
+    return _document(grids, display, report=ex)
 
 
 def _read_legacy_word(path: Path, display: str) -> FileRead:
@@ -176,7 +209,10 @@ def _read_pdf(path: Path, display: str) -> FileRead:
         )
         return FileRead([ex], [UNREAD_ORIGINAL])
     report = report_docx.report_from_blocks(read.blocks, display, None)
-    return _document(read.grids, display, report=report, texts=_texts(read.grids, read.blocks, display))
+    lead = read.blocks[0][1] if read.blocks else ""
+    return _document(
+        read.grids, display, report=report, texts=_texts(read.grids, read.blocks, display), lead=lead
+    )
 
 
 def _texts(grids: list[Grid], blocks: list[tuple], display: str) -> list[Text]:
@@ -199,7 +235,9 @@ def _read_workbook(path: Path, display: str) -> FileRead:
     return _document(grids, display, texts=list(grid_texts(grids)))
 
 
-def _document(grids: list[Grid], display: str, report: Extract | None = None, texts=None) -> FileRead:
+def _document(
+    grids: list[Grid], display: str, report: Extract | None = None, texts=None, lead: str = ""
+) -> FileRead:
     """The forms in a file's grids, and its report when its prose has sections or stated figures."""
     extracts, kinds, explain, skipped = read_grids(grids)
     body = report.data.get("report", {}) if report is not None else {}
@@ -210,9 +248,24 @@ def _document(grids: list[Grid], display: str, report: Extract | None = None, te
         extracts.append(report)  # a Word file without headings: its finding stands
     if not extracts:
         raise InvalidData(skipped or [_nothing_found(grids, display)])
+    if report is not None and not any("year" in ex.data for ex in extracts):
+        extracts.append(_title_year(report, display, lead))
     # An evaluation-looking table that could not be read is an error on its own, a warning beside usable ones.
     extracts[0].findings.extend(Finding(f.rule, f.location, f.message, "warning") for f in skipped)
     return FileRead(extracts, kinds, texts or [], explain)
+
+
+def _title_year(report: Extract, display: str, lead: str) -> Extract:
+    """The year a page's, a PDF's or a Word report's title states ("…2023年度部门整体支出绩效自评报告"), or its
+    first line when a PDF's title ran into the text below it, when no table gave one (a year in the tables wins)."""
+    ex = Extract()
+    title = report.data.get("report", {}).get("title") or ""
+    match = re.search(r"((?:19|20)\d{2})\s*年度", simplified(title)) or re.search(
+        r"((?:19|20)\d{2})\s*年度", simplified(lead[:60])
+    )
+    if match:
+        ex.set("year", int(match.group(1)), Location(display).in_part("标题"))
+    return ex
 
 
 def _nothing_found(grids: list[Grid], display: str) -> Finding:
@@ -373,6 +426,7 @@ def _freeze(result: FileRead, display: str) -> dict:
         ],
         "texts": [[where.to_dict(), text] for where, text in result.texts],
         "explain": result.explain,
+        "unscanned": result.unscanned,
     }
 
 
@@ -399,4 +453,10 @@ def _thaw(stored: dict, display: str) -> FileRead:
         for e in stored["extracts"]
     ]
     explain = [note(line) for line in stored.get("explain", [])]
-    return FileRead(extracts, stored["kinds"], [(here(w), t) for w, t in stored["texts"]], explain)
+    return FileRead(
+        extracts,
+        stored["kinds"],
+        [(here(w), t) for w, t in stored["texts"]],
+        explain,
+        stored.get("unscanned", []),
+    )

@@ -136,9 +136,30 @@ def clean_name(value: object) -> tuple[str | None, bool]:
         return None, False
     core = "★" in text or "☆" in text
     text = text.replace("★", "").replace("☆", "")
+    text = _CHECKBOX.sub("", text)
     text = _NAME_NUMBERING.sub("", text)
     text = re.sub(r"\s*\n\s*", "", text).strip()
     return text or None, core
+
+
+# Checkbox residue stuck to a name: □ ☑ ☐ ☒ ■ as printed, or as Wingdings turned them into text when a form was
+# exported (£ for □, R for ☑, S for ☒) — only before CJK text, so "R&D" or a name that begins with 口 stays whole.
+_CHECKBOX = re.compile(r"^\s*(?:[□☑☐☒■▢✓✔√]|[£RS](?=\s*[\u4e00-\u9fff]))\s*")
+_CHECKED = re.compile(r"(?:[☑☒■✓✔√]|(?<![A-Za-z])R)\s*([\u4e00-\u9fff]+)")
+
+
+def parse_flag(value: object) -> bool | None:
+    """A yes/no cell (是否核心指标): "是", "√", "★", or the ticked option of "R是 £否" / "☑是 □否"; None if empty."""
+    text = clean_label(value)
+    if not text:
+        return None
+    if any(box in text for box in "□☐£☑☒■✓✔√R"):
+        ticked = _CHECKED.findall(text)
+        if ticked:
+            return ticked[0].startswith(("是", "核心"))
+        if text in ("√", "✓", "✔"):
+            return True
+    return text in ("是", "核心", "核心指标", "★", "Y", "y", "yes", "Yes")
 
 
 def is_template_name(name: str | None) -> bool:
@@ -146,10 +167,19 @@ def is_template_name(name: str | None) -> bool:
     if name is None:
         return True
     stripped = re.sub(r"[\s.…。·/／、\-—]+", "", name)
-    return stripped == "" or re.fullmatch(r"指标\d*[：:]?", stripped) is not None
+    return (
+        stripped == ""
+        or re.fullmatch(r"指标\d*[：:]?", stripped) is not None
+        or (
+            re.fullmatch(r"[（(].*[)）]", stripped) is not None
+            and _TEMPLATE_TEXT.search(stripped) is not None
+        )
+    )
 
 
-_POINTS_IN_LABEL = re.compile(r"^(.*?)[（(]\s*(\d+(?:\.\d+)?)\s*分?\s*[)）]$")
+_POINTS_IN_LABEL = re.compile(
+    r"^(.*?)[（(]\s*(?:满分|分值)?[:：]?\s*(\d+(?:\.\d+)?)\s*分?\s*(?:[,，;；、]\s*[^()（）]*?分\s*)?[)）]$"
+)
 _TEMPLATE_TEXT = re.compile(r"[（(]\s*\d+\s*字以内\s*[)）]|\*\*|＊＊")
 
 
@@ -217,8 +247,8 @@ def parse_measure(value: object) -> Measure:
     if isinstance(value, (int, float)):
         return Measure(None, _tidy(value), None)
     text = clean_text(value)
-    if text is None or text in NULL_MARKERS:
-        return Measure(None, None, None)
+    if text is None or text in NULL_MARKERS or _TEMPLATE_TEXT.search(text):
+        return Measure(None, None, None)  # empty, or the template's guidance ("（≥**人）") left in place
     folded = _close_number_gaps(simplified(fold(text)).strip())
     doubt = _doubt(folded)
     if doubt:
@@ -273,12 +303,16 @@ def _doubt(text: str) -> str | None:
     """Why a cell that is not a measure might be a damaged one; None when it reads as ordinary words."""
     if _Q_FOR_OP.match(text):
         return "数字前的“Q”可能是 PDF 把“≤”印错了，请核对原件"
-    if 2 <= len(text) <= 6 and set(text) <= _OCR_CHARS and set(text) & _OCR_LETTERS:
-        return "字母与数字混杂（如“IO”可能是“10”），可能是识别错误，请核对原件"
+    core = text.rstrip("%‰ ")  # "l00%", "1OO%": OCR's letters for digits before a percent sign
+    if 2 <= len(core) <= 8 and set(core) <= _OCR_CHARS and set(core) & _OCR_LETTERS:
+        return "字母与数字混杂（如“IO”可能是“10”，“l00%”可能是“100%”），可能是识别错误，请核对原件"
+    if _TWO_FOR_OP.match(text):
+        return "数字前单独的“2”可能是识别时把“≥”认成了 2，请核对原件"
     return None
 
 
 _Q_FOR_OP = re.compile(r"^[Qq]\s*\d")
+_TWO_FOR_OP = re.compile(r"^2\s+\d+(?:\.\d+)?\s*%?$")
 _OCR_LETTERS = set("IlOoSBZ")
 _OCR_CHARS = _OCR_LETTERS | set("0123456789.")
 

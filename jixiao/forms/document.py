@@ -55,6 +55,8 @@ def read_grids(grids: list[Grid]) -> tuple[list[Extract], list[str], list[str], 
                 if _unit_level(unit):
                     extracts.append(unit)
                     explain.append(f"{where} 第 1—{above} 行：单位层面 {', '.join(sorted(unit.data))}")
+                elif unit.data:  # the year of the sheet's title ("…自评打分表（2023年度）")
+                    extracts.append(unit)
             continue
         starts = project_sheet.project_starts(grid)
         head_end = starts[0] if starts else grid.height
@@ -72,6 +74,10 @@ def read_grids(grids: list[Grid]) -> tuple[list[Extract], list[str], list[str], 
                     read_something = True
                 elif ex.data:  # only the year of a title above a project table
                     extracts.append(ex)
+        elif grid.caption and project is None:
+            ex = target_sheet.read_target_sheet(grid, 0, 0)  # the year of the title printed above the table
+            if ex.data.get("year"):
+                extracts.append(ex)
         for i, start in enumerate(starts):
             end = starts[i + 1] if i + 1 < len(starts) else grid.height
             ex = project_sheet.read_block(grid, start, end)

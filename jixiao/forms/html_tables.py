@@ -92,6 +92,9 @@ def read_page(data: bytes, display: str) -> tuple[list[Grid], list[tuple], str |
     article = _article(root)
     tables = _data_tables(article)
     grids = [_grid(table, display, f"表{n}") for n, table in enumerate(tables, start=1)]
+    captions = _captions(article, tables)
+    for grid, table in zip(grids, tables, strict=True):
+        grid.caption = captions.get(table, [])
     title_el = article.xpath(".//h1|.//h2")
     title = _text(title_el[0]) if title_el else None
     return grids, list(_prose(article)), title
@@ -156,6 +159,25 @@ def _prose(article):
         for line in text.split("\n"):
             if line.strip():
                 yield ("p", line.strip(), bold, style, [], element.tag == "li")
+
+
+def _captions(article, tables) -> dict:
+    """For each data table, the last lines of prose between it and the table before it (at most three)."""
+    wanted = set(tables)
+    out, since = {}, []
+    for element in article.iter():
+        if element in wanted:
+            out[element] = since[-3:]
+            since = []
+        elif isinstance(element.tag, str) and element.tag == "table":
+            since = []
+        elif isinstance(element.tag, str) and element.tag in _BLOCK_TAGS and not _in_table(element, article):
+            if element.tag in ("div", "section", "article", "center") and any(
+                isinstance(c.tag, str) and c.tag in _BLOCK_TAGS | {"table"} for c in element
+            ):
+                continue
+            since += [line.strip() for line in _text(element).split("\n") if line.strip()]
+    return out
 
 
 def _in_table(element, article) -> bool:

@@ -62,17 +62,25 @@ def read_pdf(data: bytes, display: str) -> PdfRead:
         for number, page in enumerate(pdf.pages, start=1):
             chars += len(page.chars)
             found = page.find_tables()
-            for table in found:
-                pieces.append((number, page.height, table.bbox, _rows(table)))
             boxes = [t.bbox for t in found]
             outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
+            lines = _lines(outside)
+            for table in found:
+                pieces.append((number, page.height, table.bbox, _rows(table), _above(lines, table.bbox)))
             text = outside.extract_text(layout=False) or ""
-            lines_by_page.append((page.height, _lines(outside), text))
+            lines_by_page.append((page.height, lines, text))
         if chars == 0:
             return PdfRead([], [], len(pdf.pages), True)
         grids = _join(pieces, display)
         blocks = list(_paragraphs(_body_lines(lines_by_page)))
         return PdfRead(grids, blocks, len(pdf.pages), False)
+
+
+def _above(lines: list[tuple[float, str]], bbox) -> list[str]:
+    """The last lines (at most three) standing within 60 points above a table: its title, its unit."""
+    return [text for top, text in lines if bbox[1] - 60 <= top < bbox[1] and not _PAGE_NUMBER.match(text)][
+        -3:
+    ]
 
 
 def _inside(obj, boxes) -> bool:
@@ -117,7 +125,7 @@ def _clean(text: str) -> str:
 def _join(pieces, display: str) -> list[Grid]:
     """Tables in reading order; one that runs over a page break continues the one before it."""
     tables: list[dict] = []
-    for page, height, bbox, rows in pieces:
+    for page, height, bbox, rows, caption in pieces:
         previous = tables[-1] if tables else None
         if (
             previous is not None
@@ -126,18 +134,28 @@ def _join(pieces, display: str) -> list[Grid]:
             and bbox[1] < height * 2 * _EDGE
             and len(rows[0]) == len(previous["rows"][0])
         ):
-            if _texts(rows[0]) == _texts(previous["rows"][0]):
-                rows = rows[1:]  # the header repeated on the new page
+            # The header repeated on the new page: as many leading rows as repeat the table's first ones (a
+            # two-row header repeats both).
+            repeated = 0
+            while repeated < min(len(rows) - 1, len(previous["rows"]), 4) and _texts(
+                rows[repeated]
+            ) == _texts(previous["rows"][repeated]):
+                repeated += 1
+            rows = rows[repeated:]
             previous["rows"].extend(rows)
             previous["last_page"], previous["bottom"] = page, bbox[3]
             continue
-        tables.append({"first_page": page, "last_page": page, "bottom": bbox[3], "rows": list(rows)})
+        tables.append(
+            {"first_page": page, "last_page": page, "bottom": bbox[3], "rows": list(rows), "caption": caption}
+        )
     grids = []
     per_page: Counter = Counter()
     for table in tables:
         per_page[table["first_page"]] += 1
         name = f"第{table['first_page']}页表{per_page[table['first_page']]}"
-        grids.append(_grid(table["rows"], display, name))
+        grid = _grid(table["rows"], display, name)
+        grid.caption = table["caption"]
+        grids.append(grid)
     return grids
 
 

@@ -21,7 +21,7 @@ from jixiao.forms.workbook import Grid
 KIND = "项目支出绩效自评表"
 FUNDS_HEADERS = {
     "initial_budget": ("年初预算数", "年初预算"),
-    "final_budget": ("全年预算数", "调整后预算数", "调整后预算", "全年预算"),
+    "final_budget": ("全年预算数", "调整后预算数", "调整后预算", "全年预算", "预算数"),
     "expenditure": ("全年执行数", "预算执行数", "实际执行数", "执行数", "实际支出"),
     "max": ("分值", "权重"),
     "execution_rate": ("执行率", "预算执行率"),
@@ -198,14 +198,24 @@ def _amount(ex, grid, r, c, key, per_wan):
 
 
 def _money_scale(grid: Grid, ex: Extract, header_row: int, rows: range) -> float:
-    """万元 unless the block's header or the sheet's unit label says 元 or 千元 (converted and said so)."""
-    for r in range(max(rows.start, header_row - 1), header_row + 1):
+    """万元 unless a unit label says 元 or 千元 (converted and said so): the nearest one above the funds header, in
+    the block or in the few lines above it ("附件2：…", "单位：元"), or in the text just above the table."""
+    for r in range(header_row, max(0, rows.start - 4) - 1, -1):
         for c, label in enumerate(labels(grid, r)):
             scale = money_unit_in(label) if label else None
             if scale is not None:
                 if scale != 1:
                     ex.notes.append(
                         f"{grid.where(r, c).words(with_file=False)}：金额单位为“{label}”，已换算为万元"
+                    )
+                return scale
+    if rows.start <= 3:  # the project begins the table: the lines above the table speak for it
+        for line in reversed(grid.caption):
+            scale = money_unit_in(line)
+            if scale is not None:
+                if scale != 1:
+                    ex.notes.append(
+                        f"{grid.whole().words(with_file=False)} 表上方：金额单位为“{line}”，已换算为万元"
                     )
                 return scale
     return 1.0

@@ -77,6 +77,7 @@ def report_from_blocks(blocks: list[tuple], display: str, title: str | None) -> 
 def _grids(doc, display: str) -> list[Grid]:
     """Every table of the document as a grid (表1, 表2 …); a merged cell shows its text in every slot it covers."""
     grids = []
+    captions = _captions(doc)
     for n, table in enumerate(doc.tables, start=1):
         grid = Grid(display, f"表{n}", [])
         seen: dict = {}  # keyed by the cell element itself: a merged cell is one element
@@ -89,8 +90,23 @@ def _grids(doc, display: str) -> list[Grid]:
                     grid.anchors[(r, c)] = anchor
                 values.append(_value(text))
             grid.rows.append(values)
+        grid.caption = captions[n - 1] if n - 1 < len(captions) else []
         grids.append(grid)
     return grids
+
+
+def _captions(doc) -> list[list[str]]:
+    """For each table of the body, the last paragraphs (at most three) between it and the table before it."""
+    out, since = [], []
+    for child in doc.element.body.iterchildren():
+        if child.tag == f"{W}p":
+            text = "".join(t.text or "" for t in child.iter(f"{W}t")).strip()
+            if text:
+                since.append(text)
+        elif child.tag == f"{W}tbl":
+            out.append(since[-3:])
+            since = []
+    return out
 
 
 def document_texts(path: Path, display: str):

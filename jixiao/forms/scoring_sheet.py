@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from jixiao.forms.cells import clean_label, clean_text, parse_number, split_label
-from jixiao.forms.headers import header_key
+from jixiao.forms.headers import INDICATOR_HEADERS, column_of, header_key
 from jixiao.forms.tables import Extract, find_cell, find_header, labels, number_at, own
 from jixiao.forms.workbook import Grid
 
@@ -16,10 +16,10 @@ KIND = "部门预算绩效自评打分表"
 SCORE_HEADERS = {
     "level1": ("一级指标",),
     "level2": ("二级指标",),
-    "name": ("三级指标",),
-    "max": ("指标分值", "分值", "标准分值", "满分"),
+    "name": ("三级指标", "评价指标", "考核指标"),
+    "max": ("指标分值", "分值", "标准分值", "标准分", "满分"),
     "explanation": ("指标解释", "评分标准", "评价标准", "评分办法", "指标说明及评分标准", "指标说明"),
-    "score": ("自评得分", "得分", "评价得分"),
+    "score": ("自评得分", "得分", "评价得分", "自评分", "评分"),
     "note": ("备注", "扣分原因", "说明"),
 }
 _Q_FOR_OP = re.compile(r"(?<![A-Za-z])Q\d")
@@ -37,10 +37,17 @@ def looks_like(grid: Grid) -> bool:
     header = find_header(grid, SCORE_HEADERS, ("name", "score"))
     if header is None:
         return False
+    # An indicator table names a target or an actual column, on the header's rows or the sub-header line below
+    # (年度目标 | 实际完成 over 指标值 | 单位 | 完成值 | 单位).
     targets = find_cell(
         grid,
-        lambda t: "指标值" in t or "完成值" in t or "实际值" in t,
-        rows=range(header.first_row, header.row + 1),
+        lambda t: (
+            "指标值" in t
+            or "完成值" in t
+            or "实际值" in t
+            or column_of(t, INDICATOR_HEADERS) in ("target", "actual")
+        ),
+        rows=range(header.first_row, min(grid.height, header.row + 2)),
     )
     if targets is not None:
         return False
@@ -63,6 +70,9 @@ def read_scoring_sheet(grid: Grid) -> Extract:
     ex = Extract()
     header = _header(grid)
     if header is None:
+        nested = _nested_header(grid)
+        if nested is not None:
+            return _read_nested(grid, ex, nested)
         ex.problem("missing-headers", grid.whole(), _missing_message(grid))
         return ex
     cols = header.columns
@@ -190,8 +200,12 @@ def _item(grid, ex, r, cols, level1, level2, name, explanation, in_label=None) -
     if score is None and own(grid, r, cols["score"], cols) is None:
         ex.problem("missing-score", grid.where(r, cols["score"]), f"“{name}”没有自评得分")
     if maximum is not None and score is not None and score > maximum + 1e-9:
+        # Read as printed (the checks judge it, rule score-range): a publisher's slip is no reason to lose the file.
         ex.problem(
-            "score-over-max", grid.where(r, cols["score"]), f"自评得分 {score} 超过分值 {maximum}（“{name}”）"
+            "score-over-max",
+            grid.where(r, cols["score"]),
+            f"自评得分 {score} 超过分值 {maximum}（“{name}”）",
+            "warning",
         )
     if score is not None and score < 0:
         ex.problem("score-negative", grid.where(r, cols["score"]), f"自评得分 {score} 不能为负数（“{name}”）")
@@ -219,3 +233,50 @@ def _deduction(grid, ex, r, cols, level1, name, explanation) -> dict:
         "explanation": explanation,
     }
     return {k: v for k, v in item.items() if v is not None}
+
+
+# The 2017-style 得分表 nests its levels in one column by their numbering: 一、部门决策 / （一）目标任务 / 1.相关性.
+_LEVEL1 = re.compile(r"^[一二三四五六七八九十]+[、.．]\s*")
+_LEVEL2 = re.compile(r"^[（(][一二三四五六七八九十]+[)）]\s*")
+_ITEM = re.compile(r"^\d+\s*[.、．](?!\d)\s*")
+
+
+def _nested_header(grid: Grid):
+    """A header of one indicator column, 分值 and 得分, over rows numbered 一、 （一） 1."""
+    header = find_header(grid, SCORE_HEADERS, ("name", "max", "score"))
+    if header is None or "level1" in header.columns:
+        return None
+    names = [
+        clean_label(grid.value(r, header.columns["name"])) or "" for r in range(header.row + 1, grid.height)
+    ]
+    return header if any(_LEVEL1.match(n) for n in names) and any(_ITEM.match(n) for n in names) else None
+
+
+def _read_nested(grid: Grid, ex: Extract, header) -> Extract:
+    cols = header.columns
+    items, places = [], []
+    level1 = level2 = (None, None)
+    for r in range(header.row + 1, grid.height):
+        label = clean_label(grid.value(r, cols["name"]))
+        if not label:
+            continue
+        if any(label.startswith(t) for t in TOTAL_LABELS):
+            total = number_at(ex, grid, r, cols["score"], "评价得分")
+            if total is not None:
+                ex.set("scores.total", total, grid.where(r, cols["score"]))
+            continue
+        maximum = number_at(ex, grid, r, cols["max"], "指标分值", cols)
+        if _LEVEL1.match(label):
+            level1, level2 = (_LEVEL1.sub("", label), maximum), (None, None)
+        elif _LEVEL2.match(label):
+            level2 = (_LEVEL2.sub("", label), maximum)
+        elif _ITEM.match(label):
+            name = _ITEM.sub("", label)
+            explanation = (
+                clean_text(own(grid, r, cols["explanation"], cols)) if "explanation" in cols else None
+            )
+            items.append(_item(grid, ex, r, cols, level1, level2, name, explanation))
+            places.append(grid.where(r, cols["name"]))
+    if items:
+        ex.set_items("scores.items", items, places)
+    return ex

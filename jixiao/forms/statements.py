@@ -119,15 +119,29 @@ def _project_spending(m: re.Match) -> list[tuple[str, float]]:
     return out
 
 
+def _unit_spending(m: re.Match) -> list[tuple[str, float]]:
+    # "实际支出X万元" is the unit's spending unless its sentence speaks of 三公 or other 经费, or of a project.
+    sentence = m.string[max(m.string.rfind("。", 0, m.start()), 0) : m.start()]
+    return (
+        []
+        if any(word in sentence for word in ("三公", "经费", "项目"))
+        else [("funds.expenditure", _value(m, 1))]
+    )
+
+
 PATTERNS: list[tuple[re.Pattern, Emit]] = [
-    (re.compile(rf"年初预算(?:收入|资金|支出)?{NUM}{W}"), _one("funds.initial_budget")),
+    (re.compile(rf"年初预算(?:收入|资金|支出)?(?:数)?(?:为|是)?{NUM}{W}"), _one("funds.initial_budget")),
     (re.compile(rf"中期调整(?:预算)?(?:收入)?{NUM}{W}"), _one("funds.adjustment")),
     (re.compile(rf"调整后(?:财政拨款|预算)?(?:收入)?{NUM}{W}"), _one("funds.final_budget")),
+    # "调整预算2,480.35万元": the adjusted budget (not 中期调整, the adjustment itself).
+    (re.compile(rf"(?<!中期)调整预算(?:数)?(?:为|是)?{NUM}{W}"), _one("funds.final_budget")),
     (
-        re.compile(rf"{_FUNDS}财政拨款收入{NUM}{W}(?:，占{_SEP}{NUM}%)?"),
+        re.compile(rf"{_FUNDS}(?:财政)?拨款(?:收入)?(?:为)?{NUM}{W}(?:，占{_SEP}{NUM}%)?"),
         _amount_share("funds.by_source[{0}财政拨款]", 2, 3),
     ),
     (re.compile(rf"决算(?:报表)?支出{NUM}{W}"), _one("funds.expenditure")),
+    (re.compile(rf"全年执行数(?:为|是)?{NUM}{W}"), _one("funds.expenditure")),
+    (re.compile(rf"实际支出(?:为|是)?{NUM}{W}"), _unit_spending),
     (re.compile(rf"基本支出{NUM}{W}(?:，占{_SEP}{NUM}%)?"), _amount_share("funds.by_nature[基本支出]")),
     (re.compile(rf"项目支出{NUM}{W}(?:，占{_SEP}{NUM}%)?"), _project_spending),
     (
@@ -179,11 +193,16 @@ PATTERNS: list[tuple[re.Pattern, Emit]] = [
     (re.compile(rf"项目资金(?:已使用|已支出|支出|使用)(?:了)?{NUM}{W}"), _one("project_summary.expenditure")),
     (re.compile(rf"项目资金执行率(?:为|达到|达)?{NUM}%"), _one("project_summary.execution_rate")),
     (re.compile(r"(?:等|共计|合计)(\d+)个(?:二级)?项目"), _one("project_summary.total")),
-    (re.compile(rf"(?:整体支出|部门整体)[^。]{{0,30}}?自评得分\s*{NUM}\s*分"), _one("scores.total")),
+    (
+        re.compile(rf"(?:整体支出|部门整体)[^。]{{0,30}}?自评得分(?:为|是)?\s*{NUM}\s*分"),
+        _one("scores.total"),
+    ),
     (re.compile(rf"综合评分为\s*{NUM}\s*分"), _one("scores.total")),
     (re.compile(r"年末无结转结余"), lambda m: [("funds.carryover", 0.0)]),
     (re.compile(rf"年末结转结余(?:资金)?{NUM}{W}"), _one("funds.carryover")),
     (re.compile(r"核定(?:编制)?(?:人数)?(?:为)?(\d+)[人名]"), _one("staffing.authorized")),
+    (re.compile(r"(?<![政业勤])编制(?:人数|数)(?:为)?(\d+)[人名]"), _one("staffing.authorized")),
+    (re.compile(r"实有(?:人数|人员)(?:为)?(\d+)[人名]"), _one("staffing.funded")),
     (
         re.compile(r"(行政|事业|工勤)编制(\d+)[人名]"),
         lambda m: [(f"staffing.authorized_by_type[{m.group(1)}]", _value(m, 2))],

@@ -92,6 +92,20 @@ def is_stop_row(row_labels: list[str | None]) -> bool:
     return first is not None and any(first.startswith(stop) for stop in STOP_LABELS)
 
 
+def total_row(grid: Grid, r: int) -> str | None:
+    """Whether row ``r`` is a totals row by its own first label (not one merged down from a level above):
+    "subtotal" for a level's 小计 ("小计", "产出指标小计"), "total" for 合计 / 总分 / 总计, else None."""
+    first = next(
+        (t for c, t in enumerate(grid.label_row(r)) if t and grid.anchor(r, c)[0] == r),
+        None,
+    )
+    if first is None:
+        return None
+    if first.endswith("小计") or first.startswith("小计"):
+        return "subtotal"
+    return "total" if any(first.startswith(stop) for stop in STOP_LABELS) else None
+
+
 def number_at(extract: Extract, grid: Grid, r: int, c: int | None, what: str, cols: dict | None = None):
     """A number from a cell, or None if empty; a finding if the cell holds something that is not a number."""
     if c is None:

@@ -11,6 +11,7 @@ from jixiao.forms.cells import (
     clean_text,
     is_template_name,
     money_unit_in,
+    parse_flag,
     parse_measure,
     parse_number,
     parse_op,
@@ -30,6 +31,7 @@ from jixiao.forms.tables import (
     number_at,
     own,
     right_of,
+    total_row,
 )
 from jixiao.forms.workbook import Grid
 
@@ -104,6 +106,14 @@ def _money_unit(grid: Grid, ex: Extract, rows: range) -> float:
                         f"{grid.where(r, c).words(with_file=False)}：金额单位为{unit}，已换算为万元（{ratio}）"
                     )
                 return scale
+    for line in reversed(grid.caption if rows.start == 0 else []):
+        scale = money_unit_in(line)
+        if scale is not None:
+            if scale != 1:
+                ex.notes.append(
+                    f"{grid.whole().words(with_file=False)} 表上方：金额单位为“{line}”，已换算为万元"
+                )
+            return scale
     return 1.0
 
 
@@ -132,6 +142,13 @@ def _read_year(grid: Grid, ex: Extract, rows: range) -> None:
     if found:
         year = int(re.search(r"(\d{4})年度", clean_label(grid.value(*found))).group(1))
         ex.set("year", year, grid.where(*found))
+        return
+    # The title a page, a PDF or a Word report prints just above the table ("2023年度部门整体支出绩效自评表").
+    for line in grid.caption if rows.start == 0 else []:
+        match = re.search(r"(\d{4})年度", line)
+        if match and "表" in line:
+            ex.set("year", int(match.group(1)), grid.whole())
+            return
 
 
 def _read_beside(grid: Grid, ex: Extract, names: tuple[str, ...], key: str, rows: range) -> None:
@@ -190,7 +207,7 @@ def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
         )
     )
     for r in range(header + 1, min(rows.stop, header + 7)):
-        label = _row_key(grid, r)
+        label = _row_key(grid, r).removeprefix("其中")  # "其中：基本支出" under the total
         if label in ("基本支出", "项目支出"):
             numbers = [parse_number(v) for v in grid.rows[r] if parse_number(v) is not None]
             if len(numbers) >= 2:
@@ -322,11 +339,18 @@ def _read_tasks(grid: Grid, ex: Extract) -> None:
         ),
         None,
     )
+    # The 年度主要任务 label left of the header, merged down over the tasks (or repeated on each row): a row
+    # with another label there (年度总体目标, 年度绩效指标) begins the next part of the form.
+    section = next((c for c in range(name_col) if clean_label(grid.value(header_row, c))), None)
     tasks, places = [], []
     for r in range(header_row + 1, grid.height):
         row_labels = labels(grid, r)
         if any(label and ("一级指标" in label or label == "年度绩效指标") for label in row_labels):
             break
+        if section is not None and grid.anchor(r, section) != grid.anchor(header_row, section):
+            label = clean_label(grid.value(r, section))
+            if label and label != clean_label(grid.value(header_row, section)):
+                break
         name = clean_text(grid.value(r, name_col))
         content = clean_text(grid.value(r, content_col)) if content_col is not None else None
         if name and not is_template_name(name):
@@ -346,10 +370,16 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
     indicators, places, cells, level1, level2 = [], [], [], None, None
     for r in range(header.row + 1, end):
         row_labels = labels(grid, r)
-        if is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
+        total = total_row(grid, r)
+        if total == "subtotal":
+            continue  # "小计" of a level: the table goes on below it
+        if total or is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
             break
+        inherited = not clean_label(grid.value(r, cols["level1"])) if "level1" in cols else False
         level1 = _label_or(grid, r, cols.get("level1"), level1)
         level2 = _label_or(grid, r, cols.get("level2"), level2)
+        if inherited and _other_family(level1, level2):
+            level1 = None  # a 一级 cell lost (split by a page break): 社会效益指标 is not under 产出指标
         name, core = clean_name(grid.value(r, cols["name"]))
         if is_template_name(name) or (name and name.startswith("其中") and _blank(grid, r, cols)):
             continue
@@ -373,6 +403,18 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
         for n, fields in enumerate(cells, start=1):
             ex.origins.update({f"{key}[{n}].{f}": where for f, where in fields.items()})
     return indicators
+
+
+# The customary 一级 of each 二级 family: a 二级 label of one family under a 一级 of another was not written so.
+FAMILIES = {"产出": ("数量", "质量", "时效", "成本"), "效益": ("效益", "可持续"), "满意度": ("满意度",)}
+
+
+def _other_family(level1: str | None, level2: str | None) -> bool:
+    if not level1 or not level2:
+        return False
+    own = next((words for key, words in FAMILIES.items() if key in level1), None)
+    other = any(w in level2 for key, words in FAMILIES.items() if key not in level1 for w in words)
+    return own is not None and not any(w in level2 for w in own) and other
 
 
 def _is_part(grid: Grid, r: int, cols: dict, previous: dict, name: str) -> bool:
@@ -427,11 +469,14 @@ def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
                 "warning",
             )
     op = parse_op(own(grid, r, cols["op"], cols)) if "op" in cols else None
-    # A text target is qualitative; an empty one (a template left blank) has no operator at all.
+    # A text target is qualitative; an empty one (a template left blank) has no operator at all, nor has a damaged
+    # one ("l00%"): its text is kept for review, not declared qualitative.
     op = (
         op
         or target.op
-        or (None if target.value is None or isinstance(target.value, (int, float)) else "定性")
+        or (
+            None if target.value is None or target.doubt or isinstance(target.value, (int, float)) else "定性"
+        )
     )
     unit = clean_text(own(grid, r, cols["unit"], cols)) if "unit" in cols else None
     unit = unit or target.unit or (actual.unit if actual else None)
@@ -448,8 +493,12 @@ def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
     if score is not None:
         item["score"] = score
         if weight is not None and score > weight + 1e-9:
-            ex.problem("score-over-max", grid.where(r, cols["score"]), f"得分 {score} 超过分值 {weight}")
-    if core:
+            # Read as printed (the checks judge it, rule score-range): a publisher's slip is no reason to lose the file.
+            ex.problem(
+                "score-over-max", grid.where(r, cols["score"]), f"得分 {score} 超过分值 {weight}", "warning"
+            )
+    # ★ in the name, or a 是否核心指标 column ("是", "√", the ticked option of "R是 £否").
+    if core or ("core" in cols and parse_flag(own(grid, r, cols["core"], cols))):
         item["core"] = True
     note = clean_text(own(grid, r, cols["note"], cols)) if "note" in cols else None
     if note:

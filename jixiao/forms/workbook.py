@@ -37,6 +37,9 @@ class Grid:
     name: str
     rows: list[list[Any]]
     anchors: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+    # The lines of text just above a table in a page, a Word report or a PDF ("附件2：项目支出绩效自评表",
+    # "单位：元"): what a sheet would hold in its first rows, which the readers consult for the unit and the year.
+    caption: list[str] = field(default_factory=list)
     _labels: list[list[str | None]] | None = field(default=None, repr=False)
 
     def label_row(self, r: int) -> list[str | None]:
@@ -142,7 +145,8 @@ def _xls_is_encrypted(data: bytes) -> bool:
     import xlrd
 
     try:
-        xlrd.open_workbook(file_contents=data, on_demand=True)
+        # xlrd logs to stdout by default, which is `jixiao import`'s JSON.
+        xlrd.open_workbook(file_contents=data, on_demand=True, logfile=io.StringIO())
     except xlrd.XLRDError as err:
         return "encrypt" in str(err).lower()
     except Exception:

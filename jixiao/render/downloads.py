@@ -7,6 +7,7 @@ import json
 from jixiao import metrics
 from jixiao.model import Evaluation
 from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
+from jixiao.reproducible import data_dates, source_date
 
 INDICATOR_COLUMNS = {
     "level1": "一级指标",
@@ -108,7 +109,8 @@ def unit_downloads(ev: Evaluation) -> dict[str, bytes]:
                 "绩效指标": indicators,
                 "自评打分": scores,
                 "年度主要任务": tasks_table(ev),
-            }
+            },
+            source_date(data_dates([ev])),
         ),
         "evaluation.json": to_json(ev),
     }

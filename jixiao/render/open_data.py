@@ -3,10 +3,10 @@ JSON, a JSON Schema of evaluation.yaml, a data dictionary generated from the mod
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 from jixiao.collection import UnitSummary
+from jixiao.gate import published
 from jixiao.model import Evaluation, Indicator, ScoreItem
 from jixiao.render.downloads import (
     INDICATOR_COLUMNS,
@@ -20,6 +20,7 @@ from jixiao.render.downloads import (
 from jixiao.render.env import render
 from jixiao.render.findings import FindingView
 from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
+from jixiao.reproducible import data_dates, source_date
 
 UNIT_COLUMNS = {
     "单位": "预算单位全称",
@@ -103,7 +104,7 @@ def dataset_files(
         "数据核对": "findings.csv",
     }
     files = {names[sheet]: csv_bytes(table) for sheet, table in tables.items()}
-    files["jixiao-data.xlsx"] = xlsx_bytes(tables)
+    files["jixiao-data.xlsx"] = xlsx_bytes(tables, source_date(data_dates(evaluations)))
     files["evaluations.json"] = json.dumps(
         [ev.canonical() for ev in evaluations], ensure_ascii=False, separators=(",", ":")
     ).encode("utf-8")
@@ -130,7 +131,7 @@ def render_open_data_page(
     data_date: str | None = None,
     site_url: str | None = None,
 ) -> str:
-    originals = [(ev, s) for ev in evaluations for s in ev.sources if s.sha256]
+    originals = [(ev, s) for ev in evaluations for s in ev.sources if published(s)]
     dictionary = {
         "units.csv": list(UNIT_COLUMNS.items()),
         "indicators.csv": [
@@ -150,7 +151,7 @@ def render_open_data_page(
         units=len(evaluations),
         licence=licence
         or "本站数据来自各预算单位依法主动公开的政府信息（《中华人民共和国政府信息公开条例》），可自由复制、使用和再发布，请注明来源。",
-        # The data's date (when the site was last built from it), not a download date the page cannot know.
-        today=data_date or dt.date.today().isoformat(),
+        # The data's date (SOURCE_DATE_EPOCH, else the data's own), never the clock: a rebuild is identical.
+        today=data_date or source_date(data_dates(evaluations)).date().isoformat(),
         site_url=site_url,
     )

@@ -5,12 +5,13 @@ a general XLSX library still spends about 10 µs on every cell: 280 seconds for 
 sheets (two million rows). The XLSX here is the smallest package Excel, LibreOffice and openpyxl read: a workbook,
 a style sheet (bold headers) and one worksheet per table, its rows streamed into the zip as they are formatted.
 Text is stored as text (an inline string: never read as a formula, number or link), numbers as numbers, None as
-an empty cell; the zip entries and document properties carry a fixed date, so the same tables give the same bytes.
+an empty cell; the zip entries and document properties carry the data's date, so the same tables give the same bytes.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import math
 import re
@@ -20,10 +21,10 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from jixiao.forms.workbook import column_letter
+from jixiao.reproducible import ZIP_EPOCH
 
 # Excel's limit on the text of one cell.
 MAX_CELL_TEXT = 32_767
-_FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 _CHUNK_ROWS = 5_000
 # Characters XML 1.0 cannot carry (control characters other than tab and line breaks): written as Excel does.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -35,28 +36,43 @@ class Table:
     rows: Sequence[Sequence]
 
 
+# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, and tab or carriage return, which
+# some programs strip before looking. Such a text gets a leading apostrophe; numbers stay numbers (-3.5 is data).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """A cell value no spreadsheet evaluates: texts that look like formulas get a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def csv_bytes(table: Table) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
+    writer.writerow([inert(c) for c in table.columns])
+    writer.writerows([inert(v) for v in row] for row in table.rows)
     # utf-8-sig writes the BOM that Excel needs to read UTF-8 Chinese text.
     return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(sheets: dict[str, Table]) -> bytes:
+def xlsx_bytes(sheets: dict[str, Table], when: dt.datetime = ZIP_EPOCH) -> bytes:
+    """The workbook; its entries and document dates are ``when`` (from the data: see jixiao.reproducible)."""
+    when = max(when, ZIP_EPOCH)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as book:
-        for name, text in _package(list(sheets)):
-            _write(book, name, [text.encode("utf-8")])
+        for name, text in _package(list(sheets), when.strftime("%Y-%m-%dT%H:%M:%SZ")):
+            _write(book, name, [text.encode("utf-8")], when)
         for n, table in enumerate(sheets.values(), start=1):
-            _write(book, f"xl/worksheets/sheet{n}.xml", _sheet(table))
+            _write(book, f"xl/worksheets/sheet{n}.xml", _sheet(table), when)
     return buffer.getvalue()
 
 
-def _write(book: zipfile.ZipFile, name: str, parts: Iterable[bytes]) -> None:
-    info = zipfile.ZipInfo(name, _FIXED_DATE)
+def _write(book: zipfile.ZipFile, name: str, parts: Iterable[bytes], when: dt.datetime) -> None:
+    info = zipfile.ZipInfo(name, when.timetuple()[:6])
     info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o644 << 16
     with book.open(info, "w", force_zip64=True) as entry:
         for part in parts:
             entry.write(part)
@@ -98,7 +114,7 @@ def _row(r: int, values: Sequence, letters: list[str], bold: bool = False) -> st
 def _text(value: str) -> str:
     value = _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value[:MAX_CELL_TEXT])
     space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-    return f"<t{space}>{escape(value)}</t>"
+    return f"<t{space}>{escape(value, {chr(13): '&#13;'})}</t>"
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -107,7 +123,7 @@ _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 
 
-def _package(names: list[str]) -> list[tuple[str, str]]:
+def _package(names: list[str], iso_date: str) -> list[tuple[str, str]]:
     """Every part but the worksheets: content types, relationships, workbook, styles, document properties."""
     head = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     sheets = range(1, len(names) + 1)
@@ -137,8 +153,10 @@ def _package(names: list[str]) -> list[tuple[str, str]]:
             "docProps/core.xml",
             f"{head}<cp:coreProperties "
             'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
-            'xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-            '<dcterms:created xsi:type="dcterms:W3CDTF">1980-01-01T00:00:00Z</dcterms:created>'
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><dc:creator>jixiao</dc:creator>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{iso_date}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{iso_date}</dcterms:modified>'
             "</cp:coreProperties>",
         ),
         (

@@ -15,7 +15,10 @@
   function plain(text) { return String(text).replace(/</g, "＜").replace(/>/g, "＞"); }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
-    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    // A style goes through the CSSOM: the site's Content-Security-Policy refuses inline style attributes.
+    Object.keys(attrs || {}).forEach(function (k) {
+      if (k === "style") node.style.cssText = attrs[k]; else node.setAttribute(k, attrs[k]);
+    });
     if (text !== undefined) node.textContent = text;
     return node;
   }
