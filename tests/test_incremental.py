@@ -25,7 +25,9 @@ def _generate(data: Path, monkeypatch) -> tuple[dict[str, bytes], list[str], lis
     """Every generated file, and the unit folders loaded and the unit pages rendered on the way."""
     loaded_folders, rendered = [], []
     load, render = site.load_unit_with_origins, units._render
-    monkeypatch.setattr(site, "load_unit_with_origins", lambda f: loaded_folders.append(f.name) or load(f))
+    monkeypatch.setattr(
+        site, "load_unit_with_origins", lambda f, *rest: loaded_folders.append(f.name) or load(f, *rest)
+    )
     monkeypatch.setattr(units, "_render", lambda u: rendered.append(u.evaluation.slug) or render(u))
     files: dict[str, bytes] = {}
 

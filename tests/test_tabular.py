@@ -25,7 +25,7 @@ def test_csv_has_a_bom_crlf_and_round_trips():
     raw = csv_bytes(TABLE)
     assert raw.startswith("\ufeff单位,年度,指标值,备注,核心指标\r\n".encode())
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline="")))
-    assert rows[1] == ["示例镇01人民政府", "2024", "95.5", "=1+1", "True"]
+    assert rows[1] == ["示例镇01人民政府", "2024", "95.5", "'=1+1", "True"]  # a formula-like text made inert
     assert rows[2] == ["示例镇02人民政府", "2024", "", '含逗号,与"引号"\n和换行', "False"]
     assert len(rows) == 4
 
