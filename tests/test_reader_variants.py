@@ -383,3 +383,40 @@ def test_a_scoring_table_nested_by_numbering_in_one_column(tmp_path):
         {"level1": "部门决策", "level1_max": 25, "level2": "预算编制", "level2_max": 10, "name": "测算依据"}
         | {"max": 5, "score": 4, "explanation": "依据充分得5分"},
     ]
+
+
+def test_percentages_stored_as_fractions_are_read_as_the_sheet_shows_them(tmp_path):
+    """Excel keeps 95% as 0.95 under a percent number format; the reader sees 95 with the unit %, as printed."""
+    import openpyxl
+
+    from jixiao.forms import import_files
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in (
+        ["部门整体支出绩效目标完成情况自评表"],
+        ["部门名称", "示例局"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重", "实际完成值"],
+        ["产出指标", "质量指标", "验收合格率", "≥", 0.95, None, 10, 0.955],
+        ["产出指标", "数量指标", "培训次数", "≥", 5, "次", 10, 6],
+    ):
+        sheet.append(row)
+    sheet["E4"].number_format = "0%"
+    sheet["H4"].number_format = "0.0%"
+    sheet["G4"].number_format = '0"分"'  # not a percentage: stays 10
+    book.save(tmp_path / "表.xlsx")
+    first, second = import_files([tmp_path / "表.xlsx"]).data["indicators"]
+    assert (first["target"], first["unit"], first["actual"], first["weight"]) == (95, "%", 95.5, 10)
+    assert (second["target"], second["unit"], second["actual"]) == (5, "次", 6)
+
+
+def test_a_percent_sign_inside_quotes_is_not_a_percent_format():
+    from jixiao.forms.number_formats import percent_styles
+
+    styles = (
+        b'<styleSheet><numFmts><numFmt numFmtId="164" formatCode="0&quot;%&quot;"/>'
+        b'<numFmt numFmtId="165" formatCode="0.0%"/></numFmts>'
+        b'<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="164"/><xf numFmtId="165"/><xf numFmtId="9"/></cellXfs>'
+        b"</styleSheet>"
+    )
+    assert percent_styles(styles) == {2, 3}

@@ -20,6 +20,7 @@ from jixiao.findings import Finding, InvalidData, problem
 from jixiao.forms import parts, report_docx
 from jixiao.forms.cells import parse_number, simplified
 from jixiao.forms.document import read_grids
+from jixiao.forms.number_formats import percent_cells, show_percentages
 from jixiao.forms.statements import statements_to_fields
 from jixiao.forms.tables import Extract, labels
 from jixiao.forms.workbook import Grid, grid_texts, read_workbook
@@ -135,7 +136,7 @@ def read_original(path: Path, display: str) -> FileRead:
 
     def read() -> FileRead:
         try:
-            return _guarded(path, display, lambda p, d: FileRead([], []))
+            return _guarded(path, display, lambda p, d, package: FileRead([], []))
         except InvalidData as err:
             return FileRead([], [], unscanned=[f.message for f in err.findings])
 
@@ -147,20 +148,20 @@ def _guarded(path: Path, display: str, reader) -> FileRead:
     data = parts.read_input(path, display)
     package = parts.precheck(data, display) if path.suffix.lower() not in parts.ARCHIVES else None
     with parts.quiet_stderr():  # a reader's Rust panic prints its backtrace itself; the clerk gets our line
-        read = reader(path, display)
+        read = reader(path, display, package)
     found = parts.scan(path, data, display, package, {text for _, text in read.texts})
     read.texts.extend(found.texts)
     read.unscanned.extend(found.unscanned)
     return read
 
 
-def _read_word(path: Path, display: str) -> FileRead:
+def _read_word(path: Path, display: str, package=None) -> FileRead:
     ex, grids = report_docx.read_report(path, display)
     # Its texts, every part of the package, come from the publish gate's scan (jixiao.forms.parts).
     return _document(grids, display, report=ex)
 
 
-def _read_legacy_word(path: Path, display: str) -> FileRead:
+def _read_legacy_word(path: Path, display: str, package=None) -> FileRead:
     """.doc and .wps through LibreOffice (``soffice --headless --convert-to docx``) when the machine has it."""
     from jixiao.forms.legacy import converted_to_docx
 
@@ -179,7 +180,7 @@ def _read_legacy_word(path: Path, display: str) -> FileRead:
         return _document(grids, display, report=ex, texts=list(report_docx.document_texts(docx, display)))
 
 
-def _read_page(path: Path, display: str) -> FileRead:
+def _read_page(path: Path, display: str, package=None) -> FileRead:
     from jixiao.forms.html_tables import read_page
 
     grids, blocks, title = read_page(_bytes(path, display), display)
@@ -187,7 +188,7 @@ def _read_page(path: Path, display: str) -> FileRead:
     return _document(grids, display, report=report, texts=_texts(grids, blocks, display))
 
 
-def _read_pdf(path: Path, display: str) -> FileRead:
+def _read_pdf(path: Path, display: str, package=None) -> FileRead:
     from jixiao.forms.pdf_source import read_pdf
 
     try:
@@ -230,8 +231,10 @@ def _bytes(path: Path, display: str) -> bytes:
     return data
 
 
-def _read_workbook(path: Path, display: str) -> FileRead:
+def _read_workbook(path: Path, display: str, package=None) -> FileRead:
     grids = read_workbook(path, display)
+    if isinstance(package, parts.Package):
+        show_percentages(grids, percent_cells(package))
     return _document(grids, display, texts=list(grid_texts(grids)))
 
 

@@ -95,9 +95,9 @@ def precheck(data: bytes, display: str) -> Package | _PageTexts | None:
 
 
 def _sheet_names(package: Package) -> dict[str, str]:
-    from jixiao.forms.parts_ooxml import _part_names
+    from jixiao.forms.parts_ooxml import part_names
 
-    return _part_names(package.parts).sheets
+    return part_names(package.parts).sheets
 
 
 def scan(path: Path, data: bytes, display: str, package, known: set[str]) -> Scan:

@@ -206,7 +206,7 @@ def package_texts(package: Package, known: set[str]) -> tuple[list[Text], list[s
     """Every text of every part with its place (texts already in ``known``, the cells, are not repeated), and why
     some parts cannot be scanned."""
     parts = package.parts
-    names = _part_names(parts)
+    names = part_names(parts)
     texts: list[Text] = []
     unscanned: list[str] = []
     pictures = sorted(n for n in parts if n.lower().endswith(PICTURES))
@@ -251,7 +251,7 @@ class _Names:
     word_parts: dict[str, str]  # header/footer part -> "第 1 节首页页眉"
 
 
-def _part_names(parts: dict[str, bytes]) -> _Names:
+def part_names(parts: dict[str, bytes]) -> _Names:
     names = _Names({}, {}, {})
     workbook = parts.get("xl/workbook.xml")
     rels = _rels(parts, "xl/workbook.xml")

@@ -1,0 +1,99 @@
+"""Percentages that a workbook stores as fractions: a cell showing 95% holds 0.95 under a percent number format.
+
+python-calamine gives values without their formats, so the cells whose style is a percent format are found here,
+from the package parts the publish gate has already unzipped (xl/styles.xml and each sheet's XML), and the readers
+see them as the sheet shows them: "95%". Without this, a target of 95% would be read as 0.95.
+"""
+
+from __future__ import annotations
+
+import re
+
+from jixiao.forms.parts_ooxml import Package, part_names
+
+# Excel's built-in percent formats: 9 is "0%", 10 is "0.00%".
+BUILTIN_PERCENT = {9, 10}
+_NUM_FMT = re.compile(rb'<(?:\w+:)?numFmt\b[^>]*?numFmtId="(\d+)"[^>]*?formatCode="([^"]*)"')
+_CELL_XFS = re.compile(rb"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:\w+:)?xf\b([^>]*)/?>")
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>")
+_ATTR = re.compile(rb'\b(r|s|t)="([^"]*)"')
+_QUOTED = re.compile(rb'"[^"]*"|\\.')
+
+
+def _percent_codes(styles: bytes) -> set[int]:
+    """Number-format ids whose code shows a percent sign (outside quoted text and escapes)."""
+    ids = set(BUILTIN_PERCENT)
+    for number, code in _NUM_FMT.findall(styles):
+        if b"%" in _QUOTED.sub(b"", code.replace(b"&quot;", b'"')):
+            ids.add(int(number))
+    return ids
+
+
+def percent_styles(styles: bytes) -> set[int]:
+    """Indexes of the cell styles (cellXfs) that show their number as a percentage."""
+    codes = _percent_codes(styles)
+    block = _CELL_XFS.search(styles)
+    out = set()
+    for index, xf in enumerate(_XF.findall(block.group(1)) if block else []):
+        found = re.search(rb'numFmtId="(\d+)"', xf)
+        if found and int(found.group(1)) in codes:
+            out.add(index)
+    return out
+
+
+def _position(ref: bytes) -> tuple[int, int] | None:
+    m = re.fullmatch(rb"([A-Z]{1,3})(\d{1,7})", ref)
+    if not m:
+        return None
+    column = 0
+    for ch in m.group(1):
+        column = column * 26 + ch - 64
+    return int(m.group(2)) - 1, column - 1
+
+
+def percent_cells(package: Package) -> dict[str, set[tuple[int, int]]]:
+    """Sheet name -> the (row, column) of every number cell shown as a percentage, counted from 0."""
+    styles = package.parts.get("xl/styles.xml")
+    if not styles:
+        return {}
+    percent = percent_styles(styles)
+    if not percent:
+        return {}
+    out: dict[str, set[tuple[int, int]]] = {}
+    for part, sheet in part_names(package.parts).sheets.items():
+        content = package.parts.get(part, b"")
+        cells = set()
+        for attrs in _CELL.findall(content):
+            found = dict(_ATTR.findall(attrs))
+            style = found.get(b"s")
+            if style is None or not style.isdigit() or int(style) not in percent:
+                continue
+            if (
+                found.get(b"t", b"n") != b"n"
+            ):  # text, shared strings, booleans and errors are shown as they are
+                continue
+            place = _position(found.get(b"r", b""))
+            if place is not None:
+                cells.add(place)
+        if cells:
+            out[sheet] = cells
+    return out
+
+
+def show_percentages(grids, cells: dict[str, set[tuple[int, int]]]) -> None:
+    """Number cells under a percent format become the text the sheet shows ("95%"), merged copies included."""
+    for grid in grids:
+        for r, c in cells.get(grid.name, ()):
+            value = grid.value(r, c)
+            if isinstance(value, (int, float)) and not isinstance(value, bool):
+                shown = as_shown(value)
+                for (rr, cc), anchor in [((r, c), (r, c)), *grid.anchors.items()]:
+                    if anchor == (r, c) and rr < len(grid.rows) and cc < len(grid.rows[rr]):
+                        grid.rows[rr][cc] = shown
+
+
+def as_shown(value: float) -> str:
+    """0.955 under a percent format is shown as 95.5%."""
+    text = f"{value * 100:.8f}".rstrip("0").rstrip(".")
+    return f"{text}%"
