@@ -31,10 +31,12 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(BIN)/ruff format jixiao scripts tests
 
+# Benchmarks report, they never gate: CI (make test) does not run them. 20,000 units: benchmark_scale.py --units 20000.
 bench: $(STAMP)
 	$(BIN)/python scripts/benchmark.py
 	$(BIN)/python scripts/benchmark_import.py
 	$(BIN)/python scripts/benchmark_scale.py
+	$(BIN)/python scripts/benchmark_pages.py
 
 # Rebuild the vendored Plotly bundle from the pinned npm packages (needs node and npm).
 plotly:

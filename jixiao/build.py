@@ -17,6 +17,7 @@ from jixiao.checks import summary
 from jixiao.findings import JixiaoError
 from jixiao.project import load_mkdocs_config
 from jixiao.site import load, site_info
+from jixiao.timing import phase
 
 
 @dataclass(frozen=True)
@@ -52,7 +53,9 @@ def build_site(
         target.clean_leftovers(site_dir)
         staging = target.staging_for(site_dir)
         try:
-            _run_mkdocs(Path(data_dir), staging, config_file, site_url)
+            # MkDocs' own share: the plugin's page generation and Pagefind inside it are timed as their own phases.
+            with phase("mkdocs"):
+                _run_mkdocs(Path(data_dir), staging, config_file, site_url)
             target.swap_in(staging, site_dir)
         except BaseException:
             target.discard(staging)

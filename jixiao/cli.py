@@ -339,7 +339,8 @@ def _cache(args) -> int:
     from jixiao.forms import cache_dir
 
     folder = cache_dir()
-    files = sorted(folder.glob("*.json")) if folder.is_dir() else []
+    # Parsed files at the top, each unit's loaded and rendered results in units/ (jixiao.incremental).
+    files = sorted(p for p in folder.rglob("*") if p.is_file()) if folder.is_dir() else []
     size = sum(f.stat().st_size for f in files)
     if args.action == "info":
         print(f"缓存位置：{folder}（{len(files)} 个文件，{size / 1e6:.1f} MB）")

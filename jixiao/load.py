@@ -9,7 +9,7 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,10 +122,8 @@ def confined_files(folder: Path, root: Path | None = None) -> tuple[list[Path], 
     return files, problems
 
 
-def load_all(data_dir: Path, on_unit: Callable[[], None] | None = None) -> list[Loaded]:
-    """Load every evaluation under ``data_dir``; raise InvalidData with all findings of all files.
-
-    ``on_unit`` is called after each unit folder (the command line shows progress with it)."""
+def unit_folders(data_dir: Path) -> list[Path]:
+    """The unit folders under ``data_dir``; InvalidData when there is no such directory or none in it."""
     data_dir = Path(data_dir)
     if not data_dir.is_dir():
         raise InvalidData([problem("no-data", str(data_dir), "数据目录不存在")])
@@ -140,17 +138,7 @@ def load_all(data_dir: Path, on_unit: Callable[[], None] | None = None) -> list[
                 )
             ]
         )
-    loaded, findings = [], []
-    for folder in folders:
-        try:
-            loaded.append(load_unit_with_origins(folder, data_dir))
-        except InvalidData as err:
-            findings.extend(err.findings)
-        if on_unit:
-            on_unit()
-    if findings:
-        raise InvalidData(findings)
-    return loaded
+    return folders
 
 
 def load_unit(folder: Path) -> Evaluation:

@@ -20,12 +20,14 @@ from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, file_sort_key
 
 from jixiao.findings import InvalidData, JixiaoError
+from jixiao.fingerprint import add_fingerprinted
 from jixiao.progress import current
-from jixiao.project import PAGES_DIR, add_theme, apply_base
+from jixiao.project import PAGES_DIR, THEME_DIR, add_theme, apply_base
 from jixiao.reproducible import data_dates, source_date
 from jixiao.search_index import index_for_search
 from jixiao.site import data_date, generate, load, site_info
 from jixiao.target import check_target, mark
+from jixiao.timing import phase
 
 log = logging.getLogger("mkdocs.plugins.jixiao")
 
@@ -90,6 +92,9 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         return config
 
     def on_env(self, env, config, files):
+        # Templates name an asset by its plain path; ``| asset`` turns it into the fingerprinted one.
+        assets = getattr(self, "_assets", {})
+        env.filters["asset"] = lambda path: assets.get(path, path)
         env.globals["csp"] = CONTENT_SECURITY_POLICY
         env.globals["csp_not_found"] = NOT_FOUND_POLICY
         return env
@@ -97,8 +102,11 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
     def on_files(self, files: Files, config) -> Files:
         written: dict[str, File] = {}
 
-        def write(path: str, content: str | bytes) -> None:
-            written[path] = File.generated(config, path, content=content)
+        def write(path: str, content: str | bytes | Path) -> None:
+            if isinstance(content, Path):  # published from where it lies, never held in memory
+                written[path] = File.generated(config, path, abs_src_path=str(content))
+            else:
+                written[path] = File.generated(config, path, content=content)
 
         def append(path: str, content: str) -> None:
             # The project's own page of that name if it has one, else the packaged one.
@@ -123,6 +131,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
                     log.warning("%s 与 jixiao 生成的页面同名：以生成的为准，请改名", own.src_uri)
                 files.remove(own)
             files.append(file)
+        self._assets = add_fingerprinted(files, config, str(THEME_DIR))
         # In MkDocs' own order, so the site (its sitemap) is the same whether the pages came from docs/ or not.
         files = Files(sorted(files, key=file_sort_key))
         log.info("jixiao：%d 个单位，生成 %d 个文件", units, len(written))
@@ -150,7 +159,7 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         self._restore_date()
         self._rendering.close()
         mark(Path(config.site_dir))  # a site jixiao built: the next build may replace it (jixiao.target)
-        with current().phase("搜索索引", unit="个页面") as step:
+        with phase("pagefind"), current().phase("搜索索引", unit="个页面") as step:
             try:
                 step.done(index_for_search(Path(config.site_dir)))
             except JixiaoError as err:

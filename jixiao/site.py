@@ -8,34 +8,42 @@ content, so a preview (``jixiao serve``) that rebuilds after an edit reads the e
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable
 from pathlib import Path
 
 from jixiao import limits
 from jixiao.checks import check_loaded, summary
 from jixiao.collection import histories, latest_by_unit, peers, summarise
-from jixiao.findings import InvalidData, problem
+from jixiao.findings import Finding, InvalidData, problem
 from jixiao.gate import published
-from jixiao.load import Loaded, find_unit_folders, load_all, read_settings
+from jixiao.incremental import cached, folder_digest, key_of, parallel_map
+from jixiao.load import (
+    Loaded,
+    find_unit_folders,
+    load_unit_with_origins,
+    read_settings,
+    unit_files,
+    unit_folders,
+)
 from jixiao.model import SiteInfo
 from jixiao.progress import current
-from jixiao.render.card import CARD_DIR, QR_FILE, render_card
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
-from jixiao.render.downloads import unit_downloads
 from jixiao.render.explorer_page import render_explorer
 from jixiao.render.findings import render_checks_page, render_rules_section, view
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import render_directory, render_overview
-from jixiao.render.unit_page import FIGURES_FILE, FILES_DIR, render_unit_figures, render_unit_page
+from jixiao.render.unit_page import FILES_DIR
 from jixiao.reproducible import data_dates, source_date
+from jixiao.timing import phase
+from jixiao.units import UnitInputs, files_per_unit
 
 SITE_FILE = "site.yaml"
 # One entry per data directory: (fingerprint of its content, what was loaded from it).
 _loaded: dict[Path, tuple[str, list[Loaded]]] = {}
 
-Writer = Callable[[str, str | bytes], None]
+# ``write(path, content)``: content is text, bytes, or a file to publish as it is (not read into memory).
+Writer = Callable[[str, str | bytes | Path], None]
 
 
 def site_info(data_dir: Path) -> SiteInfo:
@@ -77,18 +85,47 @@ def load(data_dir: Path) -> list[Loaded]:
     if key in _loaded and _loaded[key][0] == stamp:
         return _loaded[key][1]
     progress = current()
-    with progress.phase("读取数据", len(find_unit_folders(key)) if key.is_dir() else 0, "个单位") as step:
-        loaded = load_all(key, on_unit=step.advance)
-    with progress.phase("核对数据", len(loaded), "个单位") as step:
-        for item in loaded:
-            item.findings = check_loaded(item)
+    # Loading and checking a folder depends on its files alone: both in worker processes, kept by content hash.
+    total = len(find_unit_folders(key)) if key.is_dir() else 0
+    with phase("load"), progress.phase("读取数据", total, "个单位") as step:
+        folders = unit_folders(key)
+        results = []
+        for result in parallel_map(_load_and_check, [(folder, key) for folder in folders]):
+            results.append(result)
             step.advance()
+        problems = [f for _, found in results for f in found]
+        if problems:
+            raise InvalidData(problems)
+    loaded = [item for item, _ in results]
+    with phase("checks"), progress.phase("核对数据", len(loaded), "个单位") as step:
+        step.done(len(loaded))
         step.note = summary([f for item in loaded for f in item.findings])
-    errors = [f for item in loaded for f in item.findings if f.severity == "error"]
+        errors = [f for item in loaded for f in item.findings if f.severity == "error"]
     if errors:
         raise InvalidData(errors)
     _loaded[key] = (stamp, loaded)
     return loaded
+
+
+def _load_and_check(job: tuple[Path, Path]) -> tuple[Loaded | None, list[Finding]]:
+    """One unit folder loaded and checked, or the problems that kept it from loading."""
+    folder, root = job
+    try:
+        files = unit_files(folder, root)  # only the data folder is read: links out of it refused by name
+    except InvalidData as err:
+        return None, err.findings
+    key = key_of("loaded", folder_digest(folder, files))
+    return cached(key, lambda: _load_and_check_now(folder, root))
+
+
+def _load_and_check_now(folder: Path, root: Path) -> tuple[Loaded | None, list[Finding]]:
+    try:
+        item = load_unit_with_origins(folder, root)
+    except InvalidData as err:
+        return None, err.findings
+    item.findings = check_loaded(item)
+    item.texts = []  # scanned for personal data just now; not worth carrying between processes
+    return item, []
 
 
 def data_date(evaluations) -> str:
@@ -100,6 +137,11 @@ def data_date(evaluations) -> str:
 def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None = None) -> int:
     """Write every generated page and file through ``write(path, content)`` (``append`` adds to a hand-written
     page); return the number of units. ``site_url`` is the public address (for the 公示卡's QR codes)."""
+    with phase("pages"):
+        return _generate(data_dir, write, append, site_url)
+
+
+def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None) -> int:
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
@@ -121,10 +163,8 @@ def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None
     for year in years:
         home = year == years[0]
         rows = [s for s in summaries if s.year == year]
-        page, figures = render_overview(rows, year, years, title, county, "" if home else "../", is_home=home)
-        folder = "" if home else f"{year}/"
-        write(f"{folder}index.md", page)
-        write(f"{folder}{FIGURES_FILE}", figures)
+        page = render_overview(rows, year, years, title, county, "" if home else "../", is_home=home)
+        write(f"{'' if home else f'{year}/'}index.md", page)
     for path, page in render_directory(latest_by_unit(summaries), history).items():
         write(path, page)
     page, units_json = render_compare_page(summaries)
@@ -139,7 +179,8 @@ def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None
             [(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder) for i in loaded]
         ),
     )
-    files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
+    with phase("downloads"):
+        files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
     for name, content in files.items():
         write(f"open-data/{name}", content)
     write(
@@ -149,25 +190,28 @@ def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None
     write("data-format/index.md", render_data_format_page())
     append("about/index.md", render_rules_section())
 
-    # Unit pages, with their figures, summary, downloads and the original files byte for byte.
-    for item in loaded:
-        ev, summary = item.evaluation, by_slug[item.evaluation.slug]
-        unit_history = history[summary.short]
-        write(f"{ev.slug}/index.md", render_unit_page(ev, views[ev.slug], near[ev.slug], unit_history))
-        write(f"{ev.slug}/{FIGURES_FILE}", render_unit_figures(ev, unit_history))
-        card, qr = render_card(ev, views[ev.slug], site_url, date)
-        write(f"{ev.slug}/{CARD_DIR}/index.md", card)
-        if qr:
-            write(f"{ev.slug}/{CARD_DIR}/{QR_FILE}", qr)
-        write(
-            f"{ev.slug}/summary.json",
-            json.dumps(summary.as_json(), ensure_ascii=False, separators=(",", ":")),
-        )
-        for name, content in unit_downloads(ev).items():
-            write(f"{ev.slug}/{name}", content)
-        # Only what the publish gate let through: every part scanned, or released by the unit with a reason.
-        for source in ev.sources:
-            original = item.folder / source.file
-            if published(source) and original.is_file():
-                write(f"{ev.slug}/{FILES_DIR}/{source.file}", original.read_bytes())
+    # Unit pages, with their figures, summary and downloads (in worker processes, kept by content hash), and the
+    # original files byte for byte.
+    with phase("unit files"):
+        inputs = [
+            UnitInputs(
+                ev,
+                views[ev.slug],
+                by_slug[ev.slug],
+                near[ev.slug],
+                history[by_slug[ev.slug].short],
+                site_url,
+                date,
+            )
+            for ev in evaluations
+        ]
+        for files in files_per_unit(inputs):
+            for path, content in files.items():
+                write(path, content)
+        for item in loaded:
+            for source in item.evaluation.sources:
+                original = item.folder / source.file
+                # Only what the publish gate let through: every part scanned, or released by the unit with a reason.
+                if published(source) and original.is_file():
+                    write(f"{item.evaluation.slug}/{FILES_DIR}/{source.file}", original)
     return len(evaluations)

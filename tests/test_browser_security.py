@@ -85,6 +85,8 @@ def test_no_page_violates_the_policy_and_hostile_text_stays_inert(visit, hostile
         if path.startswith("compare/?"):
             v.page.wait_for_selector("#jx-compare .jx-card", timeout=15000)
         if path.startswith(quote("2024")):
+            # Charts wait for the reader (jixiao charts.js): ask for them all, as printing does.
+            v.page.evaluate("window.jixiaoCharts && window.jixiaoCharts.drawAll()")
             v.page.wait_for_selector(".jx-chart[data-rendered]", timeout=15000)
         html = v.page.content()
         assert proof in v.page.inner_text("body"), path

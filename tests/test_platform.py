@@ -259,9 +259,9 @@ def test_no_raw_html_relative_link_outside_an_index_page():
     """Zensical resolves a raw-HTML link of `checks.md` from checks/ as if from the root: only index.md is safe."""
     pages: dict[str, str] = {}
 
-    def write(path: str, content: str | bytes) -> None:
+    def write(path: str, content: str | bytes | Path) -> None:
         if path.endswith(".md"):
-            pages[path] = content
+            pages[path] = content.read_text(encoding="utf-8") if isinstance(content, Path) else content
 
     generate(DATA, write, lambda path, content: write(path, content))
     packaged = Path(__file__).parent.parent / "jixiao" / "pages"

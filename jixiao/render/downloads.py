@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
-import math
-
-import pandas as pd
 
 from jixiao import metrics
 from jixiao.model import Evaluation
-from jixiao.reproducible import ZIP_EPOCH, data_dates, fixed_zip, source_date
+from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
+from jixiao.reproducible import data_dates, source_date
 
 INDICATOR_COLUMNS = {
     "level1": "一级指标",
@@ -37,30 +33,35 @@ SCORE_COLUMNS = {
     "explanation": "指标解释",
     "note": "备注",
 }
+HEAD = ("单位", "年度")
+STATUS_COLUMN = "状态（本站计算）"
 
 
-def _head(ev: Evaluation) -> dict:
-    return {"单位": ev.unit.name, "年度": ev.year}
+def indicator_rows(ev: Evaluation) -> list[tuple]:
+    # Breakdown rows (parts) are in the JSON download; the flat table keeps one row per indicator.
+    head = (ev.unit.name, ev.year)
+    return [
+        (*head, *(getattr(ind, k) for k in INDICATOR_COLUMNS), metrics.indicator_status(ind))
+        for ind in ev.indicators
+    ]
 
 
-def indicators_frame(ev: Evaluation) -> pd.DataFrame:
-    rows = []
-    for ind in ev.indicators:
-        # Breakdown rows (parts) are in the JSON download; the flat table keeps one row per indicator.
-        fields = ind.model_dump(exclude={"parts"}).items()
-        row = {**_head(ev), **{INDICATOR_COLUMNS[k]: v for k, v in fields}}
-        row["状态（本站计算）"] = metrics.indicator_status(ind)
-        rows.append(row)
-    return pd.DataFrame(rows, columns=[*_head(ev), *INDICATOR_COLUMNS.values(), "状态（本站计算）"])
+def score_rows(ev: Evaluation) -> list[tuple]:
+    head = (ev.unit.name, ev.year)
+    return [
+        (*head, *(getattr(item, k) for k in SCORE_COLUMNS)) for item in (ev.scores.items if ev.scores else [])
+    ]
 
 
-def scores_frame(ev: Evaluation) -> pd.DataFrame:
-    items = ev.scores.items if ev.scores else []
-    rows = [{**_head(ev), **{SCORE_COLUMNS[k]: v for k, v in i.model_dump().items()}} for i in items]
-    return pd.DataFrame(rows, columns=[*_head(ev), *SCORE_COLUMNS.values()])
+def indicators_table(rows: list[tuple]) -> Table:
+    return Table((*HEAD, *INDICATOR_COLUMNS.values(), STATUS_COLUMN), rows)
 
 
-def funds_frame(ev: Evaluation) -> pd.DataFrame:
+def scores_table(rows: list[tuple]) -> Table:
+    return Table((*HEAD, *SCORE_COLUMNS.values()), rows)
+
+
+def funds_table(ev: Evaluation) -> Table:
     f = ev.funds
     rows = [
         ("年初预算", f.initial_budget),
@@ -83,79 +84,13 @@ def funds_frame(ev: Evaluation) -> pd.DataFrame:
             ("一般性支出决算（本年）", ge.actual),
         ]
     rows.append(("年末结转结余", f.carryover))
-    return pd.DataFrame(
-        [{**_head(ev), "项目": name, "金额（万元）": value} for name, value in rows if value is not None]
-    )
+    head = (ev.unit.name, ev.year)
+    return Table((*HEAD, "项目", "金额（万元）"), [(*head, n, v) for n, v in rows if v is not None])
 
 
-def tasks_frame(ev: Evaluation) -> pd.DataFrame:
-    return pd.DataFrame(
-        [{**_head(ev), "任务名称": t.name, "主要内容": t.content} for t in ev.tasks],
-        columns=[*_head(ev), "任务名称", "主要内容"],
-    )
-
-
-# A cell a spreadsheet would run as a formula (OWASP "CSV injection"): = + - @, and tab or carriage return, which
-# some programs strip before looking. Such a text gets a leading apostrophe; numbers stay numbers (-3.5 is data).
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def inert(value):
-    """A cell value no spreadsheet evaluates: texts that look like formulas get a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
-def to_csv(frame: pd.DataFrame) -> bytes:
-    # utf-8-sig writes the BOM that Excel needs to read UTF-8 Chinese text.
-    safe = frame.map(inert) if not frame.empty else frame
-    return safe.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
-
-
-def write_xlsx(sheets: dict[str, pd.DataFrame], when: dt.datetime | None = None) -> bytes:
-    """A workbook with one sheet per frame. Every text is written as a text cell, never as a formula (openpyxl
-    would take "=HYPERLINK(…)" for one); entry times and document dates are fixed, so a rebuild is identical."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    for name, frame in sheets.items():
-        sheet = book.create_sheet(name)
-        sheet.append([str(c) for c in frame.columns])
-        for row in frame.itertuples(index=False):
-            sheet.append([_plain(v) for v in row])
-        for row in sheet.iter_rows(min_row=1):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.data_type = "s"  # a string cell, even when it starts with "="
-    stamp = (when or ZIP_EPOCH).replace(tzinfo=None)
-    book.properties.created = book.properties.modified = stamp
-    book.properties.creator = "jixiao"
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return fixed_zip(buffer.getvalue(), when or ZIP_EPOCH)
-
-
-def _plain(value):
-    """pandas' missing values as empty cells; numpy scalars as Python numbers."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
-
-
-def to_xlsx(ev: Evaluation) -> bytes:
-    return write_xlsx(
-        {
-            "资金": funds_frame(ev),
-            "绩效指标": indicators_frame(ev),
-            "自评打分": scores_frame(ev),
-            "年度主要任务": tasks_frame(ev),
-        },
-        source_date(data_dates([ev])),
-    )
+def tasks_table(ev: Evaluation) -> Table:
+    head = (ev.unit.name, ev.year)
+    return Table((*HEAD, "任务名称", "主要内容"), [(*head, t.name, t.content) for t in ev.tasks])
 
 
 def to_json(ev: Evaluation) -> bytes:
@@ -164,9 +99,18 @@ def to_json(ev: Evaluation) -> bytes:
 
 def unit_downloads(ev: Evaluation) -> dict[str, bytes]:
     """File name (beside the unit page) -> content."""
+    indicators, scores = indicators_table(indicator_rows(ev)), scores_table(score_rows(ev))
     return {
-        "indicators.csv": to_csv(indicators_frame(ev)),
-        "scores.csv": to_csv(scores_frame(ev)),
-        "evaluation.xlsx": to_xlsx(ev),
+        "indicators.csv": csv_bytes(indicators),
+        "scores.csv": csv_bytes(scores),
+        "evaluation.xlsx": xlsx_bytes(
+            {
+                "资金": funds_table(ev),
+                "绩效指标": indicators,
+                "自评打分": scores,
+                "年度主要任务": tasks_table(ev),
+            },
+            source_date(data_dates([ev])),
+        ),
         "evaluation.json": to_json(ev),
     }

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import json
 
-import pandas as pd
-
 from jixiao.collection import UnitSummary
 from jixiao.gate import published
 from jixiao.model import Evaluation, Indicator, ScoreItem
 from jixiao.render.downloads import (
     INDICATOR_COLUMNS,
     SCORE_COLUMNS,
-    indicators_frame,
-    scores_frame,
-    to_csv,
-    write_xlsx,
+    STATUS_COLUMN,
+    indicator_rows,
+    indicators_table,
+    score_rows,
+    scores_table,
 )
 from jixiao.render.env import render
 from jixiao.render.findings import FindingView
+from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
 from jixiao.reproducible import data_dates, source_date
 
 UNIT_COLUMNS = {
@@ -49,53 +49,40 @@ FINDING_COLUMNS = {
 }
 
 
-def units_frame(rows: list[UnitSummary]) -> pd.DataFrame:
-    return pd.DataFrame(
+def units_table(rows: list[UnitSummary]) -> Table:
+    return Table(
+        list(UNIT_COLUMNS),
         [
-            {
-                "单位": r.name,
-                "简称": r.short,
-                "类型": r.kind,
-                "年度": r.year,
-                "调整后预算（万元）": r.budget,
-                "决算支出（万元）": r.expenditure,
-                "预算执行率（%）": None if r.execution is None else round(r.execution, 2),
-                "自评得分": r.score,
-                "等级": r.grade,
-                "指标数": r.total,
-                "达成": r.met,
-                "需核对": r.warnings,
-                "提示": r.infos,
-                "页面": f"{r.slug}/",
-            }
+            (
+                r.name,
+                r.short,
+                r.kind,
+                r.year,
+                r.budget,
+                r.expenditure,
+                None if r.execution is None else round(r.execution, 2),
+                r.score,
+                r.grade,
+                r.total,
+                r.met,
+                r.warnings,
+                r.infos,
+                f"{r.slug}/",
+            )
             for r in rows
         ],
-        columns=list(UNIT_COLUMNS),
     )
 
 
-def findings_frame(items: list[tuple[Evaluation, list[FindingView]]]) -> pd.DataFrame:
-    return pd.DataFrame(
+def findings_table(items: list[tuple[Evaluation, list[FindingView]]]) -> Table:
+    return Table(
+        list(FINDING_COLUMNS),
         [
-            {
-                "单位": ev.unit.name,
-                "年度": ev.year,
-                "规则": v.title,
-                "规则编号": v.rule,
-                "级别": v.label,
-                "说明": v.message,
-                "位置": v.place,
-            }
+            (ev.unit.name, ev.year, v.title, v.rule, v.label, v.message, v.place)
             for ev, views in items
             for v in views
         ],
-        columns=list(FINDING_COLUMNS),
     )
-
-
-def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-    frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
 def dataset_files(
@@ -105,10 +92,10 @@ def dataset_files(
 ) -> dict[str, bytes]:
     """File name (in open-data/) -> content."""
     tables = {
-        "单位": units_frame(rows),
-        "绩效指标": _concat([indicators_frame(ev) for ev in evaluations]),
-        "自评打分": _concat([scores_frame(ev) for ev in evaluations]),
-        "数据核对": findings_frame(findings),
+        "单位": units_table(rows),
+        "绩效指标": indicators_table([row for ev in evaluations for row in indicator_rows(ev)]),
+        "自评打分": scores_table([row for ev in evaluations for row in score_rows(ev)]),
+        "数据核对": findings_table(findings),
     }
     names = {
         "单位": "units.csv",
@@ -116,8 +103,8 @@ def dataset_files(
         "自评打分": "scores.csv",
         "数据核对": "findings.csv",
     }
-    files = {names[sheet]: to_csv(frame) for sheet, frame in tables.items()}
-    files["jixiao-data.xlsx"] = write_xlsx(tables, source_date(data_dates(evaluations)))
+    files = {names[sheet]: csv_bytes(table) for sheet, table in tables.items()}
+    files["jixiao-data.xlsx"] = xlsx_bytes(tables, source_date(data_dates(evaluations)))
     files["evaluations.json"] = json.dumps(
         [ev.canonical() for ev in evaluations], ensure_ascii=False, separators=(",", ":")
     ).encode("utf-8")
@@ -149,7 +136,7 @@ def render_open_data_page(
         "units.csv": list(UNIT_COLUMNS.items()),
         "indicators.csv": [
             *_model_dictionary(INDICATOR_COLUMNS, Indicator),
-            ("状态（本站计算）", "达成、未达成、定性或无法判定"),
+            (STATUS_COLUMN, "达成、未达成、定性或无法判定"),
         ],
         "scores.csv": _model_dictionary(SCORE_COLUMNS, ScoreItem),
         "findings.csv": list(FINDING_COLUMNS.items()),

@@ -72,11 +72,8 @@
     details.appendChild(wrap);
     fig.appendChild(details);
     out.appendChild(fig);
-    var spec = draw();
-    if (window.Plotly) {
-      window.Plotly.newPlot(chart, spec.data, spec.layout, { displayModeBar: false, responsive: true, locale: "zh-CN" })
-        .then(function () { chart.setAttribute("data-rendered", "true"); });
-    }
+    // Drawn by charts.js when it nears the screen, one chart at a time (Plotly is fetched then).
+    if (window.jixiaoCharts) window.jixiaoCharts.watch(chart, draw());
   }
 
   function render(units) {

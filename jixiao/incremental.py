@@ -1,0 +1,147 @@
+"""Work spread over the cores, and results kept by content hash so an unchanged unit is not done twice.
+
+A county of 100 units rebuilds in seconds either way; a province of 20,000 unit-years does not. Loading and
+checking a unit folder depends on its files alone; its downloads on its evaluation alone. So both are done in
+worker processes (one per core) and kept in the cache directory under a key made of everything they depend on:
+the bytes of the inputs, where they lie (findings name the paths), and jixiao's own source (a changed renderer or
+rule never serves a stale result). Correcting one unit then redoes one unit's work.
+
+The cache holds pickles: it is as trusted as the code that wrote it (like Python's own __pycache__), and lives in
+the build's cache directory (``JIXIAO_CACHE``, ``off`` disables it, as for the parsed files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing
+import os
+import pickle
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+from typing import TypeVar
+
+from jixiao.forms import cache_dir
+
+T = TypeVar("T")
+R = TypeVar("R")
+# Below this many items a worker pool costs more than it saves.
+_POOL_MIN = 16
+_LIBRARIES = ("pydantic", "python-calamine", "python-docx", "xlrd", "openpyxl", "Jinja2")
+
+
+def jobs() -> int:
+    """Worker processes: one per core, or ``JIXIAO_JOBS``."""
+    try:
+        return max(1, int(os.environ.get("JIXIAO_JOBS", "")))
+    except ValueError:
+        return os.cpu_count() or 1
+
+
+def parallel_map(fn: Callable[[T], R], items: list[T], chunksize: int = 8) -> Iterator[R]:
+    """``map(fn, items)`` in order, over worker processes when there is enough work and more than one core."""
+    if len(items) < _POOL_MIN or jobs() == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        yield from map(fn, items)
+        return
+    # fork: the workers start with every module already imported, and read the data the parent already holds.
+    with multiprocessing.get_context("fork").Pool(min(jobs(), len(items))) as pool:
+        yield from pool.imap(fn, items, chunksize)
+
+
+@cache
+def code_version() -> str:
+    """A digest of jixiao's source, templates and the libraries that shape its output."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*")):
+        if (
+            path.is_file()
+            and path.suffix in {".py", ".j2", ".txt", ".yml", ".html"}
+            and "__pycache__" not in path.parts
+        ):
+            digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    for library in _LIBRARIES:
+        try:
+            digest.update(f"{library}={metadata.version(library)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=-".encode())
+    return digest.hexdigest()[:16]
+
+
+def key_of(kind: str, *parts: bytes | str) -> str:
+    """A cache key for ``kind`` of work from everything it depends on."""
+    digest = hashlib.sha256(f"{kind}\0{code_version()}".encode())
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        digest.update(len(data).to_bytes(8, "little") + data)
+    return f"{kind}-{digest.hexdigest()[:32]}"
+
+
+def folder_digest(folder: Path, files: Iterable[Path]) -> str:
+    """The unit folder's path and every file's name and bytes."""
+    digest = hashlib.sha256(str(Path(folder).resolve()).encode())
+    for path in files:
+        data = path.read_bytes()
+        digest.update(path.name.encode() + b"\0" + len(data).to_bytes(8, "little") + data)
+    return digest.hexdigest()
+
+
+def _enabled() -> bool:
+    return os.environ.get("JIXIAO_CACHE") != "off"
+
+
+def _path(key: str) -> Path:
+    return cache_dir() / "units" / key[-2:] / f"{key}.pickle"
+
+
+def cached(key: str, compute: Callable[[], R]) -> R:
+    """The kept result for ``key``, or ``compute()`` kept for next time."""
+    if not _enabled():
+        return compute()
+    path = _path(key)
+    try:
+        with open(path, "rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        pass
+    result = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.tmp")
+        with open(partial, "wb") as f:
+            pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
+        partial.replace(path)  # whole or not at all: another build may be reading
+    except OSError:
+        pass  # a read-only checkout still builds, just without the cache
+    return result
+
+
+def cached_files(key: str, compute: Callable[[], dict[str, str | bytes]]) -> dict[str, str | bytes | Path]:
+    """Like ``cached``, for a set of generated files: kept as files, and given back as their paths, so a build
+    of 20,000 units holds file names in memory rather than every page and download."""
+    if not _enabled():
+        return compute()
+    folder = _path(key).with_suffix("")
+    try:
+        paths = json.loads((folder / "files.json").read_text(encoding="utf-8"))
+        return {path: folder / str(n) for n, path in enumerate(paths)}
+    except (OSError, ValueError):
+        pass
+    files = compute()
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        partial = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=folder.parent))
+        for n, content in enumerate(files.values()):
+            (partial / str(n)).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+        (partial / "files.json").write_text(json.dumps(list(files), ensure_ascii=False), encoding="utf-8")
+        try:
+            partial.rename(folder)  # whole or not at all: another build may be reading
+        except OSError:
+            shutil.rmtree(partial, ignore_errors=True)  # another build kept the same files first
+        return {path: folder / str(n) for n, path in enumerate(files)}
+    except OSError:
+        return files  # a read-only cache folder: the build still works, from memory

@@ -1,0 +1,90 @@
+"""Incremental builds: an unchanged unit is neither loaded nor rendered again, a changed one is, and the site is
+the same as a build from scratch (jixiao/incremental.py, jixiao/units.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from jixiao import incremental, site, units
+from jixiao.demo import write_demo
+from jixiao.incremental import parallel_map
+
+
+@pytest.fixture
+def demo(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("JIXIAO_JOBS", "1")  # in this process, so the calls can be counted
+    write_demo(tmp_path / "data", units=9, years=[2023, 2024])
+    return tmp_path / "data"
+
+
+def _generate(data: Path, monkeypatch) -> tuple[dict[str, bytes], list[str], list[str]]:
+    """Every generated file, and the unit folders loaded and the unit pages rendered on the way."""
+    loaded_folders, rendered = [], []
+    load, render = site.load_unit_with_origins, units._render
+    monkeypatch.setattr(
+        site, "load_unit_with_origins", lambda f, *rest: loaded_folders.append(f.name) or load(f, *rest)
+    )
+    monkeypatch.setattr(units, "_render", lambda u: rendered.append(u.evaluation.slug) or render(u))
+    files: dict[str, bytes] = {}
+
+    def write(path: str, content: str | bytes | Path) -> None:
+        # Kept units come back as the cached files that hold them: compare what they hold.
+        files[path] = (
+            content.read_bytes()
+            if isinstance(content, Path)
+            else (content.encode() if isinstance(content, str) else content)
+        )
+
+    site.forget()
+    site.generate(data, write, lambda path, text: None)
+    site.forget()
+    return files, loaded_folders, rendered
+
+
+def _correct(folder: Path) -> None:
+    path = folder / "evaluation.yaml"
+    ev = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ev["indicators"][0]["actual"] = "已更正"
+    path.write_text(yaml.safe_dump(ev, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def test_a_second_build_reuses_every_unit(demo, monkeypatch):
+    first, loaded, rendered = _generate(demo, monkeypatch)
+    assert len(loaded) == len(rendered) == 18
+    second, loaded, rendered = _generate(demo, monkeypatch)
+    assert loaded == rendered == []
+    assert second == first
+
+
+def test_a_corrected_unit_is_redone_with_the_pages_that_show_it(demo, monkeypatch):
+    _generate(demo, monkeypatch)
+    _correct(demo / "2024" / "示例镇04")
+    files, loaded, rendered = _generate(demo, monkeypatch)
+    assert loaded == ["示例镇04"]
+    assert "2024/示例镇04" in rendered and 1 < len(rendered) < 18  # itself, its peers and its other year
+    assert "已更正" in files["2024/示例镇04/index.md"].decode()
+    monkeypatch.setenv("JIXIAO_CACHE", "off")
+    scratch, loaded, rendered = _generate(demo, monkeypatch)
+    assert len(loaded) == len(rendered) == 18
+    assert files == scratch
+
+
+def test_a_change_of_jixiao_itself_redoes_everything(demo, monkeypatch):
+    _generate(demo, monkeypatch)
+    monkeypatch.setattr(incremental, "code_version", lambda: "another-version")
+    _, loaded, rendered = _generate(demo, monkeypatch)
+    assert len(loaded) == len(rendered) == 18
+
+
+def _square(n: int) -> int:
+    return n * n
+
+
+def test_parallel_map_keeps_the_order(monkeypatch):
+    monkeypatch.setenv("JIXIAO_JOBS", "2")
+    items = list(range(100))
+    assert list(parallel_map(_square, items)) == [n * n for n in items]
