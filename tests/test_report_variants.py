@@ -103,3 +103,48 @@ def test_numbered_list_items_stay_list_items_under_their_heading(tmp_path):
     assert report["sections"][0]["text"] == (
         "- 项目资金共2179万元,已完成拨付2113.63万元,执行率97%。\n\n- 绩效目标设置不够细化。"
     )
+
+
+def test_a_legacy_word_report_is_read_through_libreoffice(tmp_path):
+    """Portals attach .doc files: with LibreOffice installed (CI installs it) they read like a .docx."""
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from jixiao.forms.legacy import soffice
+
+    if soffice() is None:
+        if __import__("os").environ.get("JIXIAO_REQUIRE_BROWSER"):
+            pytest.fail("CI installs LibreOffice (libreoffice-writer-nogui) to test .doc reports")
+        pytest.skip("LibreOffice is not installed")
+    doc = Document()
+    doc.add_paragraph("一、部门基本情况")
+    doc.add_paragraph("核定编制56人，实有人数49人。")
+    doc.add_paragraph("二、部门资金收支情况")
+    doc.add_paragraph("年初预算收入1,354.29万元，调整后预算1,599.38万元。")
+    made = tmp_path / "made"
+    made.mkdir()
+    doc.save(made / "报告.docx")
+    subprocess.run(
+        [
+            soffice(),
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "doc",
+            "--outdir",
+            str(tmp_path),
+            str(made / "报告.docx"),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    legacy = tmp_path / "报告.doc"
+    assert legacy.read_bytes().startswith(b"\xd0\xcf\x11\xe0")  # a real OLE .doc, not a renamed .docx
+    shutil.rmtree(made)
+    report = import_files([legacy]).data["report"]
+    assert [s["heading"] for s in report["sections"]] == ["一、部门基本情况", "二、部门资金收支情况"]
+    stated = {s["field"]: s["value"] for s in report["stated"]}
+    assert stated["funds.initial_budget"] == 1354.29 and stated["funds.final_budget"] == 1599.38
