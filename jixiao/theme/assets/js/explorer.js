@@ -121,5 +121,8 @@
     var q = new URLSearchParams(location.search).get("q");
     if (q) form.elements.q.value = q;
     apply();
+  }).catch(function () {
+    // The area keeps its room until filled (jixiao.css): say why it stays empty rather than leave a blank screen.
+    out.textContent = "指标数据加载失败，请刷新页面重试；下表列出多个单位共有的指标。";
   });
 })();
