@@ -1,6 +1,7 @@
 """Benchmark: page speed and accessibility of every page kind, as Lighthouse scores them on a phone.
 
     .venv/bin/python scripts/benchmark_pages.py [--units 30] [--runs 3] [--site DIR] [--json FILE]
+        [--baseline DIR] [--only KIND...] [--reports DIR]
 
 Builds the site of a fictional demo (``jixiao demo``, two years), serves it gzip-compressed under a sub-path
 (``/jixiao/``) from a local server, and runs Lighthouse 12.2.3 with its default mobile preset (simulated slow 4G
@@ -124,8 +125,9 @@ def page_kinds(site: Path) -> dict[str, str]:
     }
 
 
-def lighthouse(url: str) -> dict:
-    """One Lighthouse run (mobile preset); the figures this benchmark reports."""
+def lighthouse(url: str, keep: Path | None = None) -> dict:
+    """One Lighthouse run (mobile preset); the figures this benchmark reports. ``keep``: also save the whole
+    report there, to read the audits behind a score (layout-shift sources, long tasks, the LCP element)."""
     result = subprocess.run(
         [
             "node",
@@ -145,6 +147,8 @@ def lighthouse(url: str) -> dict:
     if result.returncode != 0:
         raise SystemExit(f"Lighthouse failed on {url}:\n{result.stderr[-2000:]}")
     report = json.loads(result.stdout)
+    if keep:
+        keep.write_text(result.stdout, encoding="utf-8")
     audits = report["audits"]
     failed_a11y = [
         ref["id"]
@@ -170,30 +174,8 @@ def median_of(runs: list[dict]) -> dict:
     return row
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--units", type=int, default=30, help="demo units per year (default 30)")
-    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median is shown")
-    parser.add_argument("--site", type=Path, help="an already built site to measure instead of a fresh demo")
-    parser.add_argument("--json", type=Path, help="also write every figure to this file")
-    parser.add_argument("--only", nargs="+", help="only these page kinds (e.g. unit page)")
-    args = parser.parse_args()
-    ensure_lighthouse()
-
-    with tempfile.TemporaryDirectory() as tmp:
-        site = args.site or build_demo(Path(tmp), args.units)
-        server = serve(site.resolve())
-        base = f"http://127.0.0.1:{server.server_port}{PREFIX}"
-        results = {}
-        for kind, path in page_kinds(site).items():
-            if args.only and kind not in args.only:
-                continue
-            runs = [lighthouse(base + path) for _ in range(args.runs)]
-            results[kind] = {"path": unquote(path), **median_of(runs)}
-            print(f"  {kind}: {results[kind]}", file=sys.stderr, flush=True)
-        server.shutdown()
-
-    print(f"\nLighthouse 12.2.3, mobile preset, median of {args.runs} run(s), served gzip under {PREFIX}\n")
+def table(title: str, results: dict) -> None:
+    print(f"\n{title}\n")
     print("| page | performance | accessibility | transferred | total blocking time | FCP | LCP | CLS |")
     print("|---|---|---|---|---|---|---|---|")
     for kind, r in results.items():
@@ -204,8 +186,60 @@ def main() -> None:
     for kind, r in results.items():
         if r["a11y_failed"]:
             print(f"\n{kind}: accessibility audits failed: {', '.join(r['a11y_failed'])}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--units", type=int, default=30, help="demo units per year (default 30)")
+    parser.add_argument("--runs", type=int, default=3, help="Lighthouse runs per page; the median is shown")
+    parser.add_argument("--site", type=Path, help="an already built site to measure instead of a fresh demo")
+    parser.add_argument(
+        "--baseline",
+        type=Path,
+        help="a site built from other code (e.g. main) to measure in turn with this one, run for run, so both "
+        "see the same load on a shared machine",
+    )
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument("--only", nargs="+", help="only these page kinds (e.g. unit page)")
+    parser.add_argument(
+        "--reports", type=Path, help="save every whole Lighthouse report (JSON) in this folder"
+    )
+    args = parser.parse_args()
+    ensure_lighthouse()
+    if args.reports:
+        args.reports.mkdir(parents=True, exist_ok=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site or build_demo(Path(tmp), args.units)
+        sites = {"this": site} if not args.baseline else {"baseline": args.baseline, "this": site}
+        servers = {name: serve(s.resolve()) for name, s in sites.items()}
+        results: dict[str, dict] = {name: {} for name in sites}
+        for kind, path in page_kinds(site).items():
+            if args.only and kind not in args.only:
+                continue
+            runs: dict[str, list] = {name: [] for name in sites}
+            for n in range(args.runs):
+                for name, server in servers.items():
+                    keep = (
+                        args.reports / f"{name}-{kind.split(' ')[0]}-{n + 1}.json" if args.reports else None
+                    )
+                    url = f"http://127.0.0.1:{server.server_port}{PREFIX}{path}"
+                    runs[name].append(lighthouse(url, keep))
+            for name in sites:
+                results[name][kind] = {"path": unquote(path), **median_of(runs[name])}
+                print(f"  {name} {kind}: {results[name][kind]}", file=sys.stderr, flush=True)
+        for server in servers.values():
+            server.shutdown()
+
+    head = f"Lighthouse 12.2.3, mobile preset, median of {args.runs} run(s), served gzip under {PREFIX}"
+    if args.baseline:
+        table(f"{head}: baseline ({args.baseline})", results["baseline"])
+    table(f"{head}" + (f": this site ({site})" if args.baseline else ""), results["this"])
     if args.json:
-        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(results if args.baseline else results["this"], ensure_ascii=False, indent=2),
+            encoding="utf-8",
+        )
 
 
 if __name__ == "__main__":

@@ -7,7 +7,9 @@ reports the wall time per phase (load, checks, pages, downloads, MkDocs, Pagefin
 and everything it started, then changes one unit and builds again (the incremental rebuild a correction causes).
 In the same run it times a yardstick: plain MkDocs + Material building the same number of pages, each with a
 50-row table, so the figures are ratios that hold on a noisy shared machine. It also reports a unit page's HTML
-size and what the first search downloads in Chromium (Pagefind loads only the chunks a query needs).
+size and what the first search downloads in Chromium (Pagefind loads only the chunks a query needs), as bytes
+transferred from a gzip-compressing server (as a portal serves the site) and decompressed.
+``--search-only SITE`` measures just that, file by file, on a site already built.
 
 Goals (issue #11): ≤ 15 ms per unit-year on 2 cores, the cost per unit flat (±10%) from 100 to 20,000, peak
 memory ≤ 4 GB, the first search ≤ 300 KB, one corrected unit rebuilt in a fraction of the full time. Not a test:
@@ -17,8 +19,6 @@ it reports, it does not assert. 20,000 units take a long time on a 2-core machin
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import json
 import os
 import resource
@@ -28,7 +28,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlparse
 
 import yaml
 
@@ -162,32 +162,54 @@ def yardstick(tmp: Path, pages: int) -> dict:
     return {"seconds": seconds, "cpu": cpu}
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-def first_search(site: Path, query: str) -> int | None:
-    """Bytes of index the browser fetches for one search, or None without Chromium."""
+def first_search(site: Path, query: str) -> dict | None:
+    """What the browser fetches from pagefind/ for one search, or None without Chromium. The site is served
+    gzip-compressed under a sub-path, as a portal serves it (benchmark_pages.py's server): ``wire`` is the bytes
+    transferred (Pagefind's own index files are gzip'd already; its scripts are compressed by the server), ``raw``
+    the bytes once decompressed, ``files`` both per kind of file."""
     if not Path("/usr/bin/chromium").exists():
         return None
+    from benchmark_pages import PREFIX, serve
     from playwright.sync_api import sync_playwright
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    fetched: list[int] = []
+    server = serve(site.resolve())
+    fetched: list[tuple[str, int, int]] = []
+
+    def seen(response) -> None:
+        path = unquote(urlparse(response.url).path)
+        if "/pagefind/" in path:
+            name = path.split("/pagefind/", 1)[1]
+            kind = name.split("/")[0] if "/" in name else "meta" if name.endswith(".pf_meta") else name
+            wire = int(response.headers.get("content-length") or 0)
+            fetched.append((kind, len(response.body()), wire))
+
     with sync_playwright() as p:
         browser = p.chromium.launch(
             executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
         )
         page = browser.new_page()
-        page.on("response", lambda r: "/pagefind/" in r.url and fetched.append(len(r.body())))
-        page.goto(f"http://127.0.0.1:{server.server_port}/search/?q={quote(query)}")
+        page.on("response", seen)
+        page.goto(f"http://127.0.0.1:{server.server_port}{PREFIX}search/?q={quote(query)}")
         page.locator(".pagefind-ui__result-link").first.wait_for(timeout=120000)
         page.wait_for_load_state("networkidle")
         browser.close()
     server.shutdown()
-    return sum(fetched)
+    files: dict[str, list[int]] = {}
+    for kind, raw, wire in fetched:
+        files.setdefault(kind, [0, 0, 0])
+        files[kind] = [files[kind][0] + 1, files[kind][1] + raw, files[kind][2] + wire]
+    return {
+        "wire": sum(f[2] for f in fetched),
+        "raw": sum(f[1] for f in fetched),
+        "files": {k: {"count": c, "raw": r, "wire": w} for k, (c, r, w) in files.items()},
+    }
+
+
+def print_search(fetched: dict) -> None:
+    print("| pagefind file | requests | decompressed | transferred (gzip server) |\n|---|---|---|---|")
+    for kind, f in sorted(fetched["files"].items(), key=lambda kv: -kv[1]["wire"]):
+        print(f"| {kind} | {f['count']} | {f['raw'] / 1024:.1f} KB | {f['wire'] / 1024:.1f} KB |")
+    print(f"| total | | {fetched['raw'] / 1024:.1f} KB | {fetched['wire'] / 1024:.1f} KB |")
 
 
 def measure(tmp: Path, n: int, search: bool) -> dict:
@@ -209,10 +231,14 @@ def measure(tmp: Path, n: int, search: bool) -> dict:
         "site_mb": size(site) / 2**20,
         "index_mb": size(site / "pagefind") / 2**20,
         "first_search_kb": None,
+        "first_search_raw_kb": None,
     }
     if search:
         fetched = first_search(site, "满意度")
-        row["first_search_kb"] = None if fetched is None else fetched / 1024
+        if fetched:
+            row["first_search_kb"] = fetched["wire"] / 1024
+            row["first_search_raw_kb"] = fetched["raw"] / 1024
+            row["first_search_files"] = fetched["files"]
     return row
 
 
@@ -227,7 +253,11 @@ def report(rows: list[dict]) -> None:
     for r in rows:
         full, again, yard = r["full"], r["incremental"], r["yardstick"]
         times = " | ".join(f"{full['phases'].get(p, 0):.1f} s" for p in phases)
-        search = "—" if r["first_search_kb"] is None else f"{r['first_search_kb']:.0f} KB"
+        search = "—"
+        if r["first_search_kb"] is not None:
+            search = (
+                f"{r['first_search_kb']:.0f} KB ({r.get('first_search_raw_kb') or 0:.0f} KB decompressed)"
+            )
         print(
             f"| {r['units']:,} | {full['seconds']:.1f} s | {full['seconds'] / r['units'] * 1000:.1f} "
             f"| {full['cpu']:.1f} s | {yard['seconds']:.1f} s / {yard['cpu']:.1f} s "
@@ -252,7 +282,16 @@ def main() -> None:
         "--no-search", action="store_true", help="skip the first-search measurement in Chromium"
     )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--search-only", type=Path, metavar="SITE", help="only measure the first search of this built site"
+    )
     args = parser.parse_args()
+    if args.search_only:
+        fetched = first_search(args.search_only, "满意度")
+        if fetched is None:
+            sys.exit("需要 Chromium（/usr/bin/chromium）")
+        print_search(fetched)
+        return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.units:
