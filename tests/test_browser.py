@@ -672,3 +672,21 @@ def test_pickers_need_javascript_and_stay_out_of_the_way_without_it(visit, serve
         v = visit(served_demo + path, java_script_enabled=False, viewport=PHONE)
         assert v.page.locator(form).is_hidden(), path
         assert v.page.locator(table).locator("tbody tr").count() > 0, path
+
+
+def test_wide_tables_and_only_those_say_they_scroll(visit, served_site):
+    """Above each table wider than a phone's screen: "⇄ 表格较宽…"; above a table that fits: nothing."""
+    v = visit(served_site + UNIT_PATH, viewport=PHONE)
+    page = v.page
+    page.wait_for_function("document.querySelectorAll('.jx-scroll-hint').length > 0")
+    seen = page.evaluate(
+        """() => Array.from(document.querySelectorAll('.jx-scroll')).filter(b => b.offsetParent).map(b => {
+             const hint = b.previousElementSibling;
+             return { wide: b.scrollWidth > b.clientWidth + 1,
+                      shown: !!hint && hint.classList.contains('jx-scroll-hint') && !hint.hidden
+                             && hint.innerText.includes('表格较宽') };
+           })"""
+    )
+    assert any(s["wide"] for s in seen), seen
+    assert all(s["wide"] == s["shown"] for s in seen), seen
+    assert v.errors == [] and v.foreign == []

@@ -87,17 +87,23 @@
   }
 
   // A table wider than the screen says so above it (the first column stays in place while it scrolls).
+  // Writes, then reads, then writes: measuring a table right after adding a hint would make the browser lay the
+  // whole page out again for every table (a unit page has ten), a long pause on a slow phone.
   function hintWide() {
-    Array.prototype.forEach.call(document.querySelectorAll(".jx-scroll"), function (box) {
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(".jx-scroll"));
+    var hints = boxes.map(function (box) {
       var hint = box.previousElementSibling;
       if (!hint || !hint.classList.contains("jx-scroll-hint")) {
         hint = document.createElement("p");
         hint.className = "jx-scroll-hint";
+        hint.hidden = true;
         hint.textContent = "⇄ 表格较宽，可左右滑动查看其余各列";
         box.parentNode.insertBefore(hint, box);
       }
-      hint.hidden = box.scrollWidth <= box.clientWidth + 1 || !box.offsetParent;
+      return hint;
     });
+    var wide = boxes.map(function (box) { return box.scrollWidth > box.clientWidth + 1 && !!box.offsetParent; });
+    hints.forEach(function (hint, i) { hint.hidden = !wide[i]; });
   }
 
   // Every printed sheet names the page and the data's date in its bottom margin (CSS @page reads this variable).
