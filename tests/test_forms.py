@@ -626,6 +626,17 @@ def test_report_figures_with_thousands_separators_and_full_width_digits():
     assert stated["funds.initial_budget"] == 1354.29
     assert stated["funds.adjustment"] == 245.09
     assert stated["funds.final_budget"] == 1599.38
+    # The issue's own sentence, half-width commas and all: the project money, what was paid out, and the rate.
+    assert stated["project_summary.budget"] == 2179
+    assert stated["project_summary.expenditure"] == 2113.63
+    assert stated["project_summary.execution_rate"] == 97
+
+
+def test_paid_out_and_a_rate_belong_only_to_the_project_money_they_follow():
+    from jixiao.forms.statements import extract_statements
+
+    text = "已完成拨付120万元，执行率40%。"  # whose money? nothing says, so nothing is read
+    assert extract_statements([{"heading": "", "text": text}]) == []
 
 
 @pytest.mark.parametrize(
