@@ -282,9 +282,7 @@ def _read_nested(grid: Grid, ex: Extract, header) -> Extract:
             explanation = (
                 clean_text(own(grid, r, cols["explanation"], cols)) if "explanation" in cols else None
             )
-            items.append(
-                _item(grid, ex, r, cols, level1, level2, _ITEM.sub("", name), explanation, in_label)
-            )
+            items.append(_item(grid, ex, r, cols, level1, level2, _ITEM.sub("", name), explanation, in_label))
             places.append(grid.where(r, cols["name"]))
             if level2 == (None, None):
                 under1 += maximum or 0
