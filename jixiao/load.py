@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from jixiao import fieldpath, gate, limits
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, read_original, sha256
+from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, read_original
 from jixiao.location import Location, shorten
 from jixiao.model import Evaluation
 from jixiao.overlay import apply_corrections, apply_overlay, origin_of
@@ -205,7 +205,7 @@ def assemble(
         texts += read.texts
         unscanned[path.name] = read.unscanned
         data.setdefault("sources", []).append(
-            {"file": path.name, "sha256": sha256(path), "kind": UNREAD_ORIGINAL}
+            {"file": path.name, "sha256": read.sha256, "kind": UNREAD_ORIGINAL}
         )
     findings += gate.decide(
         data.get("sources") or [], unscanned, overlay.get("released_files") or [], Location(str(where))

@@ -403,7 +403,7 @@ def planted_html(folder: Path) -> dict[str, list[str]]:
 
     plants = plant = Plants()
 
-    [grid] = read_workbook(SEED / "自评表.xlsx")
+    [grid] = read_workbook((SEED / "自评表.xlsx").read_bytes(), "自评表.xlsx")
     rows = "".join(
         "<tr>" + "".join(f"<td>{'' if v is None else v}</td>" for v in row) + "</tr>" for row in grid.rows
     )

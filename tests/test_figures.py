@@ -217,12 +217,14 @@ def test_an_unread_original_is_a_warning_on_the_site_wide_page(tmp_path):
 
 
 def test_each_workbook_is_parsed_once_per_load_and_check(monkeypatch):
-    import jixiao.forms as forms
+    import jixiao.forms.workbook as workbook
 
     calls = []
-    original = forms.read_workbook
+    original = workbook.read_workbook
     monkeypatch.setattr(
-        forms, "read_workbook", lambda path, display=None: calls.append(path) or original(path, display)
+        workbook,
+        "read_workbook",
+        lambda data, display, suffix="": calls.append(display) or original(data, display),
     )
     check_loaded(load_unit_with_origins(SEED))
     assert sorted(Path(p).name for p in calls) == ["打分表.xls", "自评表.xlsx"]

@@ -480,7 +480,7 @@ def test_unchanged_files_are_read_from_the_cache(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("jixiao.forms.read_workbook", fail)
+    monkeypatch.setattr("jixiao.forms.workbook.read_workbook", fail)
     assert import_files([FIXTURES / "打分表.xlsx"]).data == first
 
 

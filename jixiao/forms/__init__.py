@@ -17,13 +17,14 @@ from pathlib import Path
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import parts, report_docx
+from jixiao.forms import parts, report_docx, workbook
 from jixiao.forms.cells import parse_number, simplified
 from jixiao.forms.document import read_grids
+from jixiao.forms.input_file import FileRead, InputFile, Text, file_sha256, read_input, refuse_empty
 from jixiao.forms.number_formats import percent_cells, show_percentages
 from jixiao.forms.statements import statements_to_fields
 from jixiao.forms.tables import Extract, labels
-from jixiao.forms.workbook import Grid, grid_texts, read_workbook
+from jixiao.forms.workbook import Grid, grid_texts
 from jixiao.location import Location, shorten
 
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
@@ -39,24 +40,6 @@ ORIGINAL_ONLY = {".zip", ".rar", ".jpg", ".png"}
 UNREAD_ORIGINAL = "原件（未读取内容）"
 # Filled from the report's sentences only for checking, never as data: items need their 一级/二级 from the sheet.
 NOT_FILLED_FROM_TEXT = {"items", "check"}
-
-
-Text = tuple[Location, str]
-
-
-@dataclass
-class FileRead:
-    """What one file yields: extracts (one per recognised table or document), the kinds of form found in it, every
-    text it holds with its place (for the personal-data scan, so no file is parsed twice), and how each table was
-    recognised (for ``jixiao import --explain``)."""
-
-    extracts: list[Extract]
-    kinds: list[str]
-    texts: list[Text] = field(default_factory=list)
-    explain: list[str] = field(default_factory=list)
-    # Why (parts of) the file cannot be scanned for personal data: pictures, embedded objects, pages without text.
-    # A file with reasons here is withheld from the site unless the unit releases it (jixiao.gate).
-    unscanned: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -87,7 +70,7 @@ def import_files(paths: list[Path]) -> Imported:
         imported.explain.extend(read.explain)
         if read.unscanned:
             imported.unscanned[Path(path).name] = read.unscanned
-        source = {"file": Path(path).name, "sha256": sha256(Path(path)), "kind": "、".join(kinds) or None}
+        source = {"file": Path(path).name, "sha256": read.sha256, "kind": "、".join(kinds) or None}
         notes = [n for ex in extracts for n in ex.notes]
         if notes:
             source["notes"] = notes
@@ -107,17 +90,13 @@ def import_files(paths: list[Path]) -> Imported:
     return imported
 
 
+_READERS = {}  # suffix -> reader, filled below the readers
+
+
 def read_file(path: Path, display: str) -> FileRead:
     """The extracts of one file (one per recognised table or document), the kinds of form found, and its texts."""
     suffix = path.suffix.lower()
-    readers = {
-        **dict.fromkeys(REPORT_SUFFIXES, _read_word),
-        **dict.fromkeys(LEGACY_WORD, _read_legacy_word),
-        **dict.fromkeys(PAGE_SUFFIXES, _read_page),
-        **dict.fromkeys(PDF_SUFFIXES, _read_pdf),
-        **dict.fromkeys(WORKBOOK_SUFFIXES, _read_workbook),
-    }
-    if suffix not in readers:
+    if suffix not in _READERS:
         raise InvalidData(
             [
                 problem(
@@ -127,72 +106,81 @@ def read_file(path: Path, display: str) -> FileRead:
                 )
             ]
         )
-    return _cached(path, display, lambda: _guarded(path, display, readers[suffix]))
+    file = read_input(path, display)
+    return _cached(file, lambda: _guarded(file, _READERS[suffix]))
 
 
 def read_original(path: Path, display: str) -> FileRead:
     """A file jixiao publishes without reading its content as data (a picture, an archive): only its texts. One
     that cannot be read (beyond the limits) is no data error: it is withheld, with the reason."""
+    try:
+        file = read_input(path, display)
+    except InvalidData as err:
+        return FileRead([], [], unscanned=[f.message for f in err.findings], sha256=file_sha256(path))
 
     def read() -> FileRead:
         try:
-            return _guarded(path, display, lambda p, d, package: FileRead([], []))
+            return _guarded(file, lambda file: FileRead([], []))
         except InvalidData as err:
             return FileRead([], [], unscanned=[f.message for f in err.findings])
 
-    return _cached(path, display, read)
+    return _cached(file, read)
 
 
-def _guarded(path: Path, display: str, reader) -> FileRead:
+def _guarded(file: InputFile, reader) -> FileRead:
     """``reader``'s result behind the input limits, with the texts of every part it does not read itself."""
-    data = parts.read_input(path, display)
-    package = parts.precheck(data, display) if path.suffix.lower() not in parts.ARCHIVES else None
+    parts.precheck(file)
     with parts.quiet_stderr():  # a reader's Rust panic prints its backtrace itself; the clerk gets our line
-        read = reader(path, display, package)
-    found = parts.scan(path, data, display, package, {text for _, text in read.texts})
+        read = reader(file)
+    found = parts.scan(file, {text for _, text in read.texts})
     read.texts.extend(found.texts)
     read.unscanned.extend(found.unscanned)
     return read
 
 
-def _read_word(path: Path, display: str, package=None) -> FileRead:
-    ex, grids = report_docx.read_report(path, display)
+def _read_word(file: InputFile) -> FileRead:
+    ex, grids = report_docx.read_report(file.data, file.display)
     # Its texts, every part of the package, come from the publish gate's scan (jixiao.forms.parts).
-    return _document(grids, display, report=ex)
+    return _document(grids, file.display, report=ex)
 
 
-def _read_legacy_word(path: Path, display: str, package=None) -> FileRead:
+def _read_legacy_word(file: InputFile) -> FileRead:
     """.doc and .wps through LibreOffice (``soffice --headless --convert-to docx``) when the machine has it."""
     from jixiao.forms.legacy import converted_to_docx
 
-    with converted_to_docx(path, display) as docx:
-        if docx is None:
-            ex = Extract()
-            ex.problem(
-                "legacy-word-unread",
-                display,
-                "旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件照常公开）；请另存为 .docx，"
-                "或安装 LibreOffice 后重试",
-                "info",
-            )
-            return FileRead([ex], [UNREAD_ORIGINAL])
-        ex, grids = report_docx.read_report(docx, display)
-        return _document(grids, display, report=ex, texts=list(report_docx.document_texts(docx, display)))
+    display = file.display
+    docx = converted_to_docx(file.data, file.suffix, display)
+    if docx is None:
+        ex = Extract()
+        ex.problem(
+            "legacy-word-unread",
+            display,
+            "旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件照常公开）；请另存为 .docx，"
+            "或安装 LibreOffice 后重试",
+            "info",
+        )
+        return FileRead([ex], [UNREAD_ORIGINAL])
+    doc = report_docx.open_document(docx, display)
+    ex, grids = report_docx.read_document(doc, display)
+    return _document(grids, display, report=ex, texts=list(report_docx.document_texts(doc, display)))
 
 
-def _read_page(path: Path, display: str, package=None) -> FileRead:
+def _read_page(file: InputFile) -> FileRead:
     from jixiao.forms.html_tables import read_page
 
-    grids, blocks, title = read_page(_bytes(path, display), display)
-    report = report_docx.report_from_blocks(blocks, display, title)
-    return _document(grids, display, report=report, texts=_texts(grids, blocks, display))
+    refuse_empty(file.data, file.display)
+    grids, blocks, title = read_page(file.data, file.display)
+    report = report_docx.report_from_blocks(blocks, file.display, title)
+    return _document(grids, file.display, report=report, texts=_texts(grids, blocks, file.display))
 
 
-def _read_pdf(path: Path, display: str, package=None) -> FileRead:
+def _read_pdf(file: InputFile) -> FileRead:
     from jixiao.forms.pdf_source import read_pdf
 
+    display = file.display
     try:
-        read = read_pdf(_bytes(path, display), display)
+        refuse_empty(file.data, display)
+        read = read_pdf(file.data, display)
     except InvalidData as err:
         # A PDF was published as an original before jixiao read PDFs: one it cannot open is still published,
         # unread, with a warning (and the unscanned-original rule), never a stopped build.
@@ -221,21 +209,23 @@ def _texts(grids: list[Grid], blocks: list[tuple], display: str) -> list[Text]:
     return list(grid_texts(grids)) + paragraphs
 
 
-def _bytes(path: Path, display: str) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
-    if not data:
-        raise InvalidData([problem("empty-file", display, "文件为空（0 字节）")])
-    return data
+def _read_workbook(file: InputFile) -> FileRead:
+    # Looked up on its module when called, so a test can count the parses.
+    grids = workbook.read_workbook(file.data, file.display, file.suffix)
+    if isinstance(file.parsed, parts.Package):
+        show_percentages(grids, percent_cells(file.parsed))
+    return _document(grids, file.display, texts=list(grid_texts(grids)))
 
 
-def _read_workbook(path: Path, display: str, package=None) -> FileRead:
-    grids = read_workbook(path, display)
-    if isinstance(package, parts.Package):
-        show_percentages(grids, percent_cells(package))
-    return _document(grids, display, texts=list(grid_texts(grids)))
+_READERS.update(
+    {
+        **dict.fromkeys(REPORT_SUFFIXES, _read_word),
+        **dict.fromkeys(LEGACY_WORD, _read_legacy_word),
+        **dict.fromkeys(PAGE_SUFFIXES, _read_page),
+        **dict.fromkeys(PDF_SUFFIXES, _read_pdf),
+        **dict.fromkeys(WORKBOOK_SUFFIXES, _read_workbook),
+    }
+)
 
 
 def _document(
@@ -350,10 +340,6 @@ def _fill(target: dict, source: dict, skip: set[str]) -> None:
             _fill(target[key], value, skip)
 
 
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
 # Cache of parsed files, keyed by content hash, by the readers' own source and by the versions of the libraries
 # that read the files, so an unchanged workbook is not parsed twice and a changed reader never serves stale results.
 def cache_dir() -> Path:
@@ -395,23 +381,31 @@ def reader_version() -> str:
     return _VERSION[0]
 
 
-def _cached(path: Path, display: str, read) -> FileRead:
+def _cached(file: InputFile, read) -> FileRead:
     enabled = os.environ.get("JIXIAO_CACHE") != "off"
-    file = cache_dir() / f"{sha256(path)}-{reader_version()}.json"
-    if enabled:
-        try:
-            hit = json.loads(file.read_text(encoding="utf-8"))
-            return _thaw(hit, display)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    result = read()
-    if enabled:
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(json.dumps(_freeze(result, display), ensure_ascii=False), encoding="utf-8")
-        except OSError:
-            pass  # a read-only checkout still builds, just without the cache
+    stored = cache_dir() / f"{file.sha256}-{reader_version()}.json"
+    result = _load(stored, file.display) if enabled else None
+    if result is None:
+        result = read()
+        if enabled:
+            _store(stored, result, file.display)
+    result.sha256 = file.sha256
     return result
+
+
+def _load(stored: Path, display: str) -> FileRead | None:
+    try:
+        return _thaw(json.loads(stored.read_text(encoding="utf-8")), display)
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # not cached yet, or written by a jixiao that stored it otherwise
+
+
+def _store(stored: Path, result: FileRead, display: str) -> None:
+    try:
+        stored.parent.mkdir(parents=True, exist_ok=True)
+        stored.write_text(json.dumps(_freeze(result, display), ensure_ascii=False), encoding="utf-8")
+    except OSError:
+        pass  # a read-only checkout still builds, just without the cache
 
 
 def _freeze(result: FileRead, display: str) -> dict:

@@ -13,20 +13,26 @@ import contextlib
 import os
 import re
 import shutil
-import stat
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
 from jixiao import limits
 from jixiao.findings import InvalidData, problem
+from jixiao.forms.input_file import OLE_MAGIC, ZIP_MAGIC, InputFile, Text, is_html
 from jixiao.forms.parts_legacy import ole_texts, xls_check_sizes
-from jixiao.forms.parts_ooxml import Package, Text, check_sheet_sizes, open_package, package_texts, raw_texts
+from jixiao.forms.parts_ooxml import (
+    Package,
+    check_sheet_sizes,
+    open_package,
+    package_texts,
+    part_names,
+    raw_texts,
+)
 from jixiao.location import Location
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
 PICTURES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".emf", ".wmf", ".svg"}
 ARCHIVES = {".zip", ".rar", ".7z", ".gz", ".tar"}
 
@@ -55,62 +61,32 @@ class Scan:
     unscanned: list[str] = field(default_factory=list)  # why (parts of) the file cannot be scanned
 
 
-def read_input(path: Path, display: str) -> bytes:
-    """A file's bytes: a regular file within the size limit, else a located error."""
-    try:
-        info = path.stat()
-    except OSError as err:
-        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InvalidData([problem("unsafe-file", display, "不是普通文件（设备、管道或目录），拒绝读取")])
-    if info.st_size > limits.MAX_FILE_BYTES:
-        raise InvalidData(
-            [
-                problem(
-                    "file-too-large",
-                    display,
-                    f"文件 {info.st_size / limits.MB:.1f} MB，超过上限 {limits.MAX_FILE_BYTES // limits.MB} MB",
-                )
-            ]
-        )
-    try:
-        with open(path, "rb") as f:
-            return f.read(limits.MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
-
-
-def precheck(data: bytes, display: str) -> Package | _PageTexts | None:
+def precheck(file: InputFile) -> None:
     """The limits a reader must not meet unguarded: zip parts, DOCTYPEs, sheet extents and merged ranges, HTML
-    tables' spans and nesting. What was parsed for this is kept for ``scan``."""
+    tables' spans and nesting. What was parsed for this is kept on the file for its reader and for ``scan``."""
+    data, display = file.data, file.display
+    if file.suffix in ARCHIVES:
+        return  # an archive is published unread: its members are not unzipped at all
     if data.startswith(ZIP_MAGIC):
-        package = open_package(data, display)
-        check_sheet_sizes(package, _sheet_names(package))
-        return package
-    if data.startswith(OLE_MAGIC):
+        file.parsed = open_package(data, display)
+        check_sheet_sizes(file.parsed, part_names(file.parsed.parts).sheets)
+    elif data.startswith(OLE_MAGIC):
         xls_check_sizes(data, display)
     elif is_html(data):
-        return read_page(data, display)
-    return None
+        file.parsed = read_page(data, display)
 
 
-def _sheet_names(package: Package) -> dict[str, str]:
-    from jixiao.forms.parts_ooxml import part_names
-
-    return part_names(package.parts).sheets
-
-
-def scan(path: Path, data: bytes, display: str, package, known: set[str]) -> Scan:
+def scan(file: InputFile, known: set[str]) -> Scan:
     """Every text of the file beyond ``known`` (what its reader already gave), with its place."""
-    suffix = path.suffix.lower()
-    if isinstance(package, Package):
-        return Scan(*package_texts(package, known))
-    if isinstance(package, _PageTexts):
-        return page_scan(package, display, known)
+    data, display, suffix = file.data, file.display, file.suffix
+    if isinstance(file.parsed, Package):
+        return Scan(*package_texts(file.parsed, known))
+    if isinstance(file.parsed, _PageTexts):
+        return page_scan(file.parsed, display, known)
     if data.startswith(OLE_MAGIC):
         return Scan(*ole_texts(data, display, known))
     if data.startswith(b"%PDF") or suffix == ".pdf":
-        return pdf_texts(path, data, display)
+        return pdf_texts(data, display)
     if is_html(data):
         return page_scan(read_page(data, display), display, known)
     if suffix in PICTURES:
@@ -118,13 +94,6 @@ def scan(path: Path, data: bytes, display: str, package, known: set[str]) -> Sca
     if suffix in ARCHIVES:
         return Scan([], ["压缩包：其中的文件无法逐一检查"])
     return Scan(list(raw_texts(Location(display), data)), [f"不认识的文件类型（{suffix or '无扩展名'}）"])
-
-
-def is_html(data: bytes) -> bool:
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \r\n\t").lower()
-    return head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<head", b"<body")) or (
-        head.startswith((b"<?xml", b"<!--")) and b"<html" in data[:4096].lower()
-    )
 
 
 # --- web pages ----------------------------------------------------------------------------------------------
@@ -265,12 +234,16 @@ def page_scan(parser: _PageTexts, display: str, known: set[str]) -> Scan:
 # --- PDF ----------------------------------------------------------------------------------------------------
 
 
-def pdf_texts(path: Path, data: bytes, display: str) -> Scan:
+def pdf_texts(data: bytes, display: str) -> Scan:
     """The text of every page (poppler's pdftotext) and the document information and XMP metadata."""
     if not shutil.which("pdftotext") or not shutil.which("pdfinfo"):
         return Scan([], ["本机没有 pdftotext（poppler-utils），无法读取 PDF 文字"])
     try:
-        return _pdf_texts(path, data, display)
+        # poppler's tools read a file: a private copy of the bytes that were checked, not the path again.
+        with tempfile.NamedTemporaryFile(prefix="jixiao-", suffix=".pdf") as copy:
+            copy.write(data)
+            copy.flush()
+            return _pdf_texts(Path(copy.name), data, display)
     except InvalidData as err:
         # A PDF that cannot be read is withheld with the reason, never a stopped build (it may hold no data).
         return Scan([], [f.message for f in err.findings])

@@ -14,7 +14,8 @@ import struct
 from collections.abc import Iterator
 
 from jixiao.findings import InvalidData, problem
-from jixiao.forms.parts_ooxml import Text, check_grid_size, raw_texts
+from jixiao.forms.input_file import Text
+from jixiao.forms.parts_ooxml import check_grid_size, raw_texts
 from jixiao.location import Location
 
 _CELL_RECORDS = {0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006, 0x00D6}

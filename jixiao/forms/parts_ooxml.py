@@ -20,10 +20,9 @@ from dataclasses import dataclass, field
 
 from jixiao import limits
 from jixiao.findings import InvalidData, problem
+from jixiao.forms.input_file import Text
 from jixiao.location import Location, masked_name
 from jixiao.privacy import may_hold
-
-Text = tuple[Location, str]
 
 PICTURES = (
     ".png",
