@@ -241,6 +241,20 @@ def test_a_bug_in_jixiao_is_not_reported_as_an_unreadable_workbook(monkeypatch):
         import_files([SEED / "自评表.xlsx"])
 
 
+def test_a_bug_in_jixiao_is_not_reported_as_an_unreadable_pdf(monkeypatch):
+    """pdfplumber calls jixiao's filter for every object of a page: its failure is jixiao's, not the file's."""
+    import jixiao.forms.pdf_source as pdf_source
+
+    from .planting import simple_pdf
+
+    def broken(obj, boxes):
+        raise KeyError("a bug in jixiao")
+
+    monkeypatch.setattr(pdf_source, "_inside", broken)
+    with pytest.raises(KeyError):
+        pdf_source.read_pdf(simple_pdf(["Page one"]), "附件.pdf")
+
+
 def test_a_truncated_workbook_is_a_located_error(tmp_path):
     data = (SEED / "自评表.xlsx").read_bytes()
     path = tmp_path / "坏.xlsx"

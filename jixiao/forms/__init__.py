@@ -184,9 +184,11 @@ def _read_pdf(file: InputFile) -> FileRead:
     except InvalidData as err:
         # A PDF was published as an original before jixiao read PDFs: one it cannot open is still published,
         # unread, with a warning (and the unscanned-original rule), never a stopped build.
+        file.parsed = err  # the publish gate withholds it, with this reason
         ex = Extract()
         ex.findings.extend(Finding(f.rule, f.location, f.message, "warning") for f in err.findings)
         return FileRead([ex], [UNREAD_ORIGINAL])
+    file.parsed = read  # its texts are the publish gate's too: the document is parsed once
     if read.scanned:
         ex = Extract()
         ex.problem(

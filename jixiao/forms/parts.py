@@ -11,13 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
-import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 
 from jixiao import limits
 from jixiao.findings import InvalidData, problem
@@ -31,6 +26,7 @@ from jixiao.forms.parts_ooxml import (
     part_names,
     raw_texts,
 )
+from jixiao.forms.pdf_source import PdfRead, read_pdf
 from jixiao.location import Location
 
 PICTURES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".emf", ".wmf", ".svg"}
@@ -86,7 +82,7 @@ def scan(file: InputFile, known: set[str]) -> Scan:
     if data.startswith(OLE_MAGIC):
         return Scan(*ole_texts(data, display, known))
     if data.startswith(b"%PDF") or suffix == ".pdf":
-        return pdf_texts(data, display)
+        return pdf_scan(file)
     if is_html(data):
         return page_scan(read_page(data, display), display, known)
     if suffix in PICTURES:
@@ -234,82 +230,17 @@ def page_scan(parser: _PageTexts, display: str, known: set[str]) -> Scan:
 # --- PDF ----------------------------------------------------------------------------------------------------
 
 
-def pdf_texts(data: bytes, display: str) -> Scan:
-    """The text of every page (poppler's pdftotext) and the document information and XMP metadata."""
-    if not shutil.which("pdftotext") or not shutil.which("pdfinfo"):
-        return Scan([], ["本机没有 pdftotext（poppler-utils），无法读取 PDF 文字"])
-    try:
-        # poppler's tools read a file: a private copy of the bytes that were checked, not the path again.
-        with tempfile.NamedTemporaryFile(prefix="jixiao-", suffix=".pdf") as copy:
-            copy.write(data)
-            copy.flush()
-            return _pdf_texts(Path(copy.name), data, display)
-    except InvalidData as err:
-        # A PDF that cannot be read is withheld with the reason, never a stopped build (it may hold no data).
-        return Scan([], [f.message for f in err.findings])
-
-
-def _pdf_texts(path: Path, data: bytes, display: str) -> Scan:
-    here = Location(display)
-    info = _run(["pdfinfo", "-enc", "UTF-8", str(path)], display)
-    meta = _run(["pdfinfo", "-enc", "UTF-8", "-meta", str(path)], display)
-    pages = int(m.group(1)) if (m := re.search(r"^Pages:\s+(\d+)", info, re.M)) else 0
-    if pages > limits.MAX_PDF_PAGES:
-        raise InvalidData(
-            [problem("file-too-large", display, f"PDF 有 {pages:,} 页，超过上限 {limits.MAX_PDF_PAGES:,}")]
-        )
-    texts: list[Text] = []
-    for line in info.splitlines():
-        key, _, value = line.partition(":")
-        if value.strip() and key not in ("Pages", "Page size", "File size", "PDF version", "Page rot"):
-            texts.append((here.in_part(f"文档属性 {key}"), value.strip()))
-    if meta.strip():
-        texts.append((here.in_part("XMP 元数据"), re.sub(r"<[^>]+>", " ", meta)))
-    body = _run(["pdftotext", "-enc", "UTF-8", str(path), "-"], display)
-    unscanned = []
-    blank = []
-    for n, page in enumerate(body.split("\f")[:pages] if pages else [], start=1):
-        if page.strip():
-            texts.append((Location(display, f"第 {n} 页"), page))
-        else:
-            blank.append(n)
-    if blank:
-        unscanned.append(f"第 {_ranges(blank)} 页没有文字层（可能是扫描件），无法检查")
-    images = (
-        _run(["pdfimages", "-list", str(path)], display, required=False) if shutil.which("pdfimages") else ""
-    )
-    with_images = sorted({int(line.split()[0]) for line in images.splitlines()[2:] if line.split()[:1] != []})
-    if with_images:
-        unscanned.append(f"第 {_ranges(with_images)} 页含图片，无法检查图中文字")
-    attached = (
-        _run(["pdfdetach", "-list", str(path)], display, required=False) if shutil.which("pdfdetach") else ""
-    )
-    if re.search(r"^\d+:", attached, re.M):
-        unscanned.append("含附件（嵌入的文件），无法检查其内容")
-    texts.extend(raw_texts(here.in_part("PDF 其他内容"), data))
-    return Scan(texts, unscanned)
-
-
-def _run(command: list[str], display: str, required: bool = True) -> str:
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=limits.SECONDS_PER_FILE, check=False)
-    except subprocess.TimeoutExpired:
-        raise InvalidData(
-            [problem("file-too-large", display, f"PDF 读取超过 {limits.SECONDS_PER_FILE} 秒，疑为恶意文件")]
-        ) from None
-    if result.returncode != 0 and required:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["未知原因"]
-        raise InvalidData([problem("unreadable-file", display, f"PDF 无法读取：{reason[0][:160]}")])
-    return result.stdout.decode("utf-8", "replace")
-
-
-def _ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 7] -> "1—3、7"."""
-    out, start = [], None
-    for i, n in enumerate(numbers):
-        if start is None:
-            start = n
-        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
-            out.append(str(start) if start == n else f"{start}—{n}")
-            start = None
-    return "、".join(out)
+def pdf_scan(file: InputFile) -> Scan:
+    """A PDF's texts from the parse its reader made (jixiao.forms.pdf_source), or from one made now for a PDF jixiao
+    does not read as data. One that cannot be read is withheld with the reason, never a stopped build (it may hold
+    no data)."""
+    read = file.parsed
+    if not isinstance(read, (PdfRead, InvalidData)):
+        try:
+            read = read_pdf(file.data, file.display, tables=False)
+        except InvalidData as err:
+            read = err
+    if isinstance(read, InvalidData):
+        return Scan([], [f.message for f in read.findings])
+    raw = raw_texts(Location(file.display).in_part("PDF 其他内容"), file.data)
+    return Scan([*read.texts, *raw], list(read.unscanned))
