@@ -200,21 +200,11 @@ def _build(args) -> int:
 
 def _check(args) -> int:
     from jixiao.checks import check_loaded, counts, summary
-    from jixiao.load import find_unit_folders, load_unit_with_origins
+    from jixiao.load import load_unit_with_origins, unit_folders
     from jixiao.progress import current
     from jixiao.site import site_info
 
-    folders = args.paths or find_unit_folders(args.data)
-    if not folders:
-        raise InvalidData(
-            [
-                problem(
-                    "no-data",
-                    str(args.data),
-                    "没有找到任何单位目录 <年度>/<单位>/（应含自评表文件或 evaluation.yaml）",
-                )
-            ]
-        )
+    folders = args.paths or unit_folders(args.data)
     everything, report = [], []
     try:
         site_info(args.data)

@@ -23,7 +23,7 @@ from jixiao.forms.document import read_grids
 from jixiao.forms.input_file import FileRead, InputFile, Text, file_sha256, read_input, refuse_empty
 from jixiao.forms.number_formats import percent_cells, show_percentages
 from jixiao.forms.statements import statements_to_fields
-from jixiao.forms.tables import Extract, labels
+from jixiao.forms.tables import Extract, header_cells
 from jixiao.forms.workbook import Grid, grid_texts
 from jixiao.location import Location, shorten
 
@@ -264,15 +264,7 @@ def _title_year(report: Extract, display: str, lead: str) -> Extract:
 
 
 def _nothing_found(grids: list[Grid], display: str) -> Finding:
-    found = list(
-        dict.fromkeys(
-            t
-            for g in grids
-            for r in range(min(g.height, 12))
-            for t in labels(g, r)
-            if t and len(t) <= 12 and parse_number(t) is None
-        )
-    )
+    found = list(dict.fromkeys(t for g in grids for t in header_cells(g, 12, 12) if parse_number(t) is None))
     return problem(
         "missing-headers",
         display,

@@ -23,6 +23,21 @@ if TYPE_CHECKING:
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
+# Pictures, by the ending of a file's or a package part's name: nothing in them can be scanned.
+PICTURES = (
+    ".png",
+    ".jpg",
+    ".jpeg",
+    ".gif",
+    ".bmp",
+    ".tif",
+    ".tiff",
+    ".emf",
+    ".wmf",
+    ".svg",
+    ".webp",
+    ".jfif",
+)
 # The name of an OLE stream that only encrypted Office files carry ("EncryptedPackage", "EncryptionInfo").
 ENCRYPTED_MARK = "Encrypt".encode("utf-16-le")
 

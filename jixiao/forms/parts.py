@@ -16,7 +16,8 @@ from html.parser import HTMLParser
 
 from jixiao import limits
 from jixiao.findings import InvalidData, problem
-from jixiao.forms.input_file import OLE_MAGIC, ZIP_MAGIC, InputFile, Text, is_html
+from jixiao.forms.html_tables import decode, span
+from jixiao.forms.input_file import OLE_MAGIC, PICTURES, ZIP_MAGIC, InputFile, Text, is_html
 from jixiao.forms.parts_legacy import ole_texts, xls_check_sizes
 from jixiao.forms.parts_ooxml import (
     Package,
@@ -29,7 +30,6 @@ from jixiao.forms.parts_ooxml import (
 from jixiao.forms.pdf_source import PdfRead, read_pdf
 from jixiao.location import Location
 
-PICTURES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".emf", ".wmf", ".svg"}
 ARCHIVES = {".zip", ".rar", ".7z", ".gz", ".tar"}
 
 
@@ -117,7 +117,7 @@ class _PageTexts(HTMLParser):
 
     def _cell(self, attrs: dict) -> None:
         table = self.tables[-1]
-        rowspan, colspan = _span(attrs.get("rowspan")), _span(attrs.get("colspan"))
+        rowspan, colspan = span(attrs.get("rowspan")), span(attrs.get("colspan"))
         covered = table["covered"]
         c = table["column"]
         while c < len(covered) and covered[c] > 0:
@@ -197,17 +197,8 @@ class _PageTexts(HTMLParser):
             self.out.append((self.getpos()[0], "网页注释", data))
 
 
-def _span(value) -> int:
-    try:
-        return max(1, int(str(value).strip()[:12]))
-    except (TypeError, ValueError):
-        return 1
-
-
 def read_page(data: bytes, display: str) -> _PageTexts:
     """A web page read once: its texts and attributes, its tables' geometry checked against the limits."""
-    from jixiao.forms.html_tables import decode
-
     parser = _PageTexts(display)
     parser.feed(decode(data))
     parser.close()

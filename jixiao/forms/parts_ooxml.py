@@ -20,24 +20,11 @@ from dataclasses import dataclass, field
 
 from jixiao import limits
 from jixiao.findings import InvalidData, problem
-from jixiao.forms.input_file import Text
+from jixiao.forms.addresses import column_number
+from jixiao.forms.input_file import PICTURES, Text
 from jixiao.location import Location, masked_name
 from jixiao.privacy import may_hold
 
-PICTURES = (
-    ".png",
-    ".jpg",
-    ".jpeg",
-    ".gif",
-    ".bmp",
-    ".tif",
-    ".tiff",
-    ".emf",
-    ".wmf",
-    ".svg",
-    ".webp",
-    ".jfif",
-)
 # Paragraph-like elements: their text runs are joined before scanning (Word splits "138" and "12345678" into runs).
 _UNITS = {"p", "si", "is", "text", "comment", "definedName", "threadedComment", "del", "moveFrom"}
 # Excel's header and footer codes (&C centre, &P page, &"宋体,常规" font, &12 size) would glue to the text.
@@ -153,12 +140,12 @@ def check_sheet_sizes(package: Package, sheet_names: dict[str, str]) -> None:
         rows = max((int(m.group(1)) for m in _ROW_REF.finditer(content)), default=0)
         cols = 0
         for m in _CELL_REF.finditer(content):
-            rows, cols = max(rows, int(m.group(2))), max(cols, _column(m.group(1)))
+            rows, cols = max(rows, int(m.group(2))), max(cols, column_number(m.group(1)))
         merges = list(_MERGE.finditer(content))
         area = 0
         for m in merges:
-            c0, r0 = _column(m.group(1)), int(m.group(2))
-            c1, r1 = (_column(m.group(3)), int(m.group(4))) if m.group(3) else (c0, r0)
+            c0, r0 = column_number(m.group(1)), int(m.group(2))
+            c1, r1 = (column_number(m.group(3)), int(m.group(4))) if m.group(3) else (c0, r0)
             rows, cols = max(rows, r1), max(cols, c1)
             area += (abs(r1 - r0) + 1) * (abs(c1 - c0) + 1)
         check_grid_size(package.display, sheet, rows, cols, len(merges), area)
@@ -189,13 +176,6 @@ def check_grid_size(
                 )
             ]
         )
-
-
-def _column(letters: bytes | str) -> int:
-    n = 0
-    for ch in letters.decode() if isinstance(letters, bytes) else letters:
-        n = n * 26 + ord(ch) - 64
-    return n
 
 
 # --- texts ------------------------------------------------------------------------------------------------
@@ -401,13 +381,7 @@ def _attribute_texts(where: Location, tag: str, element) -> Iterator[Text]:
             "textId",
         }:
             continue
-        label = {
-            "descr": "替代文字",
-            "title": "标题",
-            "author": "作者",
-            "name": "名称",
-            "Target": "链接",
-        }.get(key, key)
+        label = _ATTRIBUTES.get(key, key)
         yield where.in_part(f"{where.part or tag}（{label}）"), value
 
 

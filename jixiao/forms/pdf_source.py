@@ -22,7 +22,7 @@ from jixiao import limits
 from jixiao.findings import InvalidData, problem
 from jixiao.forms.input_file import Text
 from jixiao.forms.pdf_texts import PdfTexts
-from jixiao.forms.workbook import Grid
+from jixiao.forms.workbook import Grid, cell_value
 
 _PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–\s]*$"
@@ -207,9 +207,7 @@ def _texts(row) -> list[str | None]:
 
 
 def _grid(rows, display: str, name: str) -> Grid:
-    from jixiao.forms.html_tables import _value
-
-    grid = Grid(display, name, [[(_value(cell[0]) if cell else None) for cell in row] for row in rows])
+    grid = Grid(display, name, [[(cell_value(cell[0]) if cell else None) for cell in row] for row in rows])
     first: dict = {}
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):

@@ -14,7 +14,15 @@ import re
 
 from jixiao.forms.cells import clean_label, clean_text, is_template_text, money_unit_in, parse_number
 from jixiao.forms.headers import header_key
-from jixiao.forms.tables import Extract, find_cell, labels, number_at, right_of
+from jixiao.forms.tables import (
+    Extract,
+    find_cell,
+    labels,
+    money_unit_above,
+    number_at,
+    own_labels,
+    right_of,
+)
 from jixiao.forms.target_sheet import read_indicators
 from jixiao.forms.workbook import Grid
 
@@ -209,29 +217,19 @@ def _money_scale(grid: Grid, ex: Extract, header_row: int, rows: range) -> float
                         f"{grid.where(r, c).words(with_file=False)}：金额单位为“{label}”，已换算为万元"
                     )
                 return scale
-    if rows.start <= 3:  # the project begins the table: the lines above the table speak for it
-        for line in reversed(grid.caption):
-            scale = money_unit_in(line)
-            if scale is not None:
-                if scale != 1:
-                    ex.notes.append(
-                        f"{grid.whole().words(with_file=False)} 表上方：金额单位为“{line}”，已换算为万元"
-                    )
-                return scale
-    return 1.0
+    # The project begins the table: the lines above the table speak for it.
+    scale = money_unit_above(grid, ex) if rows.start <= 3 else None
+    return 1.0 if scale is None else scale
 
 
 def _label_col(grid: Grid, r: int) -> int:
     """The column of the row's own first label (not one merged down from above)."""
-    return next((c for c, t in enumerate(labels(grid, r)) if t and grid.anchor(r, c)[0] == r), 0)
+    return next((c for c, _ in own_labels(grid, r)), 0)
 
 
 def _row_key(grid: Grid, r: int) -> str:
     """The row's own first label (not one merged down from a row above, such as 项目资金（万元）)."""
-    row = labels(grid, r)
-    first = next(
-        (t for c, t in enumerate(row) if t and grid.anchor(r, c)[0] == r and parse_number(t) is None), None
-    )
+    first = next((t for _, t in own_labels(grid, r) if parse_number(t) is None), None)
     return key_of(first) if first else ""
 
 

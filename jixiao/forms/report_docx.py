@@ -13,11 +13,10 @@ import zipfile
 from pathlib import Path
 
 from jixiao.findings import InvalidData, problem
-from jixiao.forms.html_tables import _value
 from jixiao.forms.input_file import ENCRYPTED_MARK, OLE_MAGIC, refuse_empty
 from jixiao.forms.statements import extract_lists, extract_statements
 from jixiao.forms.tables import Extract
-from jixiao.forms.workbook import Grid
+from jixiao.forms.workbook import Grid, cell_value
 from jixiao.location import Location
 
 KIND = "自评报告"
@@ -95,7 +94,7 @@ def _grids(doc, display: str) -> list[Grid]:
                 anchor = seen.setdefault(cell._tc, (r, c))
                 if anchor != (r, c):
                     grid.anchors[(r, c)] = anchor
-                values.append(_value(text))
+                values.append(cell_value(text))
             grid.rows.append(values)
         grid.caption = captions[n - 1] if n - 1 < len(captions) else []
         grids.append(grid)

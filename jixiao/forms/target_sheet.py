@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from jixiao import fieldpath
 from jixiao.forms.cells import (
     MONEY_UNITS,
     clean_label,
@@ -28,6 +29,7 @@ from jixiao.forms.tables import (
     find_header,
     is_stop_row,
     labels,
+    money_unit_above,
     number_at,
     own,
     right_of,
@@ -106,15 +108,8 @@ def _money_unit(grid: Grid, ex: Extract, rows: range) -> float:
                         f"{grid.where(r, c).words(with_file=False)}：金额单位为{unit}，已换算为万元（{ratio}）"
                     )
                 return scale
-    for line in reversed(grid.caption if rows.start == 0 else []):
-        scale = money_unit_in(line)
-        if scale is not None:
-            if scale != 1:
-                ex.notes.append(
-                    f"{grid.whole().words(with_file=False)} 表上方：金额单位为“{line}”，已换算为万元"
-                )
-            return scale
-    return 1.0
+    scale = money_unit_above(grid, ex) if rows.start == 0 else None
+    return 1.0 if scale is None else scale
 
 
 def _read_goal(grid: Grid, ex: Extract, rows: range) -> None:
@@ -163,7 +158,7 @@ def _read_beside(grid: Grid, ex: Extract, names: tuple[str, ...], key: str, rows
 def _read_budget(grid: Grid, ex: Extract, per_wan: float, rows: range) -> None:
     for key, names in BUDGET_LABELS.items():
         found = find_cell(grid, lambda t, names=names: t in names, rows=rows)
-        if not found or fieldpath_get(ex.data, f"funds.{key}") is not None:
+        if not found or fieldpath.get(ex.data, f"funds.{key}") is not None:
             continue
         # The amount stands under its label (Sichuan's block) or, in other templates, to its right.
         r, value = below(grid, *found)
@@ -187,7 +182,7 @@ def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
     names = {"max": "execution_max", "score": "execution_score"}
     for key, value in funds.items():
         field = f"funds.{names.get(key, key)}"
-        if fieldpath_get(ex.data, field) is None:
+        if fieldpath.get(ex.data, field) is None:
             ex.set(field, value, grid.whole())
     if not funds:
         return
@@ -234,7 +229,7 @@ def _read_basic_data(grid: Grid, ex: Extract, rows: range) -> None:
             field = staffing.get(key) or (
                 "active" if key.endswith("实际在职人数") or key == "在职人数" else None
             )
-            if field is None or fieldpath_get(ex.data, f"staffing.{field}") is not None:
+            if field is None or fieldpath.get(ex.data, f"staffing.{field}") is not None:
                 continue
             below_value = grid.value(r + 1, c) if grid.anchor(r + 1, c)[0] == r + 1 else None
             for rr, cc, value in ((r + 1, c, below_value), (r, *right_of(grid, r, c))):
@@ -309,21 +304,12 @@ def _read_label_values(grid: Grid, ex: Extract, rows: range) -> None:
 
 
 def _append(ex: Extract, key: str, item: dict, where) -> None:
-    items = fieldpath_get(ex.data, key) or []
+    items = fieldpath.get(ex.data, key) or []
     if any(i["name"] == item["name"] for i in items):
         return
     items.append(item)
     ex.set(key, items, where)
-    ex.origins[f"{key}[{len(items)}]"] = where
-
-
-def fieldpath_get(data: dict, key: str):
-    from jixiao import fieldpath
-
-    try:
-        return fieldpath.get(data, key)
-    except (KeyError, LookupError, TypeError):
-        return None
+    ex.origins[fieldpath.join(key, len(items))] = where
 
 
 def _read_tasks(grid: Grid, ex: Extract) -> None:

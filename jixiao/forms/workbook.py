@@ -9,21 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.findings import InvalidData, problem
+from jixiao.forms.addresses import column_letter
 from jixiao.forms.input_file import ENCRYPTED_MARK, OLE_MAGIC, ZIP_MAGIC, is_html, refuse_empty
 from jixiao.location import Location
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass
@@ -174,6 +167,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.time):
         return value.isoformat()
     return value
+
+
+def cell_value(text: str):
+    """A cell read as text (a web page's, a Word table's, a PDF's) as a spreadsheet would hold it: numbers stay
+    numbers; everything else is text, None if empty."""
+    if not text:
+        return None
+    plain = text.replace(",", "")
+    if re.fullmatch(r"-?\d+(?:\.\d+)?", plain):
+        number = float(plain)
+        return int(number) if number.is_integer() and "." not in plain else number
+    return text
 
 
 def grid_texts(grids: list[Grid]):

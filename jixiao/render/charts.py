@@ -134,6 +134,25 @@ def wrap_label(text: str, width: int = 7) -> str:
     return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
 
 
+def hbar(
+    y: list, x: list, text: list, placement: dict, marker: dict, name: str | None = None, **rest
+) -> dict:
+    """A horizontal bar trace: categories down the side, their amounts as bars labelled with ``text`` where
+    ``placement`` (``bar_text``) puts it."""
+    named = {"name": name} if name is not None else {}
+    return {
+        "type": "bar",
+        "orientation": "h",
+        **named,
+        "y": y,
+        "x": x,
+        "text": text,
+        **placement,
+        "marker": marker,
+        **rest,
+    }
+
+
 def _hbar(ev: Evaluation, chart_id: str, title: str, key: str, what: str) -> Chart | None:
     parts: list[Amount] = getattr(ev.funds, key)
     total = sum(p.amount for p in parts) or None
@@ -145,16 +164,14 @@ def _hbar(ev: Evaluation, chart_id: str, title: str, key: str, what: str) -> Cha
     axis_max = max(values) * 1.05 or 1
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": names,
-                "x": values,
-                "text": labels,
-                **bar_text(values, axis_max),
-                "marker": {"color": BLUE},
-                "hovertemplate": "%{y}：%{x:,.2f} 万元<extra></extra>",
-            }
+            hbar(
+                names,
+                values,
+                labels,
+                bar_text(values, axis_max),
+                {"color": BLUE},
+                hovertemplate="%{y}：%{x:,.2f} 万元<extra></extra>",
+            )
         ],
         "layout": figure_layout(
             70 + 44 * len(parts),
@@ -295,16 +312,14 @@ def _pair_bars(chart_id, title, labels, values, colors, summary, headers) -> Cha
     axis_max = max(values) * 1.05 or 1
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": labels,
-                "x": values,
-                "text": [money(v) for v in values],
-                **bar_text(values, axis_max),
-                "marker": {"color": colors, "line": {"color": BLUE, "width": 1.5}},
-                "hovertemplate": "%{y}：%{x:,.2f} 万元<extra></extra>",
-            }
+            hbar(
+                labels,
+                values,
+                [money(v) for v in values],
+                bar_text(values, axis_max),
+                {"color": colors, "line": {"color": BLUE, "width": 1.5}},
+                hovertemplate="%{y}：%{x:,.2f} 万元<extra></extra>",
+            )
         ],
         "layout": figure_layout(
             70 + 48 * len(values),
@@ -376,17 +391,15 @@ def _two_series_bars(
     axis_max = max([v for v in [*light[1], *dark[1]] if v is not None] or [1]) * 1.05
 
     def trace(name: str, values: list, marker: dict, dark_inside: bool) -> dict:
-        return {
-            "type": "bar",
-            "orientation": "h",
-            "name": name,
-            "y": y,
-            "x": values,
-            "text": [f"{name} {money(v)}" if labelled else money(v) for v in values],
-            **bar_text(values, axis_max, dark_inside),
-            "marker": marker,
-            "hovertemplate": f"%{{y}} {name} %{{x:,.2f}} 万元<extra></extra>",
-        }
+        return hbar(
+            y,
+            values,
+            [f"{name} {money(v)}" if labelled else money(v) for v in values],
+            bar_text(values, axis_max, dark_inside),
+            marker,
+            name=name,
+            hovertemplate=f"%{{y}} {name} %{{x:,.2f}} 万元<extra></extra>",
+        )
 
     return {
         "data": [
@@ -428,33 +441,29 @@ def score_chart(ev: Evaluation) -> Chart | None:
     place = inside["textposition"]
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": "分值",
-                "y": names,
-                "x": [d.max for d in dims],
+            hbar(
+                names,
+                [d.max for d in dims],
                 # A label that does not fit inside the score bar sits in (a long) or beyond (a short) grey
                 # full-marks bar, dark on light either way.
-                "text": [label if pos == "outside" else "" for label, pos in zip(labels, place, strict=True)],
-                **bar_text(
+                [label if pos == "outside" else "" for label, pos in zip(labels, place, strict=True)],
+                bar_text(
                     [d.max for d in dims], axis_max * 1.1, dark_inside=True
                 ),  # inside when ≥ 55% of the axis
-                "marker": {"color": "#e8edf2", "line": {"color": GREY, "width": 1}},
-                "hoverinfo": "skip",
-            },
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": "自评得分",
-                "y": names,
-                "x": [d.score for d in dims],
-                "text": [label if pos == "inside" else "" for label, pos in zip(labels, place, strict=True)],
-                **inside,
-                "marker": {"color": BLUE},
-                "hovertemplate": "%{y}：%{customdata}<extra></extra>",
-                "customdata": labels,
-            },
+                {"color": "#e8edf2", "line": {"color": GREY, "width": 1}},
+                name="分值",
+                hoverinfo="skip",
+            ),
+            hbar(
+                names,
+                [d.score for d in dims],
+                [label if pos == "inside" else "" for label, pos in zip(labels, place, strict=True)],
+                inside,
+                {"color": BLUE},
+                name="自评得分",
+                hovertemplate="%{y}：%{customdata}<extra></extra>",
+                customdata=labels,
+            ),
         ],
         "layout": figure_layout(
             70 + 36 * len(dims),
