@@ -273,13 +273,6 @@ def _nothing_found(grids: list[Grid], display: str) -> Finding:
     )
 
 
-def read_workbook_forms(grids: list[Grid]) -> tuple[list[Extract], list[str]]:
-    extracts, kinds, _, skipped = read_grids(grids)
-    if not extracts and grids:
-        raise InvalidData(skipped or [_nothing_found(grids, grids[0].file)])
-    return extracts, kinds
-
-
 def _merge_tables(imported: Imported, ex: Extract) -> None:
     """Tables from several files: the first value of a field stands; a different value later is a problem."""
     for key, where in ex.origins.items():

@@ -75,18 +75,6 @@ def _has_value_right(grid: Grid, r: int, c: int) -> bool:
     return right_of(grid, r, c)[1] is not None
 
 
-def looks_like(grid: Grid) -> bool:
-    return bool(project_starts(grid))
-
-
-def read_project_sheet(grid: Grid) -> list[Extract]:
-    starts = project_starts(grid)
-    return [
-        read_block(grid, start, starts[i + 1] if i + 1 < len(starts) else grid.height)
-        for i, start in enumerate(starts)
-    ]
-
-
 def read_block(grid: Grid, start: int, end: int) -> Extract:
     ex = Extract()
     project: dict = {}

@@ -38,7 +38,6 @@ from jixiao.forms.tables import (
 from jixiao.forms.workbook import Grid
 
 KIND = "部门整体支出绩效目标完成情况自评表"
-TITLE_WORDS = ("绩效目标完成情况自评表", "整体支出绩效自评表", "整体绩效目标自评表")
 NAME_LABELS = (
     "部门名称",
     "单位名称",
@@ -57,16 +56,6 @@ BUDGET_LABELS = {
     "fiscal_funds": ("财政拨款",),
     "other_funds": ("其他资金",),
 }
-
-
-def looks_like(grid: Grid) -> bool:
-    title = find_cell(grid, lambda t: any(word in t for word in TITLE_WORDS), rows=range(min(grid.height, 6)))
-    if title and "项目" not in clean_label(grid.value(*title)):
-        return True
-    return (
-        find_cell(grid, lambda t: t == "年度主要任务") is not None
-        and find_header(grid, INDICATOR_HEADERS, ("name", "target")) is not None
-    )
 
 
 def read_target_sheet(grid: Grid, start: int = 0, end: int | None = None) -> Extract:
