@@ -265,16 +265,16 @@ def test_a_truncated_workbook_is_a_located_error(tmp_path):
 
 
 def test_the_parse_cache_key_changes_with_the_reader_libraries(monkeypatch):
-    import jixiao.forms as forms
+    import jixiao.forms.cache as cache
 
     before = reader_version()
-    forms._VERSION.clear()
-    real = forms.metadata.version
+    cache._VERSION.clear()
+    real = cache.metadata.version
     monkeypatch.setattr(
-        forms.metadata, "version", lambda name: "99.0" if name == "python-calamine" else real(name)
+        cache.metadata, "version", lambda name: "99.0" if name == "python-calamine" else real(name)
     )
     assert reader_version() != before
-    forms._VERSION.clear()
+    cache._VERSION.clear()
 
 
 def test_an_xlsx_year_cell_location_reads_in_words():
