@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 
 from jixiao.forms.addresses import cell_position
-from jixiao.forms.parts_ooxml import Package, part_names
+from jixiao.forms.ooxml_package import Package
+from jixiao.forms.ooxml_places import part_names
 
 # Excel's built-in percent formats: 9 is "0%", 10 is "0.00%".
 BUILTIN_PERCENT = {9, 10}

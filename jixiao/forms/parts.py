@@ -18,15 +18,10 @@ from jixiao import limits
 from jixiao.findings import InvalidData, problem
 from jixiao.forms.html_tables import decode, span
 from jixiao.forms.input_file import OLE_MAGIC, PICTURES, ZIP_MAGIC, InputFile, Text, is_html
+from jixiao.forms.ooxml_package import Package, check_sheet_sizes, open_package
+from jixiao.forms.ooxml_places import part_names
 from jixiao.forms.parts_legacy import ole_texts, xls_check_sizes
-from jixiao.forms.parts_ooxml import (
-    Package,
-    check_sheet_sizes,
-    open_package,
-    package_texts,
-    part_names,
-    raw_texts,
-)
+from jixiao.forms.parts_ooxml import package_texts, raw_texts
 from jixiao.forms.pdf_source import PdfRead, read_pdf
 from jixiao.location import Location
 

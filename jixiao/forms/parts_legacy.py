@@ -16,7 +16,8 @@ from collections.abc import Iterator
 from jixiao.findings import InvalidData, problem
 from jixiao.forms.addresses import column_letter
 from jixiao.forms.input_file import Text
-from jixiao.forms.parts_ooxml import check_grid_size, raw_texts
+from jixiao.forms.ooxml_package import check_grid_size
+from jixiao.forms.parts_ooxml import raw_texts
 from jixiao.location import Location
 
 _CELL_RECORDS = {0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006, 0x00D6}
