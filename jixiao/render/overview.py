@@ -6,7 +6,7 @@ from collections import Counter
 
 from jixiao.collection import UnitSummary
 from jixiao.metrics import GRADES
-from jixiao.render.charts import BLUE, Chart, bar_text, count_axis, figure_layout, hbar
+from jixiao.render.chart_kit import BLUE, Chart, bar_text, count_axis, figure_layout, hbar
 from jixiao.render.env import render
 
 KIND_ORDER = ("乡镇", "街道", "部门", "其他")
