@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from jixiao.findings import InvalidData
 from jixiao.forms import import_files
-from jixiao.forms.cells import clean_name, is_template_name, parse_measure, parse_number, parse_op
+from jixiao.forms.cell_text import clean_name, is_template_name
+from jixiao.forms.cells import parse_measure, parse_number, parse_op
 from jixiao.load import load_unit
 from jixiao.model import Evaluation
 

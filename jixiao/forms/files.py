@@ -14,7 +14,8 @@ from pathlib import Path
 from jixiao.findings import Finding, InvalidData, problem
 from jixiao.forms import parts, report_docx, workbook
 from jixiao.forms.cache import cached
-from jixiao.forms.cells import parse_number, simplified
+from jixiao.forms.cell_text import simplified
+from jixiao.forms.cells import parse_number
 from jixiao.forms.document import read_grids
 from jixiao.forms.input_file import FileRead, InputFile, Text, file_sha256, read_input, refuse_empty
 from jixiao.forms.number_formats import percent_cells, show_percentages

@@ -8,8 +8,10 @@ reader says so.
 
 from __future__ import annotations
 
-from jixiao.forms.cells import clean_label, money_unit_in, parse_measure, parse_number
+from jixiao.forms.cell_text import clean_label
+from jixiao.forms.cells import parse_measure, parse_number
 from jixiao.forms.headers import header_key
+from jixiao.forms.money_units import money_unit_in
 from jixiao.forms.tables import Extract, labels, money_unit_above, number_at, own_labels
 from jixiao.forms.workbook import Grid
 

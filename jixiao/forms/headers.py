@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from jixiao.forms.addresses import column_letter
-from jixiao.forms.cells import parse_number, simplified
+from jixiao.forms.cell_text import simplified
+from jixiao.forms.cells import parse_number
 
 # Canonical column -> spellings, most specific first. A spelling matches a header key that equals it or starts
 # with it ("实际完成值（B）" → 实际完成值); ``EXACT`` columns match whole keys only (单位 must not match 实施单位).

@@ -6,16 +6,15 @@ filled down from merged cells; a breakdown row under a scored indicator ("其中
 
 from __future__ import annotations
 
-from jixiao.forms.cells import (
+from jixiao.forms.cell_text import (
     clean_label,
     clean_name,
     clean_text,
     is_template_name,
     parse_flag,
-    parse_measure,
-    parse_op,
     split_label,
 )
+from jixiao.forms.cells import parse_measure, parse_op
 from jixiao.forms.tables import (
     INDICATOR_HEADERS,
     Extract,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import clean_text, is_template_text
+from jixiao.forms.cell_text import clean_text, is_template_text
 from jixiao.forms.funds_block import key_of, read_funds, row_key
 from jixiao.forms.indicator_table import read_indicators
 from jixiao.forms.tables import Extract, find_cell, labels, number_at, right_of

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import clean_label, clean_text, parse_number, split_label
+from jixiao.forms.cell_text import clean_label, clean_text, split_label
+from jixiao.forms.cells import parse_number
 from jixiao.forms.headers import INDICATOR_HEADERS, column_of, header_key
 from jixiao.forms.tables import Extract, find_cell, find_header, header_cells, labels, number_at, own
 from jixiao.forms.workbook import Grid

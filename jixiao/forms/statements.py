@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from jixiao import fieldpath
-from jixiao.forms.cells import fold, simplified
+from jixiao.forms.cell_text import fold, simplified
 
 # The cell grammar's number, in prose: thousands separators ("1,354.29"), any decimals ("5413.6672"); full-width
 # digits and traditional characters are folded before matching (``normalise``).

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, problem
-from jixiao.forms.cells import clean_label, money_unit_in, parse_measure, parse_number
+from jixiao.forms.cell_text import clean_label
+from jixiao.forms.cells import parse_measure, parse_number
 from jixiao.forms.headers import INDICATOR_HEADERS, Header, find_header  # noqa: F401  (re-exported)
+from jixiao.forms.money_units import money_unit_in
 from jixiao.forms.workbook import Grid
 from jixiao.location import Location
 

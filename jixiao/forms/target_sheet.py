@@ -6,19 +6,12 @@ import re
 
 from jixiao import fieldpath
 from jixiao.forms.basic_data import read_basic_data
-from jixiao.forms.cells import (
-    MONEY_UNITS,
-    clean_label,
-    clean_text,
-    is_template_name,
-    money_unit_in,
-    parse_number,
-    simplified,
-    unknown_money_unit,
-)
+from jixiao.forms.cell_text import clean_label, clean_text, is_template_name, simplified
+from jixiao.forms.cells import parse_number
 from jixiao.forms.funds_block import read_funds, row_key
 from jixiao.forms.headers import header_key
 from jixiao.forms.indicator_table import read_indicators
+from jixiao.forms.money_units import MONEY_UNITS, money_unit_in, unknown_money_unit
 from jixiao.forms.project_sheet import RESULT_LABELS, read_goal
 from jixiao.forms.tables import (
     Extract,

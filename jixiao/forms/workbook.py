@@ -35,7 +35,7 @@ class Grid:
     def label_row(self, r: int) -> list[str | None]:
         """The cleaned labels of row ``r`` (whitespace removed), computed once per sheet: readers ask often."""
         if self._labels is None:
-            from jixiao.forms.cells import clean_label, simplified
+            from jixiao.forms.cell_text import clean_label, simplified
 
             # Labels are for recognising: traditional characters (績效) are read as simplified ones.
             width = self.width
