@@ -10,7 +10,8 @@ import re
 import unicodedata
 
 from jixiao.metrics import TOLERANCE
-from jixiao.model import Amount, Evaluation
+from jixiao.model import Evaluation
+from jixiao.model_funds import Amount
 from jixiao.render.chart_kit import (
     BLUE,
     FONT_SIZE,
