@@ -14,7 +14,7 @@ from pathlib import Path
 
 from jixiao.findings import InvalidData, problem
 from jixiao.forms.input_file import ENCRYPTED_MARK, OLE_MAGIC, refuse_empty
-from jixiao.forms.statements import extract_lists, extract_statements
+from jixiao.forms.statements import extract_statements
 from jixiao.forms.tables import Extract
 from jixiao.forms.workbook import Grid, cell_value
 from jixiao.location import Location
@@ -253,3 +253,24 @@ def _sections(blocks) -> tuple[str | None, list[dict]]:
 def heading_style_level(style: str) -> int | None:
     match = re.match(r"(?:heading|标题)\s*(\d)", style.lower())
     return min(int(match.group(1)), 4) if match else None
+
+
+def extract_lists(sections: list[dict]) -> dict:
+    """存在问题 and 改进建议 as lists, split at 一是/二是… or at 1. 2. numbering."""
+    out = {}
+    for key, endings in (
+        ("problems", ("存在问题", "主要问题", "存在的问题")),
+        ("suggestions", ("改进建议", "建议", "改进措施")),
+    ):
+        section = next((s for s in sections if s["heading"].endswith(endings) and s.get("text")), None)
+        if section:
+            out[key] = split_points(section["text"])
+    return out
+
+
+def split_points(text: str) -> list[str]:
+    text = " ".join(p.strip() for p in text.split("\n\n"))
+    parts = re.split(r"(?=[一二三四五六七八九十]是)", text)
+    if len(parts) < 2:
+        parts = re.split(r"(?=(?<![\d.])\d+[.、．](?!\d))", text)
+    return [p.strip() for p in parts if p.strip()]
