@@ -6,6 +6,8 @@ filled down from merged cells; a breakdown row under a scored indicator ("其中
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from jixiao.forms.cell_text import (
     clean_label,
     clean_name,
@@ -14,7 +16,7 @@ from jixiao.forms.cell_text import (
     parse_flag,
     split_label,
 )
-from jixiao.forms.cells import parse_measure, parse_op
+from jixiao.forms.cells import Measure, parse_measure, parse_op, reconcile
 from jixiao.forms.tables import (
     INDICATOR_HEADERS,
     Extract,
@@ -101,6 +103,7 @@ def _is_part(grid: Grid, r: int, cols: dict, previous: dict, name: str) -> bool:
 def _part(grid: Grid, ex: Extract, r: int, cols: dict, name: str) -> dict:
     target = parse_measure(own(grid, r, cols["target"], cols)) if "target" in cols else parse_measure(None)
     actual = parse_measure(own(grid, r, cols["actual"], cols)) if "actual" in cols else parse_measure(None)
+    target, actual = _one_unit(grid, ex, r, cols, name, target, actual)
     part = {
         "name": name,
         "op": target.op,
@@ -109,6 +112,18 @@ def _part(grid: Grid, ex: Extract, r: int, cols: dict, name: str) -> dict:
         "actual": actual.value,
     }
     return {k: v for k, v in part.items() if v is not None}
+
+
+def _one_unit(
+    grid: Grid, ex: Extract, r: int, cols: dict, name: str, target: Measure, actual: Measure | None
+):
+    """Target and actual in one unit ("≤5000元" against "0.6万元" is 6,000 元), said in the notes."""
+    target, actual, said = reconcile(target, actual)
+    if said:
+        ex.notes.append(
+            f"{grid.where(r, cols.get('actual', cols['name'])).words(with_file=False)}：“{name}”{said}"
+        )
+    return target, actual
 
 
 def _blank(grid: Grid, r: int, cols: dict) -> bool:
@@ -147,6 +162,9 @@ def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
         )
     )
     unit = clean_text(own(grid, r, cols["unit"], cols)) if "unit" in cols else None
+    if unit and isinstance(target.value, (int, float)) and not target.unit:
+        target = replace(target, unit=unit)  # the 度量单位 column speaks for the target
+    target, actual = _one_unit(grid, ex, r, cols, name, target, actual)
     unit = unit or target.unit or (actual.unit if actual else None)
     # No operator written: none is invented (the reading the category implies is a finding, never a silent "=").
     item: dict = {"level1": level1, "level2": level2, "name": name, "op": op, "target": target.value}
