@@ -24,7 +24,7 @@ import pytest
 import yaml
 
 from jixiao.cli import main
-from tests.test_realdata import invented, leaves, same
+from tests.test_realdata import for_format, invented, leaves, same
 
 CORPUS = Path(__file__).parent / "fixtures" / "heldout"
 FORMATS = {
@@ -70,7 +70,7 @@ def test_every_heldout_file_is_read_with_its_expected_values(capsys, printed_hel
     rows: dict[str, list[str]] = defaultdict(list)
     misses: list[str] = []
     for path in files:
-        expected = expected_of(path)
+        expected = for_format(expected_of(path), path)
         told = expected.pop("findings", [])
         want = dict(leaves(expected))
         data, err = imported(path, capsys)
