@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from jixiao.findings import InvalidData
 from jixiao.forms import import_files
-from jixiao.forms.cells import clean_name, is_template_name, parse_measure, parse_number, parse_op
+from jixiao.forms.cell_text import clean_name, is_template_name
+from jixiao.forms.cells import parse_measure, parse_number, parse_op
 from jixiao.load import load_unit
 from jixiao.model import Evaluation
 
@@ -112,6 +113,8 @@ def test_report_headings_without_heading_styles():
         ("2024年12月31日", None, "2024年12月31日", None),
         (12, None, 12, None),
         (466.7, None, 466.7, None),
+        ("266米≥", "≥", 266, "米"),  # the sign typed after the unit
+        ("5天<", "<", 5, "天"),
     ],
 )
 def test_parse_measure(cell, op, value, unit):
@@ -139,6 +142,26 @@ def test_parse_measure(cell, op, value, unit):
 )
 def test_parse_op(cell, op):
     assert parse_op(cell) == op
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "compared", "note"),
+    [
+        ("≤5000元", "0.6万元", (5000, 6000, "元"), "0.6万元 换算为 6000元"),  # 6,000 元 misses the target
+        ("≥1万人次", "12000人次", (1, 1.2, "万人次"), "12000人次 换算为 1.2万人次"),
+        ("≥0.9", "95%", (90, 95, "%"), "0.9 按百分比读作 90%"),
+        ("≥10个", "12个", (10, 12, "个"), None),  # same unit: nothing to do
+        ("≥10个", "12人", (10, 12, "个"), None),  # different things: left for the reader to see
+    ],
+)
+def test_an_actual_in_another_scale_of_the_target_unit_is_compared_in_the_target_unit(
+    target, actual, compared, note
+):
+    from jixiao.forms.cells import reconcile
+
+    t, a, said = reconcile(parse_measure(target), parse_measure(actual))
+    assert (t.value, a.value, t.unit) == compared
+    assert (note is None and said is None) or note in said
 
 
 @pytest.mark.parametrize("cell", ["Q100%", "Q0", "IO", "1O"])
@@ -480,7 +503,7 @@ def test_unchanged_files_are_read_from_the_cache(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("jixiao.forms.read_workbook", fail)
+    monkeypatch.setattr("jixiao.forms.workbook.read_workbook", fail)
     assert import_files([FIXTURES / "打分表.xlsx"]).data == first
 
 
@@ -626,6 +649,17 @@ def test_report_figures_with_thousands_separators_and_full_width_digits():
     assert stated["funds.initial_budget"] == 1354.29
     assert stated["funds.adjustment"] == 245.09
     assert stated["funds.final_budget"] == 1599.38
+    # The issue's own sentence, half-width commas and all: the project money, what was paid out, and the rate.
+    assert stated["project_summary.budget"] == 2179
+    assert stated["project_summary.expenditure"] == 2113.63
+    assert stated["project_summary.execution_rate"] == 97
+
+
+def test_paid_out_and_a_rate_belong_only_to_the_project_money_they_follow():
+    from jixiao.forms.statements import extract_statements
+
+    text = "已完成拨付120万元，执行率40%。"  # whose money? nothing says, so nothing is read
+    assert extract_statements([{"heading": "", "text": text}]) == []
 
 
 @pytest.mark.parametrize(
@@ -719,6 +753,28 @@ def test_import_explain_says_how_each_table_was_recognised(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "项目“乡村道路维护”" in err and "接续上一张表的项目“乡村道路维护”" in err
     assert "C → 三级指标（name）" in err and "E → 指标值（target）" in err
+
+
+def test_import_explain_says_which_rows_were_not_taken_and_why(tmp_path, capsys):
+    from jixiao.cli import main
+
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+            ["产出指标", "数量指标", "清运量", "≥4.5万吨", "4.62万吨"],
+            [None, "质量指标", "指标1", None, None],
+            [None, "小计", None, None, None],
+            ["效益指标", "社会效益指标", "满意度", "≥90%", "95%"],
+            ["合计", None, None, None, None],
+            [None, None, "表外备注行", "1", "2"],
+        ],
+    )
+    assert main(["import", "--explain", str(path)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "工作表“Sheet1” › 第 3 行：“指标1”是模板的占位名称，未作为指标读取" in err
+    assert "工作表“Sheet1” › 第 4 行：小计行，不是指标" in err
+    assert "工作表“Sheet1” › 第 6 行：合计（总分）行：指标表到此为止" in err
 
 
 def test_a_pdf_without_a_text_layer_is_an_unread_original_with_a_warning(tmp_path, printed_pdfs):

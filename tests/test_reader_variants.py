@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jixiao.forms import import_files
-from jixiao.forms.cells import clean_name, is_template_name, parse_flag, parse_measure, split_label
+from jixiao.forms.cell_text import clean_name, is_template_name, parse_flag, split_label
+from jixiao.forms.cells import parse_measure
 
 from .test_forms import make_xlsx
 
@@ -385,6 +386,35 @@ def test_a_scoring_table_nested_by_numbering_in_one_column(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    "labels",
+    [
+        # 2017 部门整体支出绩效评价得分表: the points inside the labels, one 得分 column, levels by numbering …
+        ["一、部门决策（25分）", "（一）目标任务（15分）", "1.相关性（5分）", "2.明确性（10分）"]
+        + ["（二）预算编制（10分）", "3.测算依据（10分）", "二、部门管理（20分）", "4.资金管理（20分）"],
+        # … or by the cell's indentation only, which no reader sees: the rows without a score are the headings.
+        ["部门决策（25分）", "目标任务（15分）", "相关性（5分）", "明确性（10分）"]
+        + ["预算编制（10分）", "测算依据（10分）", "部门管理（20分）", "资金管理（20分）"],
+    ],
+)
+def test_a_2017_score_table_with_the_points_inside_its_labels(tmp_path, labels):
+    scores = [None, None, 5, 8, None, 6, None, 17]
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [["2017年部门整体支出绩效评价得分表", None], ["评价指标", "得分"]]
+        + [[label, score] for label, score in zip(labels, scores, strict=True)]
+        + [["总分", 36]],
+    )
+    read = import_files([path]).data["scores"]
+    assert read["total"] == 36
+    assert [(i["level1"], i["level2"], i["name"], i["max"], i["score"]) for i in read["items"]] == [
+        ("部门决策", "目标任务", "相关性", 5, 5),
+        ("部门决策", "目标任务", "明确性", 10, 8),
+        ("部门决策", "预算编制", "测算依据", 10, 6),
+        ("部门管理", "部门管理", "资金管理", 20, 17),
+    ]
+
+
 def test_percentages_stored_as_fractions_are_read_as_the_sheet_shows_them(tmp_path):
     """Excel keeps 95% as 0.95 under a percent number format; the reader sees 95 with the unit %, as printed."""
     import openpyxl
@@ -420,3 +450,46 @@ def test_a_percent_sign_inside_quotes_is_not_a_percent_format():
         b"</styleSheet>"
     )
     assert percent_styles(styles) == {2, 3}
+
+
+def test_an_actual_written_in_万元_against_a_target_in_元_is_judged_in_元(tmp_path):
+    from jixiao.metrics import indicator_status
+    from jixiao.model import Indicator
+
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+            ["成本指标", "经济成本指标", "户均补助标准", "≤5000元", "0.6万元"],  # 6,000 元: over the ceiling
+            [None, None, "人均培训成本", "≤300元", "0.02万元"],  # 200 元: within it
+        ],
+    )
+    imported = import_files([path])
+    first, second = imported.data["indicators"]
+    assert (first["target"], first["actual"], first["unit"]) == (5000, 6000, "元")
+    assert indicator_status(Indicator.model_validate(first)) == "未达成"
+    assert indicator_status(Indicator.model_validate(second)) == "达成"
+    # What was converted is said where the source notes are shown, at its cell.
+    notes = imported.sources[0]["notes"]
+    assert any("E2" in n and "0.6万元 换算为 6000元" in n for n in notes), notes
+
+
+def test_an_actual_column_headed_实际完成情况_is_no_project_result(tmp_path):
+    """重庆's flat list heads its actual column 实际完成情况, a label that elsewhere introduces the project's 完成情况:
+    the first indicator's "3个" must not become the project's result."""
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["2023年度项目绩效目标自评表"],
+            ["项目名称", "场镇环境整治"],
+            ["序号", "指标名称", "是否核心指标", "预期指标值", "实际完成情况", "标准分", "得分系数", "评分"],
+            [1, "整治场镇数量", "是", "=3个", "3个", 30, 1, 30],
+            [2, "群众满意度", "否", "≥90%", "88%", 20, 0.9, 18],
+        ],
+    )
+    project = import_files([path]).data["projects"][0]
+    assert "goal_result" not in project
+    assert [(i["name"], i["actual"]) for i in project["indicators"]] == [
+        ("整治场镇数量", 3),
+        ("群众满意度", 88),
+    ]

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from jixiao import fieldpath
-from jixiao.forms.cells import fold, simplified
+from jixiao.forms.cell_text import fold, simplified
 
 # The cell grammar's number, in prose: thousands separators ("1,354.29"), any decimals ("5413.6672"); full-width
 # digits and traditional characters are folded before matching (``normalise``).
@@ -119,6 +119,13 @@ def _project_spending(m: re.Match) -> list[tuple[str, float]]:
     return out
 
 
+def _project_money(m: re.Match) -> list[tuple[str, float]]:
+    out = [("project_summary.budget", _value(m, 1)), ("project_summary.expenditure", _value(m, 2))]
+    if m.group(3) is not None:
+        out.append(("project_summary.execution_rate", _value(m, 3)))
+    return out
+
+
 def _unit_spending(m: re.Match) -> list[tuple[str, float]]:
     # "实际支出X万元" is the unit's spending unless its sentence speaks of 三公 or other 经费, or of a project.
     sentence = m.string[max(m.string.rfind("。", 0, m.start()), 0) : m.start()]
@@ -192,6 +199,16 @@ PATTERNS: list[tuple[re.Pattern, Emit]] = [
     (re.compile(rf"项目预算安排(?:资金)?{NUM}{W}"), _one("project_summary.budget")),
     (re.compile(rf"项目资金(?:已使用|已支出|支出|使用)(?:了)?{NUM}{W}"), _one("project_summary.expenditure")),
     (re.compile(rf"项目资金执行率(?:为|达到|达)?{NUM}%"), _one("project_summary.execution_rate")),
+    (re.compile(rf"项目资金(?:共计|共|总额|合计)(?:为)?{NUM}{W}"), _one("project_summary.budget")),
+    # "项目资金共2179万元,已完成拨付2113.63万元,执行率97%": paid out and the rate belong to the project money the
+    # sentence opened with, so they are read only after it — a bare "已拨付" or "执行率" elsewhere says nothing whose.
+    (
+        re.compile(
+            rf"项目资金(?:共计|共|总额|合计)(?:为)?{NUM}{W}[^。；]{{0,20}}?已(?:完成)?(?:拨付|支出|使用|支付)(?:资金)?"
+            rf"(?:为)?{NUM}{W}(?:[^。；\d]{{0,8}}?执行率(?:为|达到|达)?{NUM}%)?"
+        ),
+        _project_money,
+    ),
     (re.compile(r"(?:等|共计|合计)(\d+)个(?:二级)?项目"), _one("project_summary.total")),
     (
         re.compile(rf"(?:整体支出|部门整体)[^。]{{0,30}}?自评得分(?:为|是)?\s*{NUM}\s*分"),
@@ -276,27 +293,6 @@ def extract_statements(sections: list[dict]) -> list[dict]:
 
 def _tidy(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-def extract_lists(sections: list[dict]) -> dict:
-    """存在问题 and 改进建议 as lists, split at 一是/二是… or at 1. 2. numbering."""
-    out = {}
-    for key, endings in (
-        ("problems", ("存在问题", "主要问题", "存在的问题")),
-        ("suggestions", ("改进建议", "建议", "改进措施")),
-    ):
-        section = next((s for s in sections if s["heading"].endswith(endings) and s.get("text")), None)
-        if section:
-            out[key] = split_points(section["text"])
-    return out
-
-
-def split_points(text: str) -> list[str]:
-    text = " ".join(p.strip() for p in text.split("\n\n"))
-    parts = re.split(r"(?=[一二三四五六七八九十]是)", text)
-    if len(parts) < 2:
-        parts = re.split(r"(?=(?<![\d.])\d+[.、．](?!\d))", text)
-    return [p.strip() for p in parts if p.strip()]
 
 
 def statements_to_fields(statements: list[dict]) -> dict:
