@@ -348,8 +348,9 @@ def test_the_year_in_a_scoring_sheets_title(tmp_path):
     assert data["year"] == 2023 and data["scores"]["items"][0]["score"] == 3
 
 
-def test_a_lost_level1_cell_is_not_taken_from_another_family(tmp_path):
-    """A 一级 cell split by a page break comes back empty: 社会效益指标 does not belong under 产出指标."""
+def test_a_lost_level1_cell_is_read_from_the_family_and_said(tmp_path):
+    """A 一级 cell split by a page break comes back empty: 社会效益指标 does not belong under 产出指标 but under
+    效益指标, and the source notes say it was read so."""
     path = make_xlsx(
         tmp_path / "t.xlsx",
         [
@@ -357,10 +358,17 @@ def test_a_lost_level1_cell_is_not_taken_from_another_family(tmp_path):
             ["产出指标", "数量指标", "清运量", "≥4.5万吨", "4.62万吨"],
             [None, "质量指标", "无害化处理率", "=100%", "100%"],
             [None, "社会效益指标", "投诉下降率", "≥10%", "12.4%"],
+            [None, "可持续影响指标", "设施完好率", "≥95%", "98%"],
+            [None, "服务对象满意度指标", "群众满意度", "≥90%", "93%"],
         ],
     )
-    levels = [i.get("level1") for i in import_files([path]).data["indicators"]]
-    assert levels == ["产出指标", "产出指标", None]
+    imported = import_files([path])
+    levels = [i.get("level1") for i in imported.data["indicators"]]
+    assert levels == ["产出指标", "产出指标", "效益指标", "效益指标", "满意度指标"]
+    assert imported.sources[0]["notes"] == [
+        "工作表“Sheet1” › A4 单元格：一级指标单元格为空（多为分页处断开的合并单元格），按二级指标“社会效益指标”读作“效益指标”",
+        "工作表“Sheet1” › A6 单元格：一级指标单元格为空（多为分页处断开的合并单元格），按二级指标“服务对象满意度指标”读作“满意度指标”",
+    ]
 
 
 def test_a_scoring_table_nested_by_numbering_in_one_column(tmp_path):
