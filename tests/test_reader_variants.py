@@ -501,3 +501,50 @@ def test_an_actual_column_headed_实际完成情况_is_no_project_result(tmp_pat
         ("整治场镇数量", 3),
         ("群众满意度", 88),
     ]
+
+
+def _print_pdf(html_text: str, path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.set_content(html_text)
+        page.pdf(path=str(path), format="A4")
+        browser.close()
+
+
+UNRULED = """<html><head><meta charset="utf-8"><style>body{{font-family:"Droid Sans Fallback",sans-serif}}
+td{{padding:2px 8px}}</style></head><body><table>
+<tr><td>项目名称</td><td colspan="4">乡村道路维护</td></tr>
+<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>实际完成值</td></tr>
+<tr><td>产出指标</td><td>数量指标</td><td>维护里程</td><td>≥20公里</td><td>22公里</td></tr>
+<tr><td>满意度指标</td><td>服务对象满意度指标</td><td{style}>{name}</td><td>≥90%</td><td>95%</td></tr>
+</table></body></html>"""
+
+
+def test_a_pdf_table_without_ruling_lines_is_read_by_the_alignment_of_its_words(tmp_path, printed_pdfs):
+    if not printed_pdfs:
+        pytest.skip("Chromium prints the PDF (required in CI)")
+    path = tmp_path / "无框线.pdf"
+    _print_pdf(UNRULED.format(style="", name="群众满意度"), path)
+    project = import_files([path]).data["projects"][0]
+    assert project["name"] == "乡村道路维护"
+    assert [(i["level1"], i["name"], i["op"], i["target"], i["actual"]) for i in project["indicators"]] == [
+        ("产出指标", "维护里程", "≥", 20, 22),
+        ("满意度指标", "群众满意度", "≥", 90, 95),
+    ]
+
+
+def test_an_unruled_pdf_table_whose_cells_wrap_is_refused_not_half_read(tmp_path, printed_pdfs):
+    from jixiao.findings import InvalidData
+
+    if not printed_pdfs:
+        pytest.skip("Chromium prints the PDF (required in CI)")
+    path = tmp_path / "折行.pdf"
+    _print_pdf(UNRULED.format(style=' style="width:40px"', name="受益群众对道路维护工作的满意度"), path)
+    with pytest.raises(InvalidData) as raised:
+        import_files([path])
+    assert [f.rule for f in raised.value.findings] == ["missing-headers"]
