@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -117,6 +118,41 @@ def test_unit_page_charts_render(visit, served_site):
         assert box["width"] > 300 and box["height"] > 150
     # The bar labels carry the numbers: the waterfall says 1,599.38 in text, not only as a bar's height.
     assert "1,599.38" in page.locator("#fig-budget").inner_text()
+    assert v.errors == [] and v.foreign == []
+
+
+def test_every_drawn_chart_keeps_its_visible_text_summary(visit, served_site, built_site):
+    """With JavaScript on, each chart's one-sentence summary stays on screen beside the picture: it is the chart's
+    text alternative (aria-describedby) for everyone, not only for readers without scripts."""
+    html = (built_site / "2024" / "宝城镇" / "index.html").read_text(encoding="utf-8")
+    written = re.findall(r'<p class="jx-chart-summary" id="sum-([\w-]+)">([^<]+)</p>', html)
+    assert len(written) == 8
+    v = visit(served_site + UNIT_PATH, viewport={"width": 390, "height": 844})
+    page = v.page
+    scroll_to_every(page, ".jx-chart[data-figure]", 8)
+    figures = page.locator("figure.jx-figure:has(.jx-chart[data-figure])")
+    assert figures.count() == 8
+    for i, (chart_id, sentence) in enumerate(written):
+        figure = figures.nth(i)
+        chart, summary = figure.locator(".jx-chart"), figure.locator(".jx-chart-summary")
+        assert chart.get_attribute("data-rendered") is not None and chart.locator("svg.main-svg").count() >= 1
+        assert chart.get_attribute("aria-describedby") == summary.get_attribute("id") == f"sum-{chart_id}"
+        assert summary.is_visible(), chart_id
+        assert summary.inner_text() == sentence.strip()
+        box = summary.bounding_box()
+        assert box["height"] >= 12 and box["width"] > 200, (
+            chart_id,
+            box,
+        )  # on screen, not a clipped sr-only box
+    # The crumbs above the heading read as a path, the separators drawn by the style sheet.
+    crumbs = page.locator("nav.jx-crumbs li")
+    separators = crumbs.evaluate_all(
+        "items => items.map(li => getComputedStyle(li, '::before').content.replace(/\"/g, ''))"
+    )
+    words = [crumbs.nth(i).inner_text() for i in range(crumbs.count())]
+    assert "".join(
+        s if s != "none" else "" for pair in zip(separators, words, strict=True) for s in pair
+    ) == ("首页›单位目录›乡镇›宝城镇›2024")
     assert v.errors == [] and v.foreign == []
 
 
