@@ -112,6 +112,8 @@ def test_report_headings_without_heading_styles():
         ("2024年12月31日", None, "2024年12月31日", None),
         (12, None, 12, None),
         (466.7, None, 466.7, None),
+        ("266米≥", "≥", 266, "米"),  # the sign typed after the unit
+        ("5天<", "<", 5, "天"),
     ],
 )
 def test_parse_measure(cell, op, value, unit):
@@ -139,6 +141,26 @@ def test_parse_measure(cell, op, value, unit):
 )
 def test_parse_op(cell, op):
     assert parse_op(cell) == op
+
+
+@pytest.mark.parametrize(
+    ("target", "actual", "compared", "note"),
+    [
+        ("≤5000元", "0.6万元", (5000, 6000, "元"), "0.6万元 换算为 6000元"),  # 6,000 元 misses the target
+        ("≥1万人次", "12000人次", (1, 1.2, "万人次"), "12000人次 换算为 1.2万人次"),
+        ("≥0.9", "95%", (90, 95, "%"), "0.9 按百分比读作 90%"),
+        ("≥10个", "12个", (10, 12, "个"), None),  # same unit: nothing to do
+        ("≥10个", "12人", (10, 12, "个"), None),  # different things: left for the reader to see
+    ],
+)
+def test_an_actual_in_another_scale_of_the_target_unit_is_compared_in_the_target_unit(
+    target, actual, compared, note
+):
+    from jixiao.forms.cells import reconcile
+
+    t, a, said = reconcile(parse_measure(target), parse_measure(actual))
+    assert (t.value, a.value, t.unit) == compared
+    assert (note is None and said is None) or note in said
 
 
 @pytest.mark.parametrize("cell", ["Q100%", "Q0", "IO", "1O"])
@@ -626,6 +648,17 @@ def test_report_figures_with_thousands_separators_and_full_width_digits():
     assert stated["funds.initial_budget"] == 1354.29
     assert stated["funds.adjustment"] == 245.09
     assert stated["funds.final_budget"] == 1599.38
+    # The issue's own sentence, half-width commas and all: the project money, what was paid out, and the rate.
+    assert stated["project_summary.budget"] == 2179
+    assert stated["project_summary.expenditure"] == 2113.63
+    assert stated["project_summary.execution_rate"] == 97
+
+
+def test_paid_out_and_a_rate_belong_only_to_the_project_money_they_follow():
+    from jixiao.forms.statements import extract_statements
+
+    text = "已完成拨付120万元，执行率40%。"  # whose money? nothing says, so nothing is read
+    assert extract_statements([{"heading": "", "text": text}]) == []
 
 
 @pytest.mark.parametrize(

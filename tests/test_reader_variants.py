@@ -385,6 +385,35 @@ def test_a_scoring_table_nested_by_numbering_in_one_column(tmp_path):
     ]
 
 
+@pytest.mark.parametrize(
+    "labels",
+    [
+        # 2017 部门整体支出绩效评价得分表: the points inside the labels, one 得分 column, levels by numbering …
+        ["一、部门决策（25分）", "（一）目标任务（15分）", "1.相关性（5分）", "2.明确性（10分）"]
+        + ["（二）预算编制（10分）", "3.测算依据（10分）", "二、部门管理（20分）", "4.资金管理（20分）"],
+        # … or by the cell's indentation only, which no reader sees: the rows without a score are the headings.
+        ["部门决策（25分）", "目标任务（15分）", "相关性（5分）", "明确性（10分）"]
+        + ["预算编制（10分）", "测算依据（10分）", "部门管理（20分）", "资金管理（20分）"],
+    ],
+)
+def test_a_2017_score_table_with_the_points_inside_its_labels(tmp_path, labels):
+    scores = [None, None, 5, 8, None, 6, None, 17]
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [["2017年部门整体支出绩效评价得分表", None], ["评价指标", "得分"]]
+        + [[label, score] for label, score in zip(labels, scores, strict=True)]
+        + [["总分", 36]],
+    )
+    read = import_files([path]).data["scores"]
+    assert read["total"] == 36
+    assert [(i["level1"], i["level2"], i["name"], i["max"], i["score"]) for i in read["items"]] == [
+        ("部门决策", "目标任务", "相关性", 5, 5),
+        ("部门决策", "目标任务", "明确性", 10, 8),
+        ("部门决策", "预算编制", "测算依据", 10, 6),
+        ("部门管理", "部门管理", "资金管理", 20, 17),
+    ]
+
+
 def test_percentages_stored_as_fractions_are_read_as_the_sheet_shows_them(tmp_path):
     """Excel keeps 95% as 0.95 under a percent number format; the reader sees 95 with the unit %, as printed."""
     import openpyxl

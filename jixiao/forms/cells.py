@@ -86,6 +86,7 @@ _SUFFIX_OPS = {
     "之内": "≤",
 }
 _OP_SUFFIX = re.compile("(" + "|".join(re.escape(k) for k in _SUFFIX_OPS) + ")$")
+_SYMBOL_SUFFIX = re.compile(r"\s*(≥|≧|>=|≤|≦|<=|>|＞|<|＜)$")
 _UNIT_ALIASES = {"百分比": "%", "百分之": "%", "％": "%", "个百分点": "个百分点"}
 _NAME_NUMBERING = re.compile(r"^\s*(?:指标\s*\d+\s*[：:．.、]|\d+\s*[．.、]|[（(]\d+[)）])\s*")
 
@@ -264,6 +265,8 @@ def parse_measure(value: object) -> Measure:
         suffix = _OP_SUFFIX.search(rest)
         if suffix:
             op, rest = op or _SUFFIX_OPS[suffix.group(1)], rest[: suffix.start()].strip()
+        elif (symbol := _SYMBOL_SUFFIX.search(rest)) is not None:  # "266米≥": the sign typed last
+            op, rest = op or _OP_WORDS[symbol.group(1)], rest[: symbol.start()].strip()
         unit = rest or None
         amount = _tidy(float(number.group(0).replace(",", "")))
         if unit and _DEADLINE.fullmatch(unit) and op is None:
@@ -361,3 +364,43 @@ def unknown_money_unit(text: str | None) -> str | None:
         return None
     match = _UNKNOWN_MONEY.search(simplified(fold(str(text)).replace(" ", "")))
     return match.group(1) if match and match.group(1) not in MONEY_UNITS else None
+
+
+# A unit's scale prefix: "万元" is 10,000 "元", "千米" 1,000 "米", "万人次" 10,000 "人次".
+_SCALES = (("亿", 100_000_000), ("万", 10_000), ("千", 1_000))
+
+
+def _scaled(unit: str | None) -> tuple[str, int] | None:
+    if not unit:
+        return None
+    for prefix, factor in _SCALES:
+        if unit.startswith(prefix) and len(unit) > len(prefix):
+            return unit[len(prefix) :], factor
+    return unit, 1
+
+
+def reconcile(target: Measure, actual: Measure | None) -> tuple[Measure, Measure | None, str | None]:
+    """The actual in the target's unit, so the two can be compared, and a note saying what was converted.
+
+    "≤5000元" against "0.6万元" is 6,000 元, not 0.6 (which would wrongly meet the target); "≥0.9" against "95%"
+    is a target of 90 %. Units that only share a base ("万吨"/"吨") are scaled; different bases are left alone
+    (the checks see the two units)."""
+    if (
+        actual is None
+        or not isinstance(target.value, (int, float))
+        or not isinstance(actual.value, (int, float))
+    ):
+        return target, actual, None
+    if target.unit is None and actual.unit == "%" and 0 < target.value <= 1 < actual.value:
+        converted = Measure(target.op, _tidy(round(target.value * 100, 6)), "%", target.doubt)
+        return (
+            converted,
+            actual,
+            f"指标值 {target.value} 按百分比读作 {converted.value}%（实际完成值写作 {actual.value}%）",
+        )
+    a, t = _scaled(actual.unit), _scaled(target.unit)
+    if a is None or t is None or a[0] != t[0] or a[1] == t[1]:
+        return target, actual, None
+    value = _tidy(round(actual.value * a[1] / t[1], 6))
+    note = f"实际完成值 {actual.value}{actual.unit} 换算为 {value}{target.unit}，与指标值同一单位"
+    return target, Measure(actual.op, value, target.unit, actual.doubt), note

@@ -242,20 +242,26 @@ _ITEM = re.compile(r"^\d+\s*[.、．](?!\d)\s*")
 
 
 def _nested_header(grid: Grid):
-    """A header of one indicator column, 分值 and 得分, over rows numbered 一、 （一） 1."""
-    header = find_header(grid, SCORE_HEADERS, ("name", "max", "score"))
+    """A header of one indicator column and 得分 (分值 in its own column or inside the labels), over rows nested
+    by numbering (一、 （一） 1.) or only by indentation, which survives in no format but the cell's style: there
+    the rows without a score are the levels' headings."""
+    header = find_header(grid, SCORE_HEADERS, ("name", "score"))
     if header is None or "level1" in header.columns:
         return None
     names = [
         clean_label(grid.value(r, header.columns["name"])) or "" for r in range(header.row + 1, grid.height)
     ]
-    return header if any(_LEVEL1.match(n) for n in names) and any(_ITEM.match(n) for n in names) else None
+    numbered = any(_LEVEL1.match(n) for n in names) and any(_ITEM.match(n) for n in names)
+    if "max" in header.columns:
+        return header if numbered else None
+    return header if numbered or _maxima_in_labels(grid, header) else None
 
 
 def _read_nested(grid: Grid, ex: Extract, header) -> Extract:
     cols = header.columns
     items, places = [], []
     level1 = level2 = (None, None)
+    under1 = 0.0  # points of the 二级 headings (or items) read so far under the open 一级 heading
     for r in range(header.row + 1, grid.height):
         label = clean_label(grid.value(r, cols["name"]))
         if not label:
@@ -265,18 +271,27 @@ def _read_nested(grid: Grid, ex: Extract, header) -> Extract:
             if total is not None:
                 ex.set("scores.total", total, grid.where(r, cols["score"]))
             continue
-        maximum = number_at(ex, grid, r, cols["max"], "指标分值", cols)
+        name, in_label = split_label(label)  # "相关性（5分）"
+        maximum = number_at(ex, grid, r, cols["max"], "指标分值", cols) if "max" in cols else in_label
         if _LEVEL1.match(label):
-            level1, level2 = (_LEVEL1.sub("", label), maximum), (None, None)
+            level1, level2, under1 = (_LEVEL1.sub("", name), maximum), (None, None), 0.0
         elif _LEVEL2.match(label):
-            level2 = (_LEVEL2.sub("", label), maximum)
-        elif _ITEM.match(label):
-            name = _ITEM.sub("", label)
+            level2 = (_LEVEL2.sub("", name), maximum)
+            under1 += maximum or 0
+        elif _ITEM.match(label) or own(grid, r, cols["score"], cols) is not None:
             explanation = (
                 clean_text(own(grid, r, cols["explanation"], cols)) if "explanation" in cols else None
             )
-            items.append(_item(grid, ex, r, cols, level1, level2, name, explanation))
+            items.append(_item(grid, ex, r, cols, level1, level2, _ITEM.sub("", name), explanation, in_label))
             places.append(grid.where(r, cols["name"]))
+            if level2 == (None, None):
+                under1 += maximum or 0
+        elif level1[0] is None or (level1[1] is not None and under1 >= level1[1] - 1e-9):
+            # An unnumbered heading without a score: a new 一级 when none is open or the open one is full.
+            level1, level2, under1 = (name, maximum), (None, None), 0.0
+        else:
+            level2 = (name, maximum)
+            under1 += maximum or 0
     if items:
         ex.set_items("scores.items", items, places)
     return ex

@@ -119,6 +119,13 @@ def _project_spending(m: re.Match) -> list[tuple[str, float]]:
     return out
 
 
+def _project_money(m: re.Match) -> list[tuple[str, float]]:
+    out = [("project_summary.budget", _value(m, 1)), ("project_summary.expenditure", _value(m, 2))]
+    if m.group(3) is not None:
+        out.append(("project_summary.execution_rate", _value(m, 3)))
+    return out
+
+
 def _unit_spending(m: re.Match) -> list[tuple[str, float]]:
     # "实际支出X万元" is the unit's spending unless its sentence speaks of 三公 or other 经费, or of a project.
     sentence = m.string[max(m.string.rfind("。", 0, m.start()), 0) : m.start()]
@@ -192,6 +199,16 @@ PATTERNS: list[tuple[re.Pattern, Emit]] = [
     (re.compile(rf"项目预算安排(?:资金)?{NUM}{W}"), _one("project_summary.budget")),
     (re.compile(rf"项目资金(?:已使用|已支出|支出|使用)(?:了)?{NUM}{W}"), _one("project_summary.expenditure")),
     (re.compile(rf"项目资金执行率(?:为|达到|达)?{NUM}%"), _one("project_summary.execution_rate")),
+    (re.compile(rf"项目资金(?:共计|共|总额|合计)(?:为)?{NUM}{W}"), _one("project_summary.budget")),
+    # "项目资金共2179万元,已完成拨付2113.63万元,执行率97%": paid out and the rate belong to the project money the
+    # sentence opened with, so they are read only after it — a bare "已拨付" or "执行率" elsewhere says nothing whose.
+    (
+        re.compile(
+            rf"项目资金(?:共计|共|总额|合计)(?:为)?{NUM}{W}[^。；]{{0,20}}?已(?:完成)?(?:拨付|支出|使用|支付)(?:资金)?"
+            rf"(?:为)?{NUM}{W}(?:[^。；\d]{{0,8}}?执行率(?:为|达到|达)?{NUM}%)?"
+        ),
+        _project_money,
+    ),
     (re.compile(r"(?:等|共计|合计)(\d+)个(?:二级)?项目"), _one("project_summary.total")),
     (
         re.compile(rf"(?:整体支出|部门整体)[^。]{{0,30}}?自评得分(?:为|是)?\s*{NUM}\s*分"),
