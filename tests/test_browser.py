@@ -12,7 +12,7 @@ from urllib.parse import quote, urlparse
 
 import pytest
 
-from .conftest import SITE_URL
+from .conftest import SITE_URL, serve_under_subpath
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 UNIT_PATH = "2024/" + quote("宝城镇") + "/"
@@ -321,6 +321,41 @@ def test_comparison_picker_puts_the_selection_in_the_url(visit, served_demo):
     page.click(".jx-compare-form button[type=submit]")
     scroll_to_every(page, "#jx-compare .jx-chart", 5)
     assert "u=2024%2F%E7%A4%BA%E4%BE%8B%E9%95%8701" in page.url
+    assert v.errors == [] and v.foreign == []
+
+
+@pytest.fixture(scope="module")
+def served_peers(tmp_path_factory):
+    """Four fictional units of one year, two of them 乡镇 (the session's demo has one unit of each kind a year)."""
+    from jixiao.cli import main
+
+    root = tmp_path_factory.mktemp("peers")
+    assert main(["-q", "demo", "--units", "4", "--years", "2024", "--out", str(root / "data")]) == 0
+    assert main(["-q", "build", "--data", str(root / "data"), "--site", str(root / "site")]) == 0
+    yield from serve_under_subpath(root / "site", root / "portal")
+
+
+@pytest.mark.parametrize(
+    ("query", "picked", "hint"),
+    [
+        ("", ["2024/示例镇01", "2024/示例镇04"], "上方已预选同类单位，可以改选，然后点“比较”。"),
+        (
+            "?u=" + quote("2024/示例镇04"),
+            ["2024/示例镇04", "2024/示例镇01"],
+            "请再选至少一个单位，然后点“比较”。",
+        ),
+    ],
+    ids=["first-listed", "chosen-in-url"],
+)
+def test_comparison_picker_starts_from_units_of_the_same_kind(visit, served_peers, query, picked, hint):
+    v = visit(served_peers + "compare/" + query, viewport={"width": 1280, "height": 900})
+    page = v.page
+    page.wait_for_selector(".jx-compare-form:not([hidden])")
+    selects = page.locator(".jx-compare-form select[name=u]")
+    assert selects.nth(0).locator("option").count() == 5  # （不选） and the four units
+    # The other 乡镇 of the year is preselected beside the first; the 街道 and the 局 are not.
+    assert [selects.nth(i).input_value() for i in range(4)] == [*picked, "", ""]
+    assert page.locator("#jx-compare").inner_text() == hint
     assert v.errors == [] and v.foreign == []
 
 
