@@ -25,7 +25,7 @@ MAX_NESTING = 100  # depth of XML elements, of HTML tables in tables
 MAX_PDF_PAGES = 2_000
 MAX_AMOUNT = 1e8  # 万元: one trillion yuan, beyond any county unit's budget
 MAX_NUMBER = 1e12  # any other figure (an indicator's target or actual)
-SECONDS_PER_FILE = 60  # an external reader (pdftotext) is stopped after this long
+SECONDS_PER_FILE = 60  # a PDF still being read after this long is given up
 
 
 def describe() -> list[tuple[str, str]]:

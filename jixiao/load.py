@@ -12,46 +12,21 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
-from jixiao import fieldpath, gate, limits
+from jixiao import fieldpath, gate
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, read_original, sha256
-from jixiao.location import Location, shorten
+from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, read_original
+from jixiao.location import Location
 from jixiao.model import Evaluation
 from jixiao.overlay import apply_corrections, apply_overlay, origin_of
+from jixiao.yaml_input import read_yaml, validation_finding
 
 EVALUATION_FILE = "evaluation.yaml"
 UNIT_FILE = "unit.yaml"
 YAML_FILES = (EVALUATION_FILE, UNIT_FILE)
-
-# pydantic error type -> (rule id, Chinese message template)
-_ERRORS = {
-    "missing": ("missing-field", "缺少必填字段"),
-    "extra_forbidden": ("unknown-field", "未知字段（是否拼写有误？）"),
-    "float_parsing": ("invalid-number", "应为数字，实际为 {input!r}"),
-    "float_type": ("invalid-number", "应为数字，实际为 {input!r}"),
-    "int_parsing": ("invalid-number", "应为整数，实际为 {input!r}"),
-    "int_type": ("invalid-number", "应为整数，实际为 {input!r}"),
-    "int_from_float": ("invalid-number", "应为整数，实际为 {input!r}"),
-    "greater_than_equal": ("out-of-range", "不能小于 {ge}，实际为 {input!r}"),
-    "less_than_equal": ("out-of-range", "不能大于 {le}，实际为 {input!r}"),
-    "literal_error": ("invalid-value", "应为 {expected} 之一，实际为 {input!r}"),
-    "string_too_short": ("missing-field", "不能为空"),
-    "string_type": ("invalid-value", "应为文字，实际为 {input!r}"),
-    "list_type": ("invalid-value", "应为列表，实际为 {input!r}"),
-    "model_type": ("invalid-value", "应为一组字段（映射），实际为 {input!r}"),
-    "dict_type": ("invalid-value", "应为一组字段（映射），实际为 {input!r}"),
-    "date_from_datetime_parsing": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
-    "date_parsing": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
-    "date_from_datetime_inexact": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
-    "date_type": ("invalid-date", "应为日期（如 2024-07-09），实际为 {input!r}"),
-    "finite_number": ("invalid-number", "不能是 NaN 或无穷大，实际为 {input!r}"),
-    "value_error": ("invalid-value", "{error}"),
-}
 
 
 @dataclass
@@ -153,7 +128,7 @@ def load_unit_with_origins(folder: Path, root: Path | None = None) -> Loaded:
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as err:
-        raise InvalidData([_finding(where, node, e, origins) for e in err.errors()]) from None
+        raise InvalidData([validation_finding(where, node, e, origins) for e in err.errors()]) from None
     mismatches = list(_identity_findings(folder, where, evaluation, origins))
     if mismatches:
         raise InvalidData(mismatches)
@@ -178,7 +153,7 @@ def assemble(
             ]
         )
     where = yamls[0] if yamls else folder / UNIT_FILE
-    overlay, node = _read_yaml(yamls[0]) if yamls else ({}, None)
+    overlay, node = read_yaml(yamls[0], empty_ok=yamls[0].name == UNIT_FILE) if yamls else ({}, None)
     readable = [p for p in files if p.suffix.lower() in READABLE]
     originals = [p for p in files if p.suffix.lower() in ORIGINAL_ONLY]
 
@@ -205,7 +180,7 @@ def assemble(
         texts += read.texts
         unscanned[path.name] = read.unscanned
         data.setdefault("sources", []).append(
-            {"file": path.name, "sha256": sha256(path), "kind": UNREAD_ORIGINAL}
+            {"file": path.name, "sha256": read.sha256, "kind": UNREAD_ORIGINAL}
         )
     findings += gate.decide(
         data.get("sources") or [], unscanned, overlay.get("released_files") or [], Location(str(where))
@@ -235,92 +210,6 @@ def yaml_texts(path: Path, node, prefix: str = "") -> Iterator[Text]:
         yield Location(str(path), field=prefix), str(node)
 
 
-# libyaml's parser when PyYAML was built with it (the wheels are): several times faster on 1,000 units.
-class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):
-    """Safe loading, with an impossible date (2024-02-30) kept as the text written, for the model to reject by line."""
-
-
-def _timestamp(loader, node):
-    try:
-        return yaml.constructor.SafeConstructor.construct_yaml_timestamp(loader, node)
-    except (ValueError, OverflowError):
-        return loader.construct_scalar(node)
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _timestamp)
-
-
-def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
-    """Parse once: the node tree (for line numbers in errors) and the data built from it."""
-    loader = _Loader(text)
-    try:
-        node = loader.get_single_node()
-        if node is not None and _expanded_size(node, {}) > limits.MAX_YAML_NODES:
-            raise yaml.YAMLError(f"锚点（&/*）展开后超过 {limits.MAX_YAML_NODES:,} 个值，疑为恶意文件")
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
-
-
-def _expanded_size(node: yaml.Node, seen: dict[int, int], depth: int = 0) -> int:
-    """How many values the document holds once every alias is expanded ("billion laughs" stays small as nodes)."""
-    if id(node) in seen:
-        return seen[id(node)]
-    if depth > 100:
-        raise yaml.YAMLError("嵌套超过 100 层")
-    seen[id(node)] = 1  # a node that contains itself counts once
-    if isinstance(node, yaml.MappingNode):
-        size = 1 + sum(
-            _expanded_size(k, seen, depth + 1) + _expanded_size(v, seen, depth + 1) for k, v in node.value
-        )
-    elif isinstance(node, yaml.SequenceNode):
-        size = 1 + sum(_expanded_size(v, seen, depth + 1) for v in node.value)
-    else:
-        size = 1
-    seen[id(node)] = min(size, limits.MAX_YAML_NODES + 1)
-    return seen[id(node)]
-
-
-def read_yaml_text(path: Path) -> str:
-    """A YAML file's text: a regular file within the size limit, UTF-8."""
-    if path.stat().st_size > limits.MAX_YAML_BYTES:
-        raise InvalidData(
-            [problem("file-too-large", str(path), f"YAML 文件超过 {limits.MAX_YAML_BYTES // limits.MB} MB")]
-        )
-    return path.read_text(encoding="utf-8")
-
-
-def _read_yaml(path: Path, empty_ok: bool = False) -> tuple[dict, yaml.Node | None]:
-    try:
-        text = read_yaml_text(path)
-    except UnicodeDecodeError as err:
-        raise InvalidData(
-            [problem("not-utf8", str(path), f"不是 UTF-8 编码的文本（第 {err.start} 字节）")]
-        ) from None
-    try:
-        node, raw = parse_yaml(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = Location(str(path), line=mark.line + 1 if mark else None)
-        reason = getattr(err, "problem", None) or str(err)
-        raise InvalidData([problem("yaml-syntax", where, f"YAML 格式错误：{reason}")]) from None
-    if raw is None and (empty_ok or path.name == UNIT_FILE):
-        return {}, node
-    if not isinstance(raw, dict):
-        raise InvalidData([problem("invalid-value", str(path), "文件应为一组字段（映射），实际为空或列表")])
-    return raw, node
-
-
-def read_settings(path: Path, model: type[BaseModel]) -> BaseModel:
-    """A small settings file (site.yaml) validated against ``model``: every problem at its line, or defaults
-    when the file is empty."""
-    raw, node = _read_yaml(path, empty_ok=True)
-    try:
-        return model.model_validate(raw)
-    except ValidationError as err:
-        raise InvalidData([_finding(path, node, e, {}) for e in err.errors()]) from None
-
-
 def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origins: dict[str, Location]):
     """The year and short name must match the folder; the finding stands where the value came from."""
     unit_dir, year_dir = folder.name, folder.parent.name
@@ -334,59 +223,3 @@ def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origin
     short = evaluation.unit.short_name
     if short is not None and short != unit_dir:
         yield problem("path-mismatch", place("unit.short_name"), f"简称“{short}”与目录“{unit_dir}”不一致")
-
-
-def _finding(
-    path: Path, node: yaml.Node | None, error: dict[str, Any], origins: dict[str, Location]
-) -> Finding:
-    """A validation error, placed in the file it came from: a workbook's cell, or the YAML's line."""
-    field = _field_path(error["loc"])
-    rule, template = _ERRORS.get(error["type"], ("invalid-value", error["msg"]))
-    context = {"input": _short(error.get("input")), **(error.get("ctx") or {})}
-    try:
-        message = template.format(**context)
-    except (KeyError, IndexError, ValueError):
-        message = error["msg"]
-    origin = origin_of(field, origins) if origins else Location(field=field)
-    if origin.file:
-        return problem(rule, origin, message)
-    return problem(
-        rule, Location(str(path), line=_line_of(node, _clean_loc(error["loc"])), field=field), message
-    )
-
-
-def _clean_loc(loc: tuple) -> tuple:
-    """Drop pydantic's union-member labels (``float``, ``str``) from a location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and p in {"float", "str", "int"}))
-
-
-def _field_path(loc: tuple) -> str:
-    """A pydantic location (list positions from 0) as a field path (items counted from 1)."""
-    return fieldpath.join(*(p + 1 if isinstance(p, int) else p for p in _clean_loc(loc))) or "（文件）"
-
-
-def _short(value: Any) -> Any:
-    if isinstance(value, (dict, list)):
-        return type(value).__name__
-    return shorten(value) if isinstance(value, str) else value
-
-
-def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
-    """The 1-based line in the YAML file of the deepest node on ``loc`` that exists."""
-    line = None
-    for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
-            if node is None:
-                # The key itself may be the problem (unknown field): point at it.
-                break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-        else:
-            node = None
-    if node is not None:
-        line = node.start_mark.line + 1
-    return line

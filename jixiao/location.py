@@ -28,6 +28,8 @@ _LONG_DIGITS = re.compile(r"\d[\d\s\-.]{9,}\d")
 
 def shorten(value: object, limit: int = SHORT) -> str:
     """A value as a message quotes it: whole if short, else cut with "…"."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # 120, as the sheet shows it, not Python's 120.0
     text = value if isinstance(value, str) else _json(value)
     return text if len(text) <= limit else text[:limit] + "…"
 

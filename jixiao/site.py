@@ -21,7 +21,6 @@ from jixiao.load import (
     Loaded,
     find_unit_folders,
     load_unit_with_origins,
-    read_settings,
     unit_files,
     unit_folders,
 )
@@ -37,6 +36,7 @@ from jixiao.render.unit_page import FILES_DIR
 from jixiao.reproducible import data_dates, source_date
 from jixiao.timing import phase
 from jixiao.units import UnitInputs, files_per_unit
+from jixiao.yaml_input import read_settings
 
 SITE_FILE = "site.yaml"
 # One entry per data directory: (fingerprint of its content, what was loaded from it).

@@ -403,7 +403,7 @@ def planted_html(folder: Path) -> dict[str, list[str]]:
 
     plants = plant = Plants()
 
-    [grid] = read_workbook(SEED / "自评表.xlsx")
+    [grid] = read_workbook((SEED / "自评表.xlsx").read_bytes(), "自评表.xlsx")
     rows = "".join(
         "<tr>" + "".join(f"<td>{'' if v is None else v}</td>" for v in row) + "</tr>" for row in grid.rows
     )
@@ -434,25 +434,55 @@ def planted_pdf(folder: Path) -> dict[str, list[str]]:
     return plants
 
 
-def simple_pdf(pages: list[str], author: str = "", title: str = "") -> bytes:
+def simple_pdf(
+    pages: list[str],
+    author: str = "",
+    title: str = "",
+    notes: dict[int, str] | None = None,
+    picture_on: set[int] = frozenset(),
+    attachment: bool = False,
+) -> bytes:
+    """A PDF 1.4 written by hand: a text line per page, the document information, and on request a note
+    (``notes``: page number -> its text), a one-pixel picture on some pages, an attached file."""
     objects = [
         "<< /Type /Catalog /Pages 2 0 R >>",
         None,
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
+
+    def add(body: str) -> int:
+        objects.append(body)
+        return len(objects)
+
     kids = []
-    for text in pages:
-        stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
-        objects.append(f"<< /Length {len(stream)} >>\nstream\n{stream.decode()}\nendstream")
-        content = len(objects)
-        objects.append(
+    for number, text in enumerate(pages, start=1):
+        drawing = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET"
+        resources = "/Font << /F1 3 0 R >>"
+        if number in picture_on:
+            image = add(
+                "<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray "
+                "/BitsPerComponent 8 /Length 1 >>\nstream\n\x00\nendstream"
+            )
+            drawing += " q 10 0 0 10 72 600 cm /Im1 Do Q"
+            resources += f" /XObject << /Im1 {image} 0 R >>"
+        content = add(f"<< /Length {len(drawing.encode())} >>\nstream\n{drawing}\nendstream")
+        annots = ""
+        if notes and number in notes:
+            note = add(f"<< /Type /Annot /Subtype /Text /Rect [72 500 92 520] /Contents ({notes[number]}) >>")
+            annots = f" /Annots [{note} 0 R]"
+        page = add(
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents {content} 0 R "
-            "/Resources << /Font << /F1 3 0 R >> >> >>"
+            f"/Resources << {resources} >>{annots} >>"
         )
-        kids.append(f"{len(objects)} 0 R")
+        kids.append(f"{page} 0 R")
     objects[1] = f"<< /Type /Pages /Kids [{' '.join(kids)}] /Count {len(pages)} >>"
-    objects.append(f"<< /Author ({author}) /Title ({title}) >>")
-    info = len(objects)
+    if attachment:
+        embedded = add("<< /Type /EmbeddedFile /Length 5 >>\nstream\nhello\nendstream")
+        spec = add(f"<< /Type /Filespec /F (a.txt) /EF << /F {embedded} 0 R >> >>")
+        objects[0] = (
+            f"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(a.txt) {spec} 0 R] >> >> >>"
+        )
+    info = add(f"<< /Author ({author}) /Title ({title}) >>")
     out, offsets = b"%PDF-1.4\n", []
     for n, body in enumerate(objects, start=1):
         offsets.append(len(out))

@@ -233,6 +233,31 @@ def test_every_rule_has_a_test():
         pytest.skip("needs the whole suite: a rule may be exercised in another module")
     untested = sorted(r.id for r in RULES if not FIRED.get(r.id))
     assert untested == [], f"no test makes these rules fire: {untested}"
+    # The readers', loader's and gate's findings, by the literal ids their calls name.
+    named = _finding_ids_in_the_code()
+    assert len(named) > 25
+    untested = sorted(named - FIRED.keys())
+    assert untested == [], f"no test makes these findings appear: {untested}"
+
+
+def _finding_ids_in_the_code() -> set[str]:
+    """Every literal id passed first to problem(), Extract.problem() or Finding() in jixiao/."""
+    import ast
+
+    ids = set()
+    for path in (ROOT / "jixiao").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            first = node.args[0]
+            if (
+                name in ("problem", "Finding")
+                and isinstance(first, ast.Constant)
+                and isinstance(first.value, str)
+            ):
+                ids.add(first.value)
+    return ids
 
 
 def test_rules_are_declared_completely():

@@ -217,12 +217,14 @@ def test_an_unread_original_is_a_warning_on_the_site_wide_page(tmp_path):
 
 
 def test_each_workbook_is_parsed_once_per_load_and_check(monkeypatch):
-    import jixiao.forms as forms
+    import jixiao.forms.workbook as workbook
 
     calls = []
-    original = forms.read_workbook
+    original = workbook.read_workbook
     monkeypatch.setattr(
-        forms, "read_workbook", lambda path, display=None: calls.append(path) or original(path, display)
+        workbook,
+        "read_workbook",
+        lambda data, display, suffix="": calls.append(display) or original(data, display),
     )
     check_loaded(load_unit_with_origins(SEED))
     assert sorted(Path(p).name for p in calls) == ["打分表.xls", "自评表.xlsx"]
@@ -239,6 +241,20 @@ def test_a_bug_in_jixiao_is_not_reported_as_an_unreadable_workbook(monkeypatch):
         import_files([SEED / "自评表.xlsx"])
 
 
+def test_a_bug_in_jixiao_is_not_reported_as_an_unreadable_pdf(monkeypatch):
+    """pdfplumber calls jixiao's filter for every object of a page: its failure is jixiao's, not the file's."""
+    import jixiao.forms.pdf_source as pdf_source
+
+    from .planting import simple_pdf
+
+    def broken(obj, boxes):
+        raise KeyError("a bug in jixiao")
+
+    monkeypatch.setattr(pdf_source, "_inside", broken)
+    with pytest.raises(KeyError):
+        pdf_source.read_pdf(simple_pdf(["Page one"]), "附件.pdf")
+
+
 def test_a_truncated_workbook_is_a_located_error(tmp_path):
     data = (SEED / "自评表.xlsx").read_bytes()
     path = tmp_path / "坏.xlsx"
@@ -249,16 +265,16 @@ def test_a_truncated_workbook_is_a_located_error(tmp_path):
 
 
 def test_the_parse_cache_key_changes_with_the_reader_libraries(monkeypatch):
-    import jixiao.forms as forms
+    import jixiao.forms.cache as cache
 
     before = reader_version()
-    forms._VERSION.clear()
-    real = forms.metadata.version
+    cache._VERSION.clear()
+    real = cache.metadata.version
     monkeypatch.setattr(
-        forms.metadata, "version", lambda name: "99.0" if name == "python-calamine" else real(name)
+        cache.metadata, "version", lambda name: "99.0" if name == "python-calamine" else real(name)
     )
     assert reader_version() != before
-    forms._VERSION.clear()
+    cache._VERSION.clear()
 
 
 def test_an_xlsx_year_cell_location_reads_in_words():

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 from jixiao.findings import InvalidData
 from jixiao.forms import import_files
-from jixiao.forms.cells import clean_name, is_template_name, parse_measure, parse_number, parse_op
+from jixiao.forms.cell_text import clean_name, is_template_name
+from jixiao.forms.cells import parse_measure, parse_number, parse_op
 from jixiao.load import load_unit
 from jixiao.model import Evaluation
 
@@ -502,7 +503,7 @@ def test_unchanged_files_are_read_from_the_cache(tmp_path, monkeypatch):
     def fail(*args, **kwargs):
         raise AssertionError("parsed again")
 
-    monkeypatch.setattr("jixiao.forms.read_workbook", fail)
+    monkeypatch.setattr("jixiao.forms.workbook.read_workbook", fail)
     assert import_files([FIXTURES / "打分表.xlsx"]).data == first
 
 

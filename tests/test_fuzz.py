@@ -8,7 +8,8 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.forms.cells import clean_name, parse_measure, parse_number, parse_op
+from jixiao.forms.cell_text import clean_name
+from jixiao.forms.cells import parse_measure, parse_number, parse_op
 
 from .fuzzing import corpus, run_all
 

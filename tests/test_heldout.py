@@ -131,9 +131,9 @@ def grids_of(path: Path) -> list:
     from jixiao.forms.workbook import read_workbook
 
     if path.suffix in (".xlsx", ".xls"):
-        return read_workbook(path, str(path))
+        return read_workbook(path.read_bytes(), str(path))
     if path.suffix == ".docx":
-        return report_docx.read_report(path, str(path))[1]
+        return report_docx.read_report(path.read_bytes(), str(path))[1]
     if path.suffix == ".pdf":
         return pdf_source.read_pdf(path.read_bytes(), str(path)).grids
     return html_tables.read_page(path.read_bytes(), str(path))[0]

@@ -26,7 +26,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jixiao.cli import build_parser, main
+from jixiao.cli import main
+from jixiao.cli_parser import build_parser
 from jixiao.model import SiteInfo
 from jixiao.plugin import JixiaoPlugin
 from jixiao.site import generate

@@ -97,6 +97,28 @@ def test_pictures_and_pages_without_text_are_withheld_and_listed(seed, tmp_path)
     assert report.unscanned and "图片" in report.unscanned[0]
 
 
+def test_the_gate_sees_a_pdf_s_notes_pictures_and_attachments(seed, tmp_path):
+    """The gate reads a PDF through the table reader's own parse: a note's text is scanned where it stands; a page
+    with a picture and an attached file withhold the original."""
+    from jixiao.forms.pdf_source import read_pdf
+
+    note = planting.planted_value()
+    path = tmp_path / "附件.pdf"
+    path.write_bytes(
+        planting.simple_pdf(
+            ["Page one", "Page two"], notes={2: f"call {note}"}, picture_on={1}, attachment=True
+        )
+    )
+    read = read_original(path, str(path))
+    ctx = Context(seed, str(tmp_path), texts=read.texts)
+    [hit] = [f for f in check_evaluation(ctx) if f.rule in PERSONAL and mask(note) in f.message]
+    assert "第 2 页" in hit.line() and "批注" in hit.line() and note not in hit.line()
+    assert read.unscanned == ["第 1 页含图片，无法检查图中文字", "含附件（嵌入的文件），无法检查其内容"]
+    # The reader's parse carries the same texts for the gate: a PDF read as data is not parsed a second time.
+    parsed = read_pdf(path.read_bytes(), str(path))
+    assert [t for _, t in parsed.texts if note in t] and parsed.unscanned == read.unscanned
+
+
 def generated(data: Path) -> dict[str, str | bytes]:
     from jixiao import site
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from jixiao.forms import import_files
-from jixiao.forms.cells import clean_name, is_template_name, parse_flag, parse_measure, split_label
+from jixiao.forms.cell_text import clean_name, is_template_name, parse_flag, split_label
+from jixiao.forms.cells import parse_measure
 
 from .test_forms import make_xlsx
 

@@ -6,7 +6,7 @@ publishing; warnings and info are published on the unit page and the site-wide æ
 
 from __future__ import annotations
 
-from jixiao.checks import arithmetic, indicators, personal, quality, report  # noqa: F401  (registers the rules)
+from jixiao.checks import arithmetic, arithmetic_counts, indicators, personal, quality, report  # noqa: F401  (registers the rules)
 from jixiao.checks.catalogue import RULES, SEVERITY_LABELS, Rule, finding, rule_by_id
 from jixiao.checks.context import Context
 from jixiao.findings import Finding

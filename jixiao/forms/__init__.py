@@ -1,4 +1,4 @@
-"""Readers of the official forms: workbooks (.xlsx, .xls) and the Word report (.docx).
+"""Readers of the official forms: workbooks, web pages, PDFs and Word reports (jixiao.forms.files).
 
 ``import_files`` reads any number of files into one canonical dict. Tables win over what the report's text states;
 the report's standard sentences fill the fields no table gives (and stay in ``report.stated`` for the checks).
@@ -7,56 +7,40 @@ Every problem of every file is collected; nothing half-imported is returned sile
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import re
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, InvalidData, problem
-from jixiao.forms import parts, report_docx
-from jixiao.forms.cells import parse_number, simplified
-from jixiao.forms.document import read_grids
-from jixiao.forms.number_formats import percent_cells, show_percentages
+from jixiao.forms.cache import cache_dir, reader_version
+from jixiao.forms.files import (
+    ORIGINAL_ONLY,
+    READABLE,
+    UNREAD_ORIGINAL,
+    read_file,
+    read_original,
+)
+from jixiao.forms.input_file import FileRead, Text
 from jixiao.forms.statements import statements_to_fields
-from jixiao.forms.tables import Extract, labels
-from jixiao.forms.workbook import Grid, grid_texts, read_workbook
+from jixiao.forms.tables import Extract
 from jixiao.location import Location, shorten
 
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".et"}
-REPORT_SUFFIXES = {".docx"}
-PAGE_SUFFIXES = {".html", ".htm", ".shtml", ".xhtml"}
-PDF_SUFFIXES = {".pdf"}
-LEGACY_WORD = {".doc", ".wps"}
-READABLE = WORKBOOK_SUFFIXES | REPORT_SUFFIXES | PAGE_SUFFIXES | PDF_SUFFIXES | LEGACY_WORD
-# Published as originals but not read: a reader can still download what the unit sent.
-ORIGINAL_ONLY = {".zip", ".rar", ".jpg", ".png"}
-# The kind of a source whose content could not be read (a scan, a .doc without LibreOffice): the personal-data
-# rule for unscanned originals applies to it.
-UNREAD_ORIGINAL = "原件（未读取内容）"
+__all__ = [
+    "ORIGINAL_ONLY",
+    "READABLE",
+    "UNREAD_ORIGINAL",
+    "FileRead",
+    "Imported",
+    "Text",
+    "cache_dir",
+    "import_files",
+    "read_file",
+    "read_original",
+    "reader_version",
+]
+
 # Filled from the report's sentences only for checking, never as data: items need their 一级/二级 from the sheet.
 NOT_FILLED_FROM_TEXT = {"items", "check"}
-
-
-Text = tuple[Location, str]
-
-
-@dataclass
-class FileRead:
-    """What one file yields: extracts (one per recognised table or document), the kinds of form found in it, every
-    text it holds with its place (for the personal-data scan, so no file is parsed twice), and how each table was
-    recognised (for ``jixiao import --explain``)."""
-
-    extracts: list[Extract]
-    kinds: list[str]
-    texts: list[Text] = field(default_factory=list)
-    explain: list[str] = field(default_factory=list)
-    # Why (parts of) the file cannot be scanned for personal data: pictures, embedded objects, pages without text.
-    # A file with reasons here is withheld from the site unless the unit releases it (jixiao.gate).
-    unscanned: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -87,7 +71,7 @@ def import_files(paths: list[Path]) -> Imported:
         imported.explain.extend(read.explain)
         if read.unscanned:
             imported.unscanned[Path(path).name] = read.unscanned
-        source = {"file": Path(path).name, "sha256": sha256(Path(path)), "kind": "、".join(kinds) or None}
+        source = {"file": Path(path).name, "sha256": read.sha256, "kind": "、".join(kinds) or None}
         notes = [n for ex in extracts for n in ex.notes]
         if notes:
             source["notes"] = notes
@@ -105,195 +89,6 @@ def import_files(paths: list[Path]) -> Imported:
     if any(f.severity == "error" for f in imported.findings):
         raise InvalidData(imported.findings)
     return imported
-
-
-def read_file(path: Path, display: str) -> FileRead:
-    """The extracts of one file (one per recognised table or document), the kinds of form found, and its texts."""
-    suffix = path.suffix.lower()
-    readers = {
-        **dict.fromkeys(REPORT_SUFFIXES, _read_word),
-        **dict.fromkeys(LEGACY_WORD, _read_legacy_word),
-        **dict.fromkeys(PAGE_SUFFIXES, _read_page),
-        **dict.fromkeys(PDF_SUFFIXES, _read_pdf),
-        **dict.fromkeys(WORKBOOK_SUFFIXES, _read_workbook),
-    }
-    if suffix not in readers:
-        raise InvalidData(
-            [
-                problem(
-                    "unsupported-format",
-                    display,
-                    f"不能读取 {suffix or '无扩展名'} 文件：请提供 .xlsx、.xls、.docx、.doc、.pdf 或网页（.html）",
-                )
-            ]
-        )
-    return _cached(path, display, lambda: _guarded(path, display, readers[suffix]))
-
-
-def read_original(path: Path, display: str) -> FileRead:
-    """A file jixiao publishes without reading its content as data (a picture, an archive): only its texts. One
-    that cannot be read (beyond the limits) is no data error: it is withheld, with the reason."""
-
-    def read() -> FileRead:
-        try:
-            return _guarded(path, display, lambda p, d, package: FileRead([], []))
-        except InvalidData as err:
-            return FileRead([], [], unscanned=[f.message for f in err.findings])
-
-    return _cached(path, display, read)
-
-
-def _guarded(path: Path, display: str, reader) -> FileRead:
-    """``reader``'s result behind the input limits, with the texts of every part it does not read itself."""
-    data = parts.read_input(path, display)
-    package = parts.precheck(data, display) if path.suffix.lower() not in parts.ARCHIVES else None
-    with parts.quiet_stderr():  # a reader's Rust panic prints its backtrace itself; the clerk gets our line
-        read = reader(path, display, package)
-    found = parts.scan(path, data, display, package, {text for _, text in read.texts})
-    read.texts.extend(found.texts)
-    read.unscanned.extend(found.unscanned)
-    return read
-
-
-def _read_word(path: Path, display: str, package=None) -> FileRead:
-    ex, grids = report_docx.read_report(path, display)
-    # Its texts, every part of the package, come from the publish gate's scan (jixiao.forms.parts).
-    return _document(grids, display, report=ex)
-
-
-def _read_legacy_word(path: Path, display: str, package=None) -> FileRead:
-    """.doc and .wps through LibreOffice (``soffice --headless --convert-to docx``) when the machine has it."""
-    from jixiao.forms.legacy import converted_to_docx
-
-    with converted_to_docx(path, display) as docx:
-        if docx is None:
-            ex = Extract()
-            ex.problem(
-                "legacy-word-unread",
-                display,
-                "旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件照常公开）；请另存为 .docx，"
-                "或安装 LibreOffice 后重试",
-                "info",
-            )
-            return FileRead([ex], [UNREAD_ORIGINAL])
-        ex, grids = report_docx.read_report(docx, display)
-        return _document(grids, display, report=ex, texts=list(report_docx.document_texts(docx, display)))
-
-
-def _read_page(path: Path, display: str, package=None) -> FileRead:
-    from jixiao.forms.html_tables import read_page
-
-    grids, blocks, title = read_page(_bytes(path, display), display)
-    report = report_docx.report_from_blocks(blocks, display, title)
-    return _document(grids, display, report=report, texts=_texts(grids, blocks, display))
-
-
-def _read_pdf(path: Path, display: str, package=None) -> FileRead:
-    from jixiao.forms.pdf_source import read_pdf
-
-    try:
-        read = read_pdf(_bytes(path, display), display)
-    except InvalidData as err:
-        # A PDF was published as an original before jixiao read PDFs: one it cannot open is still published,
-        # unread, with a warning (and the unscanned-original rule), never a stopped build.
-        ex = Extract()
-        ex.findings.extend(Finding(f.rule, f.location, f.message, "warning") for f in err.findings)
-        return FileRead([ex], [UNREAD_ORIGINAL])
-    if read.scanned:
-        ex = Extract()
-        ex.problem(
-            "pdf-without-text",
-            display,
-            f"PDF 没有文字层（扫描件，共 {read.pages} 页）：无法读取其中的表格和数字，也无法检查个人信息；"
-            "请提供 Excel/Word 原件或可复制文字的 PDF",
-            "warning",
-        )
-        return FileRead([ex], [UNREAD_ORIGINAL])
-    report = report_docx.report_from_blocks(read.blocks, display, None)
-    lead = read.blocks[0][1] if read.blocks else ""
-    return _document(
-        read.grids, display, report=report, texts=_texts(read.grids, read.blocks, display), lead=lead
-    )
-
-
-def _texts(grids: list[Grid], blocks: list[tuple], display: str) -> list[Text]:
-    paragraphs = [(Location(display).in_part(f"第 {n} 段"), b[1]) for n, b in enumerate(blocks, start=1)]
-    return list(grid_texts(grids)) + paragraphs
-
-
-def _bytes(path: Path, display: str) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
-    if not data:
-        raise InvalidData([problem("empty-file", display, "文件为空（0 字节）")])
-    return data
-
-
-def _read_workbook(path: Path, display: str, package=None) -> FileRead:
-    grids = read_workbook(path, display)
-    if isinstance(package, parts.Package):
-        show_percentages(grids, percent_cells(package))
-    return _document(grids, display, texts=list(grid_texts(grids)))
-
-
-def _document(
-    grids: list[Grid], display: str, report: Extract | None = None, texts=None, lead: str = ""
-) -> FileRead:
-    """The forms in a file's grids, and its report when its prose has sections or stated figures."""
-    extracts, kinds, explain, skipped = read_grids(grids)
-    body = report.data.get("report", {}) if report is not None else {}
-    if report is not None and (body.get("stated") or (body.get("sections") and not extracts)):
-        extracts.append(report)
-        kinds.append(report_docx.KIND)
-    elif report is not None and report.findings and not extracts and not skipped:
-        extracts.append(report)  # a Word file without headings: its finding stands
-    if not extracts:
-        raise InvalidData(skipped or [_nothing_found(grids, display)])
-    if report is not None and not any("year" in ex.data for ex in extracts):
-        extracts.append(_title_year(report, display, lead))
-    # An evaluation-looking table that could not be read is an error on its own, a warning beside usable ones.
-    extracts[0].findings.extend(Finding(f.rule, f.location, f.message, "warning") for f in skipped)
-    return FileRead(extracts, kinds, texts or [], explain)
-
-
-def _title_year(report: Extract, display: str, lead: str) -> Extract:
-    """The year a page's, a PDF's or a Word report's title states ("…2023年度部门整体支出绩效自评报告"), or its
-    first line when a PDF's title ran into the text below it, when no table gave one (a year in the tables wins)."""
-    ex = Extract()
-    title = report.data.get("report", {}).get("title") or ""
-    match = re.search(r"((?:19|20)\d{2})\s*年度", simplified(title)) or re.search(
-        r"((?:19|20)\d{2})\s*年度", simplified(lead[:60])
-    )
-    if match:
-        ex.set("year", int(match.group(1)), Location(display).in_part("标题"))
-    return ex
-
-
-def _nothing_found(grids: list[Grid], display: str) -> Finding:
-    found = list(
-        dict.fromkeys(
-            t
-            for g in grids
-            for r in range(min(g.height, 12))
-            for t in labels(g, r)
-            if t and len(t) <= 12 and parse_number(t) is None
-        )
-    )
-    return problem(
-        "missing-headers",
-        display,
-        "没有认出任何自评表：应有“三级指标”“指标值”“实际完成值”（目标完成情况表、项目支出表）或"
-        f"“三级指标”“指标分值”“自评得分”（打分表）；找到的是：{'、'.join(found[:24]) or '（空）'}",
-    )
-
-
-def read_workbook_forms(grids: list[Grid]) -> tuple[list[Extract], list[str]]:
-    extracts, kinds, _, skipped = read_grids(grids)
-    if not extracts and grids:
-        raise InvalidData(skipped or [_nothing_found(grids, grids[0].file)])
-    return extracts, kinds
 
 
 def _merge_tables(imported: Imported, ex: Extract) -> None:
@@ -348,118 +143,3 @@ def _fill(target: dict, source: dict, skip: set[str]) -> None:
             target[key] = value
         elif isinstance(value, dict) and isinstance(target[key], dict):
             _fill(target[key], value, skip)
-
-
-def sha256(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-# Cache of parsed files, keyed by content hash, by the readers' own source and by the versions of the libraries
-# that read the files, so an unchanged workbook is not parsed twice and a changed reader never serves stale results.
-def cache_dir() -> Path:
-    """JIXIAO_CACHE names the folder (or "off"); by default the user's cache folder, never the current one."""
-    configured = os.environ.get("JIXIAO_CACHE")
-    if configured and configured != "off":
-        return Path(configured)
-    from platformdirs import user_cache_path
-
-    return user_cache_path("jixiao", appauthor=False) / "parsed"
-
-
-READER_LIBRARIES = (
-    "python-calamine",
-    "python-docx",
-    "xlrd",
-    "openpyxl",
-    "lxml",
-    "pdfplumber",
-    "pdfminer.six",
-    "opencc",
-)
-_VERSION: list[str] = []
-
-
-def reader_version() -> str:
-    if not _VERSION:
-        digest = hashlib.sha256()
-        for module in sorted(Path(__file__).parent.glob("*.py")):
-            digest.update(module.read_bytes())
-        for module in ("fieldpath.py", "location.py", "findings.py"):
-            digest.update((Path(__file__).parent.parent / module).read_bytes())
-        for library in READER_LIBRARIES:
-            try:
-                digest.update(f"{library}={metadata.version(library)}".encode())
-            except metadata.PackageNotFoundError:
-                digest.update(f"{library}=-".encode())
-        _VERSION.append(digest.hexdigest()[:16])
-    return _VERSION[0]
-
-
-def _cached(path: Path, display: str, read) -> FileRead:
-    enabled = os.environ.get("JIXIAO_CACHE") != "off"
-    file = cache_dir() / f"{sha256(path)}-{reader_version()}.json"
-    if enabled:
-        try:
-            hit = json.loads(file.read_text(encoding="utf-8"))
-            return _thaw(hit, display)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
-    result = read()
-    if enabled:
-        try:
-            file.parent.mkdir(parents=True, exist_ok=True)
-            file.write_text(json.dumps(_freeze(result, display), ensure_ascii=False), encoding="utf-8")
-        except OSError:
-            pass  # a read-only checkout still builds, just without the cache
-    return result
-
-
-def _freeze(result: FileRead, display: str) -> dict:
-    return {
-        "display": display,
-        "kinds": result.kinds,
-        "extracts": [
-            {
-                "data": ex.data,
-                "origins": {k: v.to_dict() for k, v in ex.origins.items()},
-                "notes": ex.notes,
-                "findings": [f.to_dict() for f in ex.findings],
-            }
-            for ex in result.extracts
-        ],
-        "texts": [[where.to_dict(), text] for where, text in result.texts],
-        "explain": result.explain,
-        "unscanned": result.unscanned,
-    }
-
-
-def _thaw(stored: dict, display: str) -> FileRead:
-    """A cached file names itself as it was first read; name it as it is read now."""
-    old = stored["display"]
-
-    def here(where: dict) -> Location:
-        location = Location.from_dict(where)
-        return location.in_file(display) if location.file == old else location
-
-    def note(text: str) -> str:
-        return display + text[len(old) :] if text.startswith(old) else text
-
-    extracts = [
-        Extract(
-            data=e["data"],
-            origins={k: here(v) for k, v in e["origins"].items()},
-            findings=[
-                Finding(f["rule"], here(f["location"]), f["message"], f["severity"]) for f in e["findings"]
-            ],
-            notes=[note(n) for n in e["notes"]],
-        )
-        for e in stored["extracts"]
-    ]
-    explain = [note(line) for line in stored.get("explain", [])]
-    return FileRead(
-        extracts,
-        stored["kinds"],
-        [(here(w), t) for w, t in stored["texts"]],
-        explain,
-        stored.get("unscanned", []),
-    )

@@ -1,17 +1,17 @@
-"""Cell values as units write them, normalised: operators, units, look-alike characters, markers.
+"""Cell values as units write them, normalised: operators, numbers, units, look-alike characters, markers.
 
 Real forms glue the operator and unit to the value ("≥50个", "≤90万元", "150万"), repeat the operator in the actual
-("≥266米"), use look-alikes (＝ ﹦ ≧ ≦, full-width digits and ％), thousands separators ("1,059.39"), leave
-"&NULL&" artefacts, mark core indicators with ★ and number names ("指标1："). Words ("完成", "达成预期指标") and dates
-("9月前") stay text.
+("≥266米"), use look-alikes (＝ ﹦ ≧ ≦, full-width digits and ％), thousands separators ("1,059.39") and leave
+"&NULL&" artefacts. Words ("完成", "达成预期指标") and dates ("9月前") stay text. A cell's text is tidied by
+jixiao.forms.cell_text (labels, indicator names, ★), money units by jixiao.forms.money_units.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
-from functools import cache, lru_cache
+
+from jixiao.forms.cell_text import clean_text, fold, is_template_text, simplified
 
 NULL_MARKERS = {"&NULL&", "NULL", "null", "None", "#N/A", "-", "—", "/", "／", "无"}
 
@@ -88,7 +88,6 @@ _SUFFIX_OPS = {
 _OP_SUFFIX = re.compile("(" + "|".join(re.escape(k) for k in _SUFFIX_OPS) + ")$")
 _SYMBOL_SUFFIX = re.compile(r"\s*(≥|≧|>=|≤|≦|<=|>|＞|<|＜)$")
 _UNIT_ALIASES = {"百分比": "%", "百分之": "%", "％": "%", "个百分点": "个百分点"}
-_NAME_NUMBERING = re.compile(r"^\s*(?:指标\s*\d+\s*[：:．.、]|\d+\s*[．.、]|[（(]\d+[)）])\s*")
 
 
 @dataclass(frozen=True)
@@ -99,107 +98,6 @@ class Measure:
     value: float | int | str | None
     unit: str | None
     doubt: str | None = None
-
-
-def fold(text: str) -> str:
-    """Full-width digits, letters, ％ and ＝ to their ASCII forms; other characters (（）、，) untouched."""
-    out = []
-    for ch in text:
-        if "\uff01" <= ch <= "\uff5e" and ch not in "（）：；，、":
-            out.append(unicodedata.normalize("NFKC", ch))
-        elif ch in "\u3000\xa0":
-            out.append(" ")
-        else:
-            out.append(ch)
-    return "".join(out)
-
-
-def clean_text(value: object) -> str | None:
-    """A cell's text with artefacts, surrounding space and inner line breaks of labels removed; None if empty."""
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).replace("&NULL&", "").strip()
-    return text or None
-
-
-def clean_label(value: object) -> str | None:
-    """A label such as "年度\\n主要\\n任务" or "被评价部\\n门配合度": all whitespace removed."""
-    text = clean_text(value)
-    return re.sub(r"\s+", "", text) if text else None
-
-
-def clean_name(value: object) -> tuple[str | None, bool]:
-    """An indicator name without ★ and "指标1：" numbering; returns (name, core)."""
-    text = clean_text(value)
-    if text is None:
-        return None, False
-    core = "★" in text or "☆" in text
-    text = text.replace("★", "").replace("☆", "")
-    text = _CHECKBOX.sub("", text)
-    text = _NAME_NUMBERING.sub("", text)
-    text = re.sub(r"\s*\n\s*", "", text).strip()
-    return text or None, core
-
-
-# Checkbox residue stuck to a name: □ ☑ ☐ ☒ ■ as printed, or as Wingdings turned them into text when a form was
-# exported (£ for □, R for ☑, S for ☒) — only before CJK text, so "R&D" or a name that begins with 口 stays whole.
-_CHECKBOX = re.compile(r"^\s*(?:[□☑☐☒■▢✓✔√]|[£RS](?=\s*[\u4e00-\u9fff]))\s*")
-_CHECKED = re.compile(r"(?:[☑☒■✓✔√]|(?<![A-Za-z])R)\s*([\u4e00-\u9fff]+)")
-
-
-def parse_flag(value: object) -> bool | None:
-    """A yes/no cell (是否核心指标): "是", "√", "★", or the ticked option of "R是 £否" / "☑是 □否"; None if empty."""
-    text = clean_label(value)
-    if not text:
-        return None
-    if any(box in text for box in "□☐£☑☒■✓✔√R"):
-        ticked = _CHECKED.findall(text)
-        if ticked:
-            return ticked[0].startswith(("是", "核心"))
-        if text in ("√", "✓", "✔"):
-            return True
-    return text in ("是", "核心", "核心指标", "★", "Y", "y", "yes", "Yes")
-
-
-def is_template_name(name: str | None) -> bool:
-    """Blank template rows left in place: "指标2：", "……", "...", "其他" with nothing else."""
-    if name is None:
-        return True
-    stripped = re.sub(r"[\s.…。·/／、\-—]+", "", name)
-    return (
-        stripped == ""
-        or re.fullmatch(r"指标\d*[：:]?", stripped) is not None
-        or (
-            re.fullmatch(r"[（(].*[)）]", stripped) is not None
-            and _TEMPLATE_TEXT.search(stripped) is not None
-        )
-    )
-
-
-_POINTS_IN_LABEL = re.compile(
-    r"^(.*?)[（(]\s*(?:满分|分值)?[:：]?\s*(\d+(?:\.\d+)?)\s*分?\s*(?:[,，;；、]\s*[^()（）]*?分\s*)?[)）]$"
-)
-_TEMPLATE_TEXT = re.compile(r"[（(]\s*\d+\s*字以内\s*[)）]|\*\*|＊＊")
-
-
-def split_label(text: str | None) -> tuple[str | None, float | None]:
-    """A level label and the points written inside it: "履职效能（15分）" → ("履职效能", 15); "(50分)" (the label
-    itself lost) → (None, 50); "绩效目标(10)" → ("绩效目标", 10)."""
-    if not text:
-        return None, None
-    match = _POINTS_IN_LABEL.match(text)
-    if match and ("分" in text or match.group(1)):
-        value = float(match.group(2))
-        name = match.group(1).strip().rstrip(":：").strip() or None
-        return name, int(value) if value.is_integer() else value
-    return text, None
-
-
-def is_template_text(text: str | None) -> bool:
-    """Guidance the template printed in a cell and the unit left in place: "…(100字以内)", "(≥**人)"."""
-    return bool(text) and _TEMPLATE_TEXT.search(str(text)) is not None
 
 
 def parse_op(value: object) -> str | None:
@@ -248,7 +146,7 @@ def parse_measure(value: object) -> Measure:
     if isinstance(value, (int, float)):
         return Measure(None, _tidy(value), None)
     text = clean_text(value)
-    if text is None or text in NULL_MARKERS or _TEMPLATE_TEXT.search(text):
+    if text is None or text in NULL_MARKERS or is_template_text(text):
         return Measure(None, None, None)  # empty, or the template's guidance ("（≥**人）") left in place
     folded = _close_number_gaps(simplified(fold(text)).strip())
     doubt = _doubt(folded)
@@ -274,24 +172,6 @@ def parse_measure(value: object) -> Measure:
         if unit is None or (not re.search(r"\d", unit) and not _DEADLINE.search(unit) and len(unit) <= 8):
             return Measure(op, amount, _UNIT_ALIASES.get(unit, unit) if unit else None)
     return Measure(op, text, None)
-
-
-@lru_cache(maxsize=65536)
-def simplified(text: str) -> str:
-    """Traditional characters as simplified ones (績效 → 绩效), for recognising words, never for what is shown."""
-    if not _CJK.search(text):
-        return text
-    return _converter().convert(text)
-
-
-@cache
-def _converter():
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
-_CJK = re.compile("[\u4e00-\u9fff]")
 
 
 def _close_number_gaps(text: str) -> str:
@@ -327,43 +207,6 @@ def _tidy(number: float | int) -> float | int:
             return int(number)
         return round(number, 10)
     return number
-
-
-# Money units to 万元, the model's unit: amounts in 元 and 千元 are converted on input, and the reader says so.
-MONEY_UNITS = {
-    "元": 1e-4,
-    "千元": 0.1,
-    "万元": 1.0,
-    "万": 1.0,
-    "百万元": 100.0,
-    "亿元": 10000.0,
-    "亿": 10000.0,
-}
-_UNIT_LABEL = re.compile(
-    r"(?:金额|货币|计量|资金)?单位[:：]\s*(?:人民币)?\s*([^\s，,;；)）]{0,3}?元|万)(?![\u4e00-\u9fff])"
-)
-_UNIT_BRACKET = re.compile(r"[（(]\s*(?:单位[:：]\s*)?(?:人民币)?\s*(元|千元|万元|百万元|亿元)\s*(?:[)）]|$)")
-_UNKNOWN_MONEY = re.compile(r"(?:金额|货币)?单位[:：]\s*([^\s，,;；)）]{1,4}元)")
-
-
-def money_unit_in(text: str | None) -> float | None:
-    """The factor to 万元 of the money unit a label or cell states: "（单位：元）" → 0.0001, "项目资金（万元）" → 1,
-    "千元" → 0.1, "150万" → None (a number, not a label); None when it states none."""
-    if not text:
-        return None
-    text = simplified(fold(str(text)).replace(" ", ""))
-    if text in MONEY_UNITS:
-        return MONEY_UNITS[text]
-    match = _UNIT_LABEL.search(text) or _UNIT_BRACKET.search(text)
-    return MONEY_UNITS.get(match.group(1)) if match else None
-
-
-def unknown_money_unit(text: str | None) -> str | None:
-    """A stated money unit jixiao cannot convert ("单位：美元"), for a finding."""
-    if not text:
-        return None
-    match = _UNKNOWN_MONEY.search(simplified(fold(str(text)).replace(" ", "")))
-    return match.group(1) if match and match.group(1) not in MONEY_UNITS else None
 
 
 # A unit's scale prefix: "万元" is 10,000 "元", "千米" 1,000 "米", "万人次" 10,000 "人次".

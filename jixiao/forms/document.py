@@ -12,7 +12,7 @@ from __future__ import annotations
 from jixiao.findings import Finding, problem
 from jixiao.forms import project_sheet, scoring_sheet, target_sheet
 from jixiao.forms.headers import INDICATOR_HEADERS, column_of, describe, find_header, header_key
-from jixiao.forms.tables import Extract, labels
+from jixiao.forms.tables import Extract, header_cells
 from jixiao.forms.workbook import Grid
 
 # Words of a table that is about evaluation: a table with two of them in its first rows is expected to be read.
@@ -139,26 +139,12 @@ def _header_lines(grid: Grid, where: str) -> list[str]:
 
 
 def _looks_evaluation(grid: Grid) -> bool:
-    words = {
-        word
-        for r in range(min(grid.height, 15))
-        for label in labels(grid, r)
-        if label and len(label) <= 20
-        for word in EVALUATION_WORDS
-        if word in label
-    }
+    words = {word for label in header_cells(grid, 15, 20) for word in EVALUATION_WORDS if word in label}
     return len(words) >= 2
 
 
 def _unmapped(grid: Grid) -> Finding:
-    found = list(
-        dict.fromkeys(
-            label
-            for r in range(min(grid.height, 15))
-            for label in labels(grid, r)
-            if label and len(label) <= 20
-        )
-    )
+    found = header_cells(grid, 15, 20)
     known = {column_of(label, INDICATOR_HEADERS) for label in found} - {None}
     missing = [TITLES[k] for k in ("name", "target", "actual") if k not in known]
     return problem(

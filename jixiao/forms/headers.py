@@ -13,7 +13,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from jixiao.forms.cells import parse_number, simplified
+from jixiao.forms.addresses import column_letter
+from jixiao.forms.cell_text import simplified
+from jixiao.forms.cells import parse_number
 
 # Canonical column -> spellings, most specific first. A spelling matches a header key that equals it or starts
 # with it ("实际完成值（B）" → 实际完成值); ``EXACT`` columns match whole keys only (单位 must not match 实施单位).
@@ -198,8 +200,6 @@ def map_columns(grid, rows: list[int], spec) -> Header:
 
 def describe(header: Header, spec_titles: dict[str, str]) -> list[str]:
     """The column mapping in words, for ``--explain``: "C 年度指标值 → 指标值（target）"."""
-    from jixiao.forms.workbook import column_letter
-
     mapped = sorted(header.columns.items(), key=lambda kv: kv[1])
     out = [f"{column_letter(c)} → {spec_titles.get(k, k)}（{k}）" for k, c in mapped]
     out += [f"{column_letter(c)} “{t}” → 已知列，不读取" for c, t in sorted(header.ignored.items())]

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.workbook import Grid
+from jixiao.forms.workbook import Grid, cell_value
 
 _CHARSET = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_\-]+)", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
@@ -203,8 +203,8 @@ def _grid(table, display: str, name: str) -> Grid:
                 continue
             while (r, c) in taken:
                 c += 1
-            rowspan, colspan = _int(cell.get("rowspan")), min(_int(cell.get("colspan")), 1000)
-            value = _value(_text(cell))
+            rowspan, colspan = span(cell.get("rowspan")), min(span(cell.get("colspan")), 1000)
+            value = cell_value(_text(cell))
             # A span past the table's last row ends with the table, as browsers draw it.
             for dr in range(min(rowspan, len(rows) - r)):
                 for dc in range(colspan):
@@ -223,9 +223,11 @@ def _owner(tr):
     return None
 
 
-def _int(value) -> int:
+def span(value) -> int:
+    """A rowspan or colspan as browsers read it: 1 unless a positive number (only its first 12 characters: a
+    hostile page's thousand-digit span is no reason to spend time converting it)."""
     try:
-        return max(1, int(str(value).strip()))
+        return max(1, int(str(value).strip()[:12]))
     except (TypeError, ValueError):
         return 1
 
@@ -237,14 +239,3 @@ def _put(grid: Grid, r: int, c: int, value) -> None:
     while len(row) <= c:
         row.append(None)
     row[c] = value
-
-
-def _value(text: str):
-    """Numbers stay numbers (as a spreadsheet would hold them); everything else is text, None if empty."""
-    if not text:
-        return None
-    plain = text.replace(",", "")
-    if re.fullmatch(r"-?\d+(?:\.\d+)?", plain):
-        number = float(plain)
-        return int(number) if number.is_integer() and "." not in plain else number
-    return text

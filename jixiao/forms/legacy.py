@@ -7,11 +7,9 @@ the build.
 
 from __future__ import annotations
 
-import contextlib
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 
 from jixiao.findings import InvalidData, problem
@@ -23,16 +21,15 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
-@contextlib.contextmanager
-def converted_to_docx(path: Path, display: str) -> Iterator[Path | None]:
-    """The .docx LibreOffice makes of ``path`` (removed afterwards); None when LibreOffice is not installed."""
+def converted_to_docx(data: bytes, suffix: str, display: str) -> bytes | None:
+    """The .docx LibreOffice makes of a .doc or .wps file's bytes (its files removed afterwards); None when
+    LibreOffice is not installed."""
     program = soffice()
     if program is None:
-        yield None
-        return
+        return None
     with tempfile.TemporaryDirectory(prefix="jixiao-doc-") as tmp:
-        source = Path(tmp) / ("input" + Path(path).suffix.lower())
-        shutil.copyfile(path, source)
+        source = Path(tmp) / ("input" + suffix)
+        source.write_bytes(data)  # the bytes that were checked, not the path read again
         command = [
             program,
             f"-env:UserInstallation=file://{tmp}/profile",
@@ -55,4 +52,4 @@ def converted_to_docx(path: Path, display: str) -> Iterator[Path | None]:
             raise InvalidData(
                 [problem("unreadable-file", display, "LibreOffice 无法转换该文件，可能已损坏或加密")]
             )
-        yield out
+        return out.read_bytes()

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.parts_ooxml import Package, part_names
+from jixiao.forms.addresses import cell_position
+from jixiao.forms.ooxml_package import Package
+from jixiao.forms.ooxml_places import part_names
 
 # Excel's built-in percent formats: 9 is "0%", 10 is "0.00%".
 BUILTIN_PERCENT = {9, 10}
@@ -42,16 +44,6 @@ def percent_styles(styles: bytes) -> set[int]:
     return out
 
 
-def _position(ref: bytes) -> tuple[int, int] | None:
-    m = re.fullmatch(rb"([A-Z]{1,3})(\d{1,7})", ref)
-    if not m:
-        return None
-    column = 0
-    for ch in m.group(1):
-        column = column * 26 + ch - 64
-    return int(m.group(2)) - 1, column - 1
-
-
 def percent_cells(package: Package) -> dict[str, set[tuple[int, int]]]:
     """Sheet name -> the (row, column) of every number cell shown as a percentage, counted from 0."""
     styles = package.parts.get("xl/styles.xml")
@@ -73,7 +65,7 @@ def percent_cells(package: Package) -> dict[str, set[tuple[int, int]]]:
                 found.get(b"t", b"n") != b"n"
             ):  # text, shared strings, booleans and errors are shown as they are
                 continue
-            place = _position(found.get(b"r", b""))
+            place = cell_position(found.get(b"r", b""))
             if place is not None:
                 cells.add(place)
         if cells:

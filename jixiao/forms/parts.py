@@ -11,23 +11,20 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
-import stat
-import subprocess
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from pathlib import Path
 
 from jixiao import limits
 from jixiao.findings import InvalidData, problem
+from jixiao.forms.html_tables import decode, span
+from jixiao.forms.input_file import OLE_MAGIC, PICTURES, ZIP_MAGIC, InputFile, Text, is_html
+from jixiao.forms.ooxml_package import Package, check_sheet_sizes, open_package
+from jixiao.forms.ooxml_places import part_names
 from jixiao.forms.parts_legacy import ole_texts, xls_check_sizes
-from jixiao.forms.parts_ooxml import Package, Text, check_sheet_sizes, open_package, package_texts, raw_texts
+from jixiao.forms.parts_ooxml import package_texts, raw_texts
+from jixiao.forms.pdf_source import PdfRead, read_pdf
 from jixiao.location import Location
 
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-PICTURES = {".jpg", ".jpeg", ".png", ".gif", ".bmp", ".tif", ".tiff", ".webp", ".emf", ".wmf", ".svg"}
 ARCHIVES = {".zip", ".rar", ".7z", ".gz", ".tar"}
 
 
@@ -55,62 +52,32 @@ class Scan:
     unscanned: list[str] = field(default_factory=list)  # why (parts of) the file cannot be scanned
 
 
-def read_input(path: Path, display: str) -> bytes:
-    """A file's bytes: a regular file within the size limit, else a located error."""
-    try:
-        info = path.stat()
-    except OSError as err:
-        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InvalidData([problem("unsafe-file", display, "不是普通文件（设备、管道或目录），拒绝读取")])
-    if info.st_size > limits.MAX_FILE_BYTES:
-        raise InvalidData(
-            [
-                problem(
-                    "file-too-large",
-                    display,
-                    f"文件 {info.st_size / limits.MB:.1f} MB，超过上限 {limits.MAX_FILE_BYTES // limits.MB} MB",
-                )
-            ]
-        )
-    try:
-        with open(path, "rb") as f:
-            return f.read(limits.MAX_FILE_BYTES + 1)
-    except OSError as err:
-        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
-
-
-def precheck(data: bytes, display: str) -> Package | _PageTexts | None:
+def precheck(file: InputFile) -> None:
     """The limits a reader must not meet unguarded: zip parts, DOCTYPEs, sheet extents and merged ranges, HTML
-    tables' spans and nesting. What was parsed for this is kept for ``scan``."""
+    tables' spans and nesting. What was parsed for this is kept on the file for its reader and for ``scan``."""
+    data, display = file.data, file.display
+    if file.suffix in ARCHIVES:
+        return  # an archive is published unread: its members are not unzipped at all
     if data.startswith(ZIP_MAGIC):
-        package = open_package(data, display)
-        check_sheet_sizes(package, _sheet_names(package))
-        return package
-    if data.startswith(OLE_MAGIC):
+        file.parsed = open_package(data, display)
+        check_sheet_sizes(file.parsed, part_names(file.parsed.parts).sheets)
+    elif data.startswith(OLE_MAGIC):
         xls_check_sizes(data, display)
     elif is_html(data):
-        return read_page(data, display)
-    return None
+        file.parsed = read_page(data, display)
 
 
-def _sheet_names(package: Package) -> dict[str, str]:
-    from jixiao.forms.parts_ooxml import part_names
-
-    return part_names(package.parts).sheets
-
-
-def scan(path: Path, data: bytes, display: str, package, known: set[str]) -> Scan:
+def scan(file: InputFile, known: set[str]) -> Scan:
     """Every text of the file beyond ``known`` (what its reader already gave), with its place."""
-    suffix = path.suffix.lower()
-    if isinstance(package, Package):
-        return Scan(*package_texts(package, known))
-    if isinstance(package, _PageTexts):
-        return page_scan(package, display, known)
+    data, display, suffix = file.data, file.display, file.suffix
+    if isinstance(file.parsed, Package):
+        return Scan(*package_texts(file.parsed, known))
+    if isinstance(file.parsed, _PageTexts):
+        return page_scan(file.parsed, display, known)
     if data.startswith(OLE_MAGIC):
         return Scan(*ole_texts(data, display, known))
     if data.startswith(b"%PDF") or suffix == ".pdf":
-        return pdf_texts(path, data, display)
+        return pdf_scan(file)
     if is_html(data):
         return page_scan(read_page(data, display), display, known)
     if suffix in PICTURES:
@@ -118,13 +85,6 @@ def scan(path: Path, data: bytes, display: str, package, known: set[str]) -> Sca
     if suffix in ARCHIVES:
         return Scan([], ["压缩包：其中的文件无法逐一检查"])
     return Scan(list(raw_texts(Location(display), data)), [f"不认识的文件类型（{suffix or '无扩展名'}）"])
-
-
-def is_html(data: bytes) -> bool:
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \r\n\t").lower()
-    return head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta", b"<head", b"<body")) or (
-        head.startswith((b"<?xml", b"<!--")) and b"<html" in data[:4096].lower()
-    )
 
 
 # --- web pages ----------------------------------------------------------------------------------------------
@@ -152,7 +112,7 @@ class _PageTexts(HTMLParser):
 
     def _cell(self, attrs: dict) -> None:
         table = self.tables[-1]
-        rowspan, colspan = _span(attrs.get("rowspan")), _span(attrs.get("colspan"))
+        rowspan, colspan = span(attrs.get("rowspan")), span(attrs.get("colspan"))
         covered = table["covered"]
         c = table["column"]
         while c < len(covered) and covered[c] > 0:
@@ -232,17 +192,8 @@ class _PageTexts(HTMLParser):
             self.out.append((self.getpos()[0], "网页注释", data))
 
 
-def _span(value) -> int:
-    try:
-        return max(1, int(str(value).strip()[:12]))
-    except (TypeError, ValueError):
-        return 1
-
-
 def read_page(data: bytes, display: str) -> _PageTexts:
     """A web page read once: its texts and attributes, its tables' geometry checked against the limits."""
-    from jixiao.forms.html_tables import decode
-
     parser = _PageTexts(display)
     parser.feed(decode(data))
     parser.close()
@@ -265,78 +216,17 @@ def page_scan(parser: _PageTexts, display: str, known: set[str]) -> Scan:
 # --- PDF ----------------------------------------------------------------------------------------------------
 
 
-def pdf_texts(path: Path, data: bytes, display: str) -> Scan:
-    """The text of every page (poppler's pdftotext) and the document information and XMP metadata."""
-    if not shutil.which("pdftotext") or not shutil.which("pdfinfo"):
-        return Scan([], ["本机没有 pdftotext（poppler-utils），无法读取 PDF 文字"])
-    try:
-        return _pdf_texts(path, data, display)
-    except InvalidData as err:
-        # A PDF that cannot be read is withheld with the reason, never a stopped build (it may hold no data).
-        return Scan([], [f.message for f in err.findings])
-
-
-def _pdf_texts(path: Path, data: bytes, display: str) -> Scan:
-    here = Location(display)
-    info = _run(["pdfinfo", "-enc", "UTF-8", str(path)], display)
-    meta = _run(["pdfinfo", "-enc", "UTF-8", "-meta", str(path)], display)
-    pages = int(m.group(1)) if (m := re.search(r"^Pages:\s+(\d+)", info, re.M)) else 0
-    if pages > limits.MAX_PDF_PAGES:
-        raise InvalidData(
-            [problem("file-too-large", display, f"PDF 有 {pages:,} 页，超过上限 {limits.MAX_PDF_PAGES:,}")]
-        )
-    texts: list[Text] = []
-    for line in info.splitlines():
-        key, _, value = line.partition(":")
-        if value.strip() and key not in ("Pages", "Page size", "File size", "PDF version", "Page rot"):
-            texts.append((here.in_part(f"文档属性 {key}"), value.strip()))
-    if meta.strip():
-        texts.append((here.in_part("XMP 元数据"), re.sub(r"<[^>]+>", " ", meta)))
-    body = _run(["pdftotext", "-enc", "UTF-8", str(path), "-"], display)
-    unscanned = []
-    blank = []
-    for n, page in enumerate(body.split("\f")[:pages] if pages else [], start=1):
-        if page.strip():
-            texts.append((Location(display, f"第 {n} 页"), page))
-        else:
-            blank.append(n)
-    if blank:
-        unscanned.append(f"第 {_ranges(blank)} 页没有文字层（可能是扫描件），无法检查")
-    images = (
-        _run(["pdfimages", "-list", str(path)], display, required=False) if shutil.which("pdfimages") else ""
-    )
-    with_images = sorted({int(line.split()[0]) for line in images.splitlines()[2:] if line.split()[:1] != []})
-    if with_images:
-        unscanned.append(f"第 {_ranges(with_images)} 页含图片，无法检查图中文字")
-    attached = (
-        _run(["pdfdetach", "-list", str(path)], display, required=False) if shutil.which("pdfdetach") else ""
-    )
-    if re.search(r"^\d+:", attached, re.M):
-        unscanned.append("含附件（嵌入的文件），无法检查其内容")
-    texts.extend(raw_texts(here.in_part("PDF 其他内容"), data))
-    return Scan(texts, unscanned)
-
-
-def _run(command: list[str], display: str, required: bool = True) -> str:
-    try:
-        result = subprocess.run(command, capture_output=True, timeout=limits.SECONDS_PER_FILE, check=False)
-    except subprocess.TimeoutExpired:
-        raise InvalidData(
-            [problem("file-too-large", display, f"PDF 读取超过 {limits.SECONDS_PER_FILE} 秒，疑为恶意文件")]
-        ) from None
-    if result.returncode != 0 and required:
-        reason = result.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["未知原因"]
-        raise InvalidData([problem("unreadable-file", display, f"PDF 无法读取：{reason[0][:160]}")])
-    return result.stdout.decode("utf-8", "replace")
-
-
-def _ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 7] -> "1—3、7"."""
-    out, start = [], None
-    for i, n in enumerate(numbers):
-        if start is None:
-            start = n
-        if i + 1 == len(numbers) or numbers[i + 1] != n + 1:
-            out.append(str(start) if start == n else f"{start}—{n}")
-            start = None
-    return "、".join(out)
+def pdf_scan(file: InputFile) -> Scan:
+    """A PDF's texts from the parse its reader made (jixiao.forms.pdf_source), or from one made now for a PDF jixiao
+    does not read as data. One that cannot be read is withheld with the reason, never a stopped build (it may hold
+    no data)."""
+    read = file.parsed
+    if not isinstance(read, (PdfRead, InvalidData)):
+        try:
+            read = read_pdf(file.data, file.display, tables=False)
+        except InvalidData as err:
+            read = err
+    if isinstance(read, InvalidData):
+        return Scan([], [f.message for f in read.findings])
+    raw = raw_texts(Location(file.display).in_part("PDF 其他内容"), file.data)
+    return Scan([*read.texts, *raw], list(read.unscanned))

@@ -14,7 +14,10 @@ import struct
 from collections.abc import Iterator
 
 from jixiao.findings import InvalidData, problem
-from jixiao.forms.parts_ooxml import Text, check_grid_size, raw_texts
+from jixiao.forms.addresses import column_letter
+from jixiao.forms.input_file import Text
+from jixiao.forms.ooxml_package import check_grid_size
+from jixiao.forms.parts_ooxml import raw_texts
 from jixiao.location import Location
 
 _CELL_RECORDS = {0x0201, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0006, 0x00D6}
@@ -180,8 +183,6 @@ def _workbook_texts(stream: bytes, display: str, data: bytes, known: set[str], u
             pending_txo = None
         elif kind == _NOTE and len(payload) >= 8:
             r, c, _, obj = struct.unpack_from("<HHHH", payload)
-            from jixiao.forms.workbook import column_letter
-
             notes[obj] = Location(display, sheet, f"{column_letter(c)}{r + 1}", part="批注")
             author = _unicode_string(payload, 8)
             if author.strip():

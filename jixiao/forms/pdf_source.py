@@ -9,13 +9,20 @@ A PDF without a text layer (a scan) yields nothing and a finding says so.
 
 from __future__ import annotations
 
+import contextlib
 import io
+import logging
 import re
+import time
+import traceback
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from jixiao import limits
 from jixiao.findings import InvalidData, problem
-from jixiao.forms.workbook import Grid
+from jixiao.forms.input_file import Text
+from jixiao.forms.pdf_texts import PdfTexts
+from jixiao.forms.workbook import Grid, cell_value
 
 _PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–\s]*$"
@@ -29,51 +36,87 @@ class PdfRead:
     blocks: list[tuple]
     pages: int
     scanned: bool
+    # The publish gate's: every text of the document with its place, and why parts of it cannot be scanned.
+    texts: list[Text] = field(default_factory=list)
+    unscanned: list[str] = field(default_factory=list)
 
 
-def read_pdf(data: bytes, display: str) -> PdfRead:
-    import logging
+def read_pdf(data: bytes, display: str, tables: bool = True) -> PdfRead:
+    """The PDF's tables and prose (unless ``tables`` is false: the gate's texts only, for an original jixiao does
+    not read), within the limits on pages and time."""
+    with _opened(data, display) as pdf:
+        pages = len(pdf.pages)
+        if pages > limits.MAX_PDF_PAGES:
+            raise _too_large(display, f"PDF 有 {pages:,} 页，超过上限 {limits.MAX_PDF_PAGES:,}")
+        deadline = time.monotonic() + limits.SECONDS_PER_FILE
+        gate = PdfTexts(display)
+        pieces, lines_by_page, chars = [], [], 0
+        for number, page in enumerate(pdf.pages, start=1):
+            if time.monotonic() > deadline:
+                raise _too_large(display, f"PDF 读取超过 {limits.SECONDS_PER_FILE} 秒，疑为恶意文件")
+            chars += len(page.chars)
+            gate.add_page(number, page)
+            if tables:
+                _read_page(page, number, pieces, lines_by_page)
+            page.close()  # its parsed objects are not needed again: memory stays flat over long documents
+        texts, unscanned = gate.finish(pdf)
+    if chars == 0 or not tables:
+        return PdfRead([], [], pages, chars == 0, texts, unscanned)
+    blocks = list(_paragraphs(_body_lines(lines_by_page)))
+    return PdfRead(_join(pieces, display), blocks, pages, False, texts, unscanned)
 
+
+def _too_large(display: str, message: str) -> InvalidData:
+    return InvalidData([problem("file-too-large", display, message)])
+
+
+def _read_page(page, number: int, pieces: list, lines_by_page: list) -> None:
+    """The page's tables (with the lines just above each) and its lines outside them."""
+    found = page.find_tables()
+    boxes = [t.bbox for t in found]
+    outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
+    lines = _lines(outside)
+    for table in found:
+        pieces.append((number, page.height, table.bbox, _rows(table), _above(lines, table.bbox)))
+    lines_by_page.append((page.height, lines))
+
+
+@contextlib.contextmanager
+def _opened(data: bytes, display: str):
+    """The document open, and every error pdfminer or pdfplumber raise while reading it (their own exception types
+    and the plain ones they let through from damaged files) a located error; an error jixiao's own code raises
+    is not disguised as a broken file."""
     import pdfplumber
 
     # pdfminer logs every font it finds odd; a clerk needs none of it.
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
-
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as err:
-        raise InvalidData(
-            [problem("unreadable-file", display, f"无法读取该 PDF：{str(err)[:200]}")]
-        ) from None
-    except Exception as err:  # pdfminer raises its own PDFException subclasses for encrypted and broken files
-        if type(err).__module__.startswith(("pdfminer", "pdfplumber", "pypdfium2")):
-            reason = (
-                "文件已加密" if "encrypt" in str(err).lower() or "password" in str(err).lower() else str(err)
-            )
-            raise InvalidData(
-                [problem("unreadable-file", display, f"无法读取该 PDF：{reason[:200]}")]
-            ) from None
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            yield pdf
+    except InvalidData:
         raise
-    with pdf:
-        pieces, lines_by_page = [], []
-        chars = 0
-        for number, page in enumerate(pdf.pages, start=1):
-            chars += len(page.chars)
-            found = page.find_tables()
-            boxes = [t.bbox for t in found]
-            outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
-            lines = _lines(outside)
-            for table in found:
-                pieces.append((number, page.height, table.bbox, _rows(table), _above(lines, table.bbox)))
-            text = outside.extract_text(layout=False) or ""
-            lines_by_page.append((page.height, lines, text))
-        if chars == 0:
-            return PdfRead([], [], len(pdf.pages), True)
-        grids = _join(pieces, display)
-        blocks = list(_paragraphs(_body_lines(lines_by_page)))
-        return PdfRead(grids, blocks, len(pdf.pages), False)
+    except Exception as err:
+        if not _raised_by_pdf_library(err):
+            raise
+        text = str(err)
+        reason = "文件已加密" if "encrypt" in text.lower() or "password" in text.lower() else text
+        raise InvalidData([problem("unreadable-file", display, f"PDF 无法读取：{reason[:200]}")]) from None
+
+
+def _raised_by_pdf_library(err: Exception) -> bool:
+    """Whether the innermost code of jixiao or of the PDF libraries that ``err`` went through is the libraries':
+    their own errors and the plain ones (KeyError, struct.error …) a damaged file makes them raise. A function of
+    jixiao's that pdfplumber calls (a filter) and that fails is jixiao's bug, not a broken file."""
+    for frame, _ in reversed(list(traceback.walk_tb(err.__traceback__))):
+        module = frame.f_globals.get("__name__", "")
+        if module.startswith(_LIBRARIES):
+            return True
+        if module.startswith("jixiao"):
+            return False
+    return False
+
+
+_LIBRARIES = ("pdfminer", "pdfplumber", "pypdfium2")
 
 
 def _above(lines: list[tuple[float, str]], bbox) -> list[str]:
@@ -164,9 +207,7 @@ def _texts(row) -> list[str | None]:
 
 
 def _grid(rows, display: str, name: str) -> Grid:
-    from jixiao.forms.html_tables import _value
-
-    grid = Grid(display, name, [[(_value(cell[0]) if cell else None) for cell in row] for row in rows])
+    grid = Grid(display, name, [[(cell_value(cell[0]) if cell else None) for cell in row] for row in rows])
     first: dict = {}
     for r, row in enumerate(rows):
         for c, cell in enumerate(row):
@@ -191,13 +232,13 @@ def _lines(page) -> list[tuple[float, str]]:
 def _body_lines(pages) -> list[str]:
     """Every page's lines without running headers, footers and page numbers."""
     edge_texts: Counter = Counter()
-    for height, lines, _ in pages:
+    for height, lines in pages:
         for top, text in lines:
             if top < height * _EDGE or top > height * (1 - _EDGE):
                 edge_texts[re.sub(r"\d+", "#", text)] += 1
     repeated = {t for t, n in edge_texts.items() if n >= max(2, len(pages) // 2)} if len(pages) > 1 else set()
     body = []
-    for height, lines, _ in pages:
+    for height, lines in pages:
         for top, text in lines:
             at_edge = top < height * _EDGE or top > height * (1 - _EDGE)
             if _PAGE_NUMBER.match(text) or (at_edge and re.sub(r"\d+", "#", text) in repeated):

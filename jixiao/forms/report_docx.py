@@ -7,15 +7,16 @@ Paragraphs stay paragraphs, list paragraphs become "- " lines, tables are kept c
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from pathlib import Path
 
 from jixiao.findings import InvalidData, problem
-from jixiao.forms.html_tables import _value
-from jixiao.forms.statements import extract_lists, extract_statements
+from jixiao.forms.input_file import ENCRYPTED_MARK, OLE_MAGIC, refuse_empty
+from jixiao.forms.statements import extract_statements
 from jixiao.forms.tables import Extract
-from jixiao.forms.workbook import OLE_MAGIC, Grid
+from jixiao.forms.workbook import Grid, cell_value
 from jixiao.location import Location
 
 KIND = "自评报告"
@@ -31,20 +32,25 @@ _INLINE = re.compile(r"^(.{2,40}?[（(]\d+(?:\.\d+)?分[)）])[。.：:]\s*(.+)$
 MAX_HEADING = 30
 
 
-def read_report(path: Path, display: str | None = None) -> tuple[Extract, list[Grid]]:
+def read_report(data: bytes, display: str) -> tuple[Extract, list[Grid]]:
     """The report's sections and stated figures, and its tables as grids (a report often carries the forms)."""
+    return read_document(open_document(data, display), display)
+
+
+def open_document(data: bytes, display: str):
+    """A .docx parsed by python-docx, or a located error saying why it cannot be."""
     from docx import Document
 
-    display = display or str(path)
-    data = _checked(path, display)
+    _refuse_non_documents(data, display)
     try:
-        import io
-
-        doc = Document(io.BytesIO(data))
-    except Exception as err:
+        return Document(io.BytesIO(data))
+    except Exception as err:  # python-docx's own parse of a damaged package; no jixiao code runs in here
         raise InvalidData(
             [problem("unreadable-file", display, f"无法读取该 Word 文档：{str(err)[:200]}")]
         ) from None
+
+
+def read_document(doc, display: str) -> tuple[Extract, list[Grid]]:
     blocks = list(_blocks(doc))
     ex = report_from_blocks(blocks, display, None)
     if not ex.data["report"]["sections"]:
@@ -88,7 +94,7 @@ def _grids(doc, display: str) -> list[Grid]:
                 anchor = seen.setdefault(cell._tc, (r, c))
                 if anchor != (r, c):
                     grid.anchors[(r, c)] = anchor
-                values.append(_value(text))
+                values.append(cell_value(text))
             grid.rows.append(values)
         grid.caption = captions[n - 1] if n - 1 < len(captions) else []
         grids.append(grid)
@@ -109,11 +115,8 @@ def _captions(doc) -> list[list[str]]:
     return out
 
 
-def document_texts(path: Path, display: str):
+def document_texts(doc, display: str):
     """Every text of a Word report with its place: paragraphs, table cells, properties, headers and footers."""
-    from docx import Document
-
-    doc = Document(str(path))
     here = Location(display)
     for n, para in enumerate(doc.paragraphs, start=1):
         if para.text.strip():
@@ -135,21 +138,18 @@ def document_texts(path: Path, display: str):
                 yield here.in_part(f"第 {s} 节{label}"), text
 
 
-def _checked(path: Path, display: str) -> bytes:
-    data = Path(path).read_bytes()
-    if not data:
-        raise InvalidData([problem("empty-file", display, "文件为空（0 字节）")])
+def _refuse_non_documents(data: bytes, display: str) -> None:
+    refuse_empty(data, display)
     if data.startswith(OLE_MAGIC):
-        reason = (
-            "文件已加密（设置了打开密码），请提供未加密的文件"
-            if b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data
-            else "这是旧版 Word（.doc）文件，请用 Word 另存为 .docx"
+        if ENCRYPTED_MARK in data:
+            raise InvalidData(
+                [problem("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
+            )
+        raise InvalidData(
+            [problem("unsupported-format", display, "这是旧版 Word（.doc）文件，请用 Word 另存为 .docx")]
         )
-        rule = "encrypted-file" if "加密" in reason else "unsupported-format"
-        raise InvalidData([problem(rule, display, reason)])
-    if not zipfile.is_zipfile(__import__("io").BytesIO(data)):
+    if not zipfile.is_zipfile(io.BytesIO(data)):
         raise InvalidData([problem("unreadable-file", display, "不是 Word 文档（.docx），文件可能已损坏")])
-    return data
 
 
 def _blocks(doc):
@@ -253,3 +253,24 @@ def _sections(blocks) -> tuple[str | None, list[dict]]:
 def heading_style_level(style: str) -> int | None:
     match = re.match(r"(?:heading|标题)\s*(\d)", style.lower())
     return min(int(match.group(1)), 4) if match else None
+
+
+def extract_lists(sections: list[dict]) -> dict:
+    """存在问题 and 改进建议 as lists, split at 一是/二是… or at 1. 2. numbering."""
+    out = {}
+    for key, endings in (
+        ("problems", ("存在问题", "主要问题", "存在的问题")),
+        ("suggestions", ("改进建议", "建议", "改进措施")),
+    ):
+        section = next((s for s in sections if s["heading"].endswith(endings) and s.get("text")), None)
+        if section:
+            out[key] = split_points(section["text"])
+    return out
+
+
+def split_points(text: str) -> list[str]:
+    text = " ".join(p.strip() for p in text.split("\n\n"))
+    parts = re.split(r"(?=[一二三四五六七八九十]是)", text)
+    if len(parts) < 2:
+        parts = re.split(r"(?=(?<![\d.])\d+[.、．](?!\d))", text)
+    return [p.strip() for p in parts if p.strip()]

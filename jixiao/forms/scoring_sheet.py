@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import clean_label, clean_text, parse_number, split_label
+from jixiao.forms.cell_text import clean_label, clean_text, split_label
+from jixiao.forms.cells import parse_number
 from jixiao.forms.headers import INDICATOR_HEADERS, column_of, header_key
-from jixiao.forms.tables import Extract, find_cell, find_header, labels, number_at, own
+from jixiao.forms.tables import Extract, find_cell, find_header, header_cells, labels, number_at, own
 from jixiao.forms.workbook import Grid
 
 KIND = "部门预算绩效自评打分表"
@@ -169,7 +170,7 @@ def _place_maxima(grid: Grid, header) -> None:
 
 
 def _missing_message(grid: Grid) -> str:
-    seen = sorted({t for r in range(min(grid.height, 12)) for t in labels(grid, r) if t and len(t) <= 12})
+    seen = sorted(header_cells(grid, 12, 12))
     return (
         "找不到打分表的表头：应有“一级指标”“二级指标”“三级指标”“指标分值”“自评得分”；"
         f"前 12 行中找到的是：{'、'.join(seen[:20]) or '（空）'}"

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 
 from jixiao import fieldpath
-from jixiao.forms.cells import fold, simplified
+from jixiao.forms.cell_text import fold, simplified
 
 # The cell grammar's number, in prose: thousands separators ("1,354.29"), any decimals ("5413.6672"); full-width
 # digits and traditional characters are folded before matching (``normalise``).
@@ -293,27 +293,6 @@ def extract_statements(sections: list[dict]) -> list[dict]:
 
 def _tidy(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-def extract_lists(sections: list[dict]) -> dict:
-    """存在问题 and 改进建议 as lists, split at 一是/二是… or at 1. 2. numbering."""
-    out = {}
-    for key, endings in (
-        ("problems", ("存在问题", "主要问题", "存在的问题")),
-        ("suggestions", ("改进建议", "建议", "改进措施")),
-    ):
-        section = next((s for s in sections if s["heading"].endswith(endings) and s.get("text")), None)
-        if section:
-            out[key] = split_points(section["text"])
-    return out
-
-
-def split_points(text: str) -> list[str]:
-    text = " ".join(p.strip() for p in text.split("\n\n"))
-    parts = re.split(r"(?=[一二三四五六七八九十]是)", text)
-    if len(parts) < 2:
-        parts = re.split(r"(?=(?<![\d.])\d+[.、．](?!\d))", text)
-    return [p.strip() for p in parts if p.strip()]
 
 
 def statements_to_fields(statements: list[dict]) -> dict:

@@ -7,8 +7,10 @@ from dataclasses import dataclass, field
 
 from jixiao import fieldpath
 from jixiao.findings import Finding, problem
-from jixiao.forms.cells import clean_label, parse_measure, parse_number
+from jixiao.forms.cell_text import clean_label
+from jixiao.forms.cells import parse_measure, parse_number
 from jixiao.forms.headers import INDICATOR_HEADERS, Header, find_header  # noqa: F401  (re-exported)
+from jixiao.forms.money_units import money_unit_in
 from jixiao.forms.workbook import Grid
 from jixiao.location import Location
 
@@ -87,6 +89,21 @@ def own(grid: Grid, r: int, c: int | None, cols: dict[str, int]):
     return grid.value(r, c)
 
 
+def own_labels(grid: Grid, r: int) -> list[tuple[int, str]]:
+    """(column, label) of the labels row ``r`` holds itself, not those merged down into it from a row above."""
+    return [(c, t) for c, t in enumerate(grid.label_row(r)) if t and grid.anchor(r, c)[0] == r]
+
+
+def header_cells(grid: Grid, rows: int, longest: int) -> list[str]:
+    """The distinct labels of a table's first ``rows`` rows no longer than ``longest`` characters, in reading
+    order: what a finding lists as the header cells found."""
+    return list(
+        dict.fromkeys(
+            t for r in range(min(grid.height, rows)) for t in grid.label_row(r) if t and len(t) <= longest
+        )
+    )
+
+
 def is_stop_row(row_labels: list[str | None]) -> bool:
     first = next((label for label in row_labels if label), None)
     return first is not None and any(first.startswith(stop) for stop in STOP_LABELS)
@@ -95,10 +112,7 @@ def is_stop_row(row_labels: list[str | None]) -> bool:
 def total_row(grid: Grid, r: int) -> str | None:
     """Whether row ``r`` is a totals row by its own first label (not one merged down from a level above):
     "subtotal" for a level's 小计 ("小计", "产出指标小计"), "total" for 合计 / 总分 / 总计, else None."""
-    first = next(
-        (t for c, t in enumerate(grid.label_row(r)) if t and grid.anchor(r, c)[0] == r),
-        None,
-    )
+    first = next((t for _, t in own_labels(grid, r)), None)
     if first is None:
         return None
     if first.endswith("小计") or first.startswith("小计"):
@@ -127,3 +141,17 @@ def number_at(extract: Extract, grid: Grid, r: int, c: int | None, what: str, co
             "warning",
         )
     return number
+
+
+def money_unit_above(grid: Grid, extract: Extract) -> float | None:
+    """The factor to 万元 of the money unit the lines printed just above a table state ("单位：元"; the nearest
+    first), noted when it converts; None when they state none."""
+    for line in reversed(grid.caption):
+        scale = money_unit_in(line)
+        if scale is not None:
+            if scale != 1:
+                extract.notes.append(
+                    f"{grid.whole().words(with_file=False)} 表上方：金额单位为“{line}”，已换算为万元"
+                )
+            return scale
+    return None

@@ -4,39 +4,27 @@ from __future__ import annotations
 
 import re
 
-from jixiao.forms.cells import (
-    MONEY_UNITS,
-    clean_label,
-    clean_name,
-    clean_text,
-    is_template_name,
-    money_unit_in,
-    parse_flag,
-    parse_measure,
-    parse_number,
-    parse_op,
-    simplified,
-    split_label,
-    unknown_money_unit,
-)
+from jixiao import fieldpath
+from jixiao.forms.basic_data import read_basic_data
+from jixiao.forms.cell_text import clean_label, clean_text, is_template_name, simplified
+from jixiao.forms.cells import parse_number
+from jixiao.forms.funds_block import read_funds, row_key
 from jixiao.forms.headers import header_key
+from jixiao.forms.indicator_table import read_indicators
+from jixiao.forms.money_units import MONEY_UNITS, money_unit_in, unknown_money_unit
+from jixiao.forms.project_sheet import RESULT_LABELS, read_goal
 from jixiao.forms.tables import (
-    INDICATOR_HEADERS,
     Extract,
     below,
     find_cell,
-    find_header,
-    is_stop_row,
     labels,
+    money_unit_above,
     number_at,
-    own,
     right_of,
-    total_row,
 )
 from jixiao.forms.workbook import Grid
 
 KIND = "部门整体支出绩效目标完成情况自评表"
-TITLE_WORDS = ("绩效目标完成情况自评表", "整体支出绩效自评表", "整体绩效目标自评表")
 NAME_LABELS = (
     "部门名称",
     "单位名称",
@@ -57,16 +45,6 @@ BUDGET_LABELS = {
 }
 
 
-def looks_like(grid: Grid) -> bool:
-    title = find_cell(grid, lambda t: any(word in t for word in TITLE_WORDS), rows=range(min(grid.height, 6)))
-    if title and "项目" not in clean_label(grid.value(*title)):
-        return True
-    return (
-        find_cell(grid, lambda t: t == "年度主要任务") is not None
-        and find_header(grid, INDICATOR_HEADERS, ("name", "target")) is not None
-    )
-
-
 def read_target_sheet(grid: Grid, start: int = 0, end: int | None = None) -> Extract:
     """The unit-level parts of rows [start, end): header block, funds, goal, tasks, indicators."""
     ex = Extract()
@@ -76,7 +54,7 @@ def read_target_sheet(grid: Grid, start: int = 0, end: int | None = None) -> Ext
     _read_beside(grid, ex, NAME_LABELS, "unit.name", rows)
     _read_funds_block(grid, ex, rows)
     _read_budget(grid, ex, per_wan, rows)
-    _read_basic_data(grid, ex, rows)
+    read_basic_data(grid, ex, rows)
     _read_label_values(grid, ex, rows)
     _read_goal(grid, ex, rows)
     _read_tasks(grid, ex)
@@ -106,21 +84,12 @@ def _money_unit(grid: Grid, ex: Extract, rows: range) -> float:
                         f"{grid.where(r, c).words(with_file=False)}：金额单位为{unit}，已换算为万元（{ratio}）"
                     )
                 return scale
-    for line in reversed(grid.caption if rows.start == 0 else []):
-        scale = money_unit_in(line)
-        if scale is not None:
-            if scale != 1:
-                ex.notes.append(
-                    f"{grid.whole().words(with_file=False)} 表上方：金额单位为“{line}”，已换算为万元"
-                )
-            return scale
-    return 1.0
+    scale = money_unit_above(grid, ex) if rows.start == 0 else None
+    return 1.0 if scale is None else scale
 
 
 def _read_goal(grid: Grid, ex: Extract, rows: range) -> None:
     """目标 beside its label (Sichuan), or 预期目标 / 实际完成情况 under or inside their cells (national form)."""
-    from jixiao.forms.project_sheet import RESULT_LABELS, _goal
-
     _read_beside(grid, ex, GOAL_LABELS, "goal", rows)
     if ex.data.get("goal") and header_key(ex.data["goal"]) not in (
         "预期目标",
@@ -129,7 +98,7 @@ def _read_goal(grid: Grid, ex: Extract, rows: range) -> None:
     ):
         return
     ex.data.pop("goal", None)
-    goal = _goal(grid, rows)
+    goal = read_goal(grid, rows)
     if "goal" in goal:
         ex.set("goal", goal["goal"], grid.whole())
 
@@ -163,7 +132,7 @@ def _read_beside(grid: Grid, ex: Extract, names: tuple[str, ...], key: str, rows
 def _read_budget(grid: Grid, ex: Extract, per_wan: float, rows: range) -> None:
     for key, names in BUDGET_LABELS.items():
         found = find_cell(grid, lambda t, names=names: t in names, rows=rows)
-        if not found or fieldpath_get(ex.data, f"funds.{key}") is not None:
+        if not found or fieldpath.get(ex.data, f"funds.{key}") is not None:
             continue
         # The amount stands under its label (Sichuan's block) or, in other templates, to its right.
         r, value = below(grid, *found)
@@ -181,18 +150,14 @@ def _read_budget(grid: Grid, ex: Extract, per_wan: float, rows: range) -> None:
 def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
     """The national 部门整体 form's block: 年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分 over a
     年度资金总额 row, with 基本支出 / 项目支出 rows under it in some provinces."""
-    from jixiao.forms.project_sheet import read_funds
-
     funds = read_funds(grid, ex, rows)
     names = {"max": "execution_max", "score": "execution_score"}
     for key, value in funds.items():
         field = f"funds.{names.get(key, key)}"
-        if fieldpath_get(ex.data, field) is None:
+        if fieldpath.get(ex.data, field) is None:
             ex.set(field, value, grid.whole())
     if not funds:
         return
-    from jixiao.forms.project_sheet import _row_key
-
     header = next(
         r
         for r in rows
@@ -207,7 +172,7 @@ def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
         )
     )
     for r in range(header + 1, min(rows.stop, header + 7)):
-        label = _row_key(grid, r).removeprefix("其中")  # "其中：基本支出" under the total
+        label = row_key(grid, r).removeprefix("其中")  # "其中：基本支出" under the total
         if label in ("基本支出", "项目支出"):
             numbers = [parse_number(v) for v in grid.rows[r] if parse_number(v) is not None]
             if len(numbers) >= 2:
@@ -215,59 +180,6 @@ def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
                 if len(numbers) >= 3 and _has_three_amounts(grid, rows):
                     amount = numbers[2]
                 _append(ex, "funds.by_nature", {"name": label, "amount": amount}, grid.where_row(r))
-
-
-def _read_basic_data(grid: Grid, ex: Extract, rows: range) -> None:
-    """部门整体支出绩效评价基础数据表: 编制数 / 实际在职人数 under their headers, the 三公经费 row under the latest
-    year's 预算数 and 决算数; staffing written beside its label (人员编制 128, 实有人数 185)."""
-    staffing = {
-        "编制数": "authorized",
-        "人员编制": "authorized",
-        "核定编制": "authorized",
-        "实有人数": "funded",
-    }
-    for r in rows:
-        for c, label in enumerate(labels(grid, r)):
-            if not label or grid.anchor(r, c) != (r, c):
-                continue
-            key = re.sub(r"^\d{4}年", "", header_key(label))
-            field = staffing.get(key) or (
-                "active" if key.endswith("实际在职人数") or key == "在职人数" else None
-            )
-            if field is None or fieldpath_get(ex.data, f"staffing.{field}") is not None:
-                continue
-            below_value = grid.value(r + 1, c) if grid.anchor(r + 1, c)[0] == r + 1 else None
-            for rr, cc, value in ((r + 1, c, below_value), (r, *right_of(grid, r, c))):
-                number = parse_number(value) if cc is not None else None
-                if isinstance(number, int) or (isinstance(number, float) and number.is_integer()):
-                    ex.set(f"staffing.{field}", int(number), grid.where(rr, cc))
-                    break
-    head = None
-    for r in rows:
-        years = {}
-        for c, label in enumerate(labels(grid, r)):
-            m = re.match(r"^(\d{4})年(预算数|决算数)$", header_key(label) or "")
-            if m:
-                years[(int(m.group(1)), m.group(2))] = c
-        if years:
-            head = (r, years)
-            break
-    if head is None:
-        return
-    r0, years = head
-    latest = max(y for y, _ in years)
-    for r in range(r0 + 1, rows.stop):
-        if _row_label(grid, r).startswith("三公经费"):
-            for kind, field in (("预算数", "budget"), ("决算数", "actual")):
-                c = years.get((latest, kind))
-                value = parse_number(grid.value(r, c)) if c is not None else None
-                if value is not None:
-                    ex.set(f"funds.three_public.{field}", value, grid.where(r, c))
-            break
-
-
-def _row_label(grid: Grid, r: int) -> str:
-    return header_key(next((t for t in labels(grid, r) if t), None))
 
 
 def _has_three_amounts(grid: Grid, rows: range) -> bool:
@@ -309,21 +221,12 @@ def _read_label_values(grid: Grid, ex: Extract, rows: range) -> None:
 
 
 def _append(ex: Extract, key: str, item: dict, where) -> None:
-    items = fieldpath_get(ex.data, key) or []
+    items = fieldpath.get(ex.data, key) or []
     if any(i["name"] == item["name"] for i in items):
         return
     items.append(item)
     ex.set(key, items, where)
-    ex.origins[f"{key}[{len(items)}]"] = where
-
-
-def fieldpath_get(data: dict, key: str):
-    from jixiao import fieldpath
-
-    try:
-        return fieldpath.get(data, key)
-    except (KeyError, LookupError, TypeError):
-        return None
+    ex.origins[fieldpath.join(key, len(items))] = where
 
 
 def _read_tasks(grid: Grid, ex: Extract) -> None:
@@ -358,149 +261,3 @@ def _read_tasks(grid: Grid, ex: Extract) -> None:
             places.append(grid.where(r, name_col))
     if tasks:
         ex.set_items("tasks", tasks, places)
-
-
-def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int | None = None) -> list[dict]:
-    """The indicator table in rows [start, end): one dict per real indicator (template and total rows skipped)."""
-    end = grid.height if end is None else end
-    header = find_header(grid, INDICATOR_HEADERS, ("name", "target"), start=start)
-    if header is None or header.row >= end:
-        return []
-    cols = header.columns
-    indicators, places, cells, level1, level2 = [], [], [], None, None
-    for r in range(header.row + 1, end):
-        row_labels = labels(grid, r)
-        total = total_row(grid, r)
-        if total == "subtotal":
-            continue  # "小计" of a level: the table goes on below it
-        if total or is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
-            break
-        inherited = not clean_label(grid.value(r, cols["level1"])) if "level1" in cols else False
-        level1 = _label_or(grid, r, cols.get("level1"), level1)
-        level2 = _label_or(grid, r, cols.get("level2"), level2)
-        if inherited and _other_family(level1, level2):
-            level1 = None  # a 一级 cell lost (split by a page break): 社会效益指标 is not under 产出指标
-        name, core = clean_name(grid.value(r, cols["name"]))
-        if is_template_name(name) or (name and name.startswith("其中") and _blank(grid, r, cols)):
-            continue
-        if indicators and _is_part(grid, r, cols, indicators[-1], name):
-            indicators[-1].setdefault("parts", []).append(_part(grid, ex, r, cols, name))
-            continue
-        indicator = _indicator(grid, ex, r, cols, level1, level2, name, core)
-        if not any(k in indicator for k in ("target", "actual", "weight", "score")):
-            ex.problem(
-                "indicator-without-figures",
-                grid.where(r, cols["name"]),
-                f"指标“{name}”没有指标值、实际完成值、分值或得分",
-                "warning",
-            )
-        indicators.append(indicator)
-        places.append(grid.where(r, cols["name"]))
-        cells.append({f: grid.where(r, c) for f, c in cols.items() if f in indicators[-1] and f != "name"})
-    if indicators:
-        ex.set_items(key, indicators, places)
-        # Each figure's own cell, so a finding about a score points at the score, not at the indicator's name.
-        for n, fields in enumerate(cells, start=1):
-            ex.origins.update({f"{key}[{n}].{f}": where for f, where in fields.items()})
-    return indicators
-
-
-# The customary 一级 of each 二级 family: a 二级 label of one family under a 一级 of another was not written so.
-FAMILIES = {"产出": ("数量", "质量", "时效", "成本"), "效益": ("效益", "可持续"), "满意度": ("满意度",)}
-
-
-def _other_family(level1: str | None, level2: str | None) -> bool:
-    if not level1 or not level2:
-        return False
-    own = next((words for key, words in FAMILIES.items() if key in level1), None)
-    other = any(w in level2 for key, words in FAMILIES.items() if key not in level1 for w in words)
-    return own is not None and not any(w in level2 for w in own) and other
-
-
-def _is_part(grid: Grid, r: int, cols: dict, previous: dict, name: str) -> bool:
-    """A breakdown row under a scored indicator ("其中桃树种植面积"): no 分值 and no 得分 of its own, under an
-    indicator that has them, in the same 二级 group (its 二级 cell empty or merged from above)."""
-    if "weight" not in cols or previous.get("weight") is None:
-        return False
-    own_figures = any(clean_text(own(grid, r, cols[k], cols)) for k in ("weight", "score") if k in cols)
-    if own_figures:
-        return False
-    c2 = cols.get("level2")
-    same_group = c2 is None or grid.anchor(r, c2)[0] != r or clean_text(grid.value(r, c2)) is None
-    return name.startswith("其中") or same_group
-
-
-def _part(grid: Grid, ex: Extract, r: int, cols: dict, name: str) -> dict:
-    target = parse_measure(own(grid, r, cols["target"], cols)) if "target" in cols else parse_measure(None)
-    actual = parse_measure(own(grid, r, cols["actual"], cols)) if "actual" in cols else parse_measure(None)
-    part = {
-        "name": name,
-        "op": target.op,
-        "target": target.value,
-        "unit": target.unit or actual.unit,
-        "actual": actual.value,
-    }
-    return {k: v for k, v in part.items() if v is not None}
-
-
-def _blank(grid: Grid, r: int, cols: dict) -> bool:
-    return all(clean_text(grid.value(r, cols[k])) is None for k in ("weight", "target") if k in cols)
-
-
-def _label_or(grid: Grid, r: int, c: int | None, previous: str | None) -> str | None:
-    """A 一级/二级 label, filled down from the row above when the cell is empty (merged or left blank)."""
-    if c is None:
-        return None
-    label = clean_label(grid.value(r, c))
-    if not label:
-        return previous
-    return split_label(label)[0]  # "产出指标(50分)": the points belong to the level, not its name
-
-
-def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
-    target = parse_measure(own(grid, r, cols["target"], cols)) if "target" in cols else parse_measure(None)
-    actual = parse_measure(own(grid, r, cols["actual"], cols)) if "actual" in cols else None
-    for key, measure in (("target", target), ("actual", actual)):
-        if measure is not None and measure.doubt:
-            ex.problem(
-                "doubtful-cell",
-                grid.where(r, cols[key]),
-                f"“{name}”的{'指标值' if key == 'target' else '实际完成值'} {measure.value!r}：{measure.doubt}",
-                "warning",
-            )
-    op = parse_op(own(grid, r, cols["op"], cols)) if "op" in cols else None
-    # A text target is qualitative; an empty one (a template left blank) has no operator at all, nor has a damaged
-    # one ("l00%"): its text is kept for review, not declared qualitative.
-    op = (
-        op
-        or target.op
-        or (
-            None if target.value is None or target.doubt or isinstance(target.value, (int, float)) else "定性"
-        )
-    )
-    unit = clean_text(own(grid, r, cols["unit"], cols)) if "unit" in cols else None
-    unit = unit or target.unit or (actual.unit if actual else None)
-    # No operator written: none is invented (the reading the category implies is a finding, never a silent "=").
-    item: dict = {"level1": level1, "level2": level2, "name": name, "op": op, "target": target.value}
-    if unit:
-        item["unit"] = unit
-    weight = number_at(ex, grid, r, cols.get("weight"), "权重（分值）", cols)
-    if weight is not None:
-        item["weight"] = weight
-    if actual is not None and actual.value is not None:
-        item["actual"] = actual.value
-    score = number_at(ex, grid, r, cols.get("score"), "得分", cols)
-    if score is not None:
-        item["score"] = score
-        if weight is not None and score > weight + 1e-9:
-            # Read as printed (the checks judge it, rule score-range): a publisher's slip is no reason to lose the file.
-            ex.problem(
-                "score-over-max", grid.where(r, cols["score"]), f"得分 {score} 超过分值 {weight}", "warning"
-            )
-    # ★ in the name, or a 是否核心指标 column ("是", "√", the ticked option of "R是 £否").
-    if core or ("core" in cols and parse_flag(own(grid, r, cols["core"], cols))):
-        item["core"] = True
-    note = clean_text(own(grid, r, cols["note"], cols)) if "note" in cols else None
-    if note:
-        item["note"] = note
-    return {k: v for k, v in item.items() if v is not None}

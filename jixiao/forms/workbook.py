@@ -9,24 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from jixiao.findings import InvalidData, problem
+from jixiao.forms.addresses import column_letter
+from jixiao.forms.input_file import ENCRYPTED_MARK, OLE_MAGIC, ZIP_MAGIC, is_html, refuse_empty
 from jixiao.location import Location
-
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-ZIP_MAGIC = b"PK\x03\x04"
-
-
-def column_letter(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 @dataclass
@@ -45,7 +35,7 @@ class Grid:
     def label_row(self, r: int) -> list[str | None]:
         """The cleaned labels of row ``r`` (whitespace removed), computed once per sheet: readers ask often."""
         if self._labels is None:
-            from jixiao.forms.cells import clean_label, simplified
+            from jixiao.forms.cell_text import clean_label, simplified
 
             # Labels are for recognising: traditional characters (績效) are read as simplified ones.
             width = self.width
@@ -82,13 +72,13 @@ class Grid:
         return Location(self.file, self.name)
 
 
-def read_workbook(path: Path, display: str | None = None) -> list[Grid]:
-    """Every sheet of an .xlsx or .xls file; raises InvalidData for an empty, encrypted or unreadable file."""
+def read_workbook(data: bytes, display: str, suffix: str = "") -> list[Grid]:
+    """Every sheet of an .xlsx or .xls file (``suffix``: its name's); raises InvalidData for an empty, encrypted or
+    unreadable file."""
     import python_calamine
 
-    display = display or str(path)
-    data = _read_bytes(path, display)
-    if _is_html(data):
+    _refuse_non_workbooks(data, display, suffix)
+    if is_html(data):
         from jixiao.forms.html_tables import read_html_tables
 
         grids = read_html_tables(data, display)
@@ -100,44 +90,26 @@ def read_workbook(path: Path, display: str | None = None) -> list[Grid]:
         sheets = [book.get_sheet_by_name(name) for name in book.sheet_names]
         values = [(sheet, sheet.to_python(skip_empty_area=False)) for sheet in sheets]
     except BaseException as err:
+        # Only the reader library's own errors mean "this file is broken"; a bug in jixiao must not be disguised
+        # as one.
         if not is_reader_error(err):
             raise
         raise InvalidData(
             [problem("unreadable-file", display, f"无法读取该工作簿：{_reason(err)}")]
         ) from None
-    # Only the reader library's own errors mean "this file is broken"; a bug in jixiao must not be disguised as one.
     return [_grid(display, sheet, rows) for sheet, rows in values]
 
 
-def _read_bytes(path: Path, display: str) -> bytes:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as err:
-        raise InvalidData([problem("unreadable-file", display, f"无法打开文件：{err.strerror}")]) from None
-    if not data:
-        raise InvalidData([problem("empty-file", display, "文件为空（0 字节）")])
-    suffix = Path(path).suffix.lower()
+def _refuse_non_workbooks(data: bytes, display: str, suffix: str) -> None:
+    refuse_empty(data, display)
     if data.startswith(OLE_MAGIC) and (
-        suffix in {".xlsx", ".xlsm", ".docx"} or b"E\x00n\x00c\x00r\x00y\x00p\x00t" in data
+        suffix in {".xlsx", ".xlsm", ".docx"} or ENCRYPTED_MARK in data or _xls_is_encrypted(data)
     ):
         raise InvalidData(
             [problem("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
         )
-    if data.startswith(OLE_MAGIC) and _xls_is_encrypted(data):
-        raise InvalidData(
-            [problem("encrypted-file", display, "文件已加密（设置了打开密码），请提供未加密的文件")]
-        )
-    if not data.startswith((OLE_MAGIC, ZIP_MAGIC)) and not _is_html(data):
+    if not data.startswith((OLE_MAGIC, ZIP_MAGIC)) and not is_html(data):
         raise InvalidData([problem("unreadable-file", display, "不是 Excel 工作簿（.xlsx 或 .xls）")])
-    return data
-
-
-def _is_html(data: bytes) -> bool:
-    """Finance systems often save ".xls" files that are web pages holding tables."""
-    head = data[:1024].lstrip(b"\xef\xbb\xbf \r\n\t").lower()
-    return head.startswith((b"<html", b"<!doctype html", b"<table", b"<meta")) or (
-        head.startswith(b"<?xml") and b"<html" in data[:4096].lower()
-    )
 
 
 def _xls_is_encrypted(data: bytes) -> bool:
@@ -195,6 +167,18 @@ def _plain(value: Any) -> Any:
     if isinstance(value, dt.time):
         return value.isoformat()
     return value
+
+
+def cell_value(text: str):
+    """A cell read as text (a web page's, a Word table's, a PDF's) as a spreadsheet would hold it: numbers stay
+    numbers; everything else is text, None if empty."""
+    if not text:
+        return None
+    plain = text.replace(",", "")
+    if re.fullmatch(r"-?\d+(?:\.\d+)?", plain):
+        number = float(plain)
+        return int(number) if number.is_integer() and "." not in plain else number
+    return text
 
 
 def grid_texts(grids: list[Grid]):

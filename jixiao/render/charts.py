@@ -6,39 +6,27 @@ carrier of meaning and the page reads the same with JavaScript off.
 
 from __future__ import annotations
 
-import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
-from jixiao.metrics import TOLERANCE, score_dimensions
-from jixiao.model import Amount, Evaluation
+from jixiao.metrics import TOLERANCE
+from jixiao.model import Evaluation
+from jixiao.model_funds import Amount
+from jixiao.render.chart_kit import (
+    BLUE,
+    FONT_SIZE,
+    GREY,
+    LIGHT,
+    ORANGE,
+    Chart,
+    bar_text,
+    figure_layout,
+    hbar,
+    two_series_bars,
+    wrap_label,
+)
 from jixiao.render.fmt import money, num, pct
-
-BLUE, ORANGE, GREY, LIGHT = "#1f4e79", "#a64d00", "#595959", "#c9d6e3"
-# Every text in a chart is at least 12 px, so a 390-px phone shows it at a readable size; Plotly never shrinks
-# or rotates it (constraintext none, textangle 0): a label that does not fit inside its bar goes beside it.
-FONT_SIZE = 12
-INSIDE_SHARE = 0.5
-FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif'
-
-
-def plain(text: object) -> str:
-    """Text from data as Plotly shows it: Plotly reads <b>, <br>, <a href> in labels, so angle brackets go."""
-    return str(text).replace("<", "＜").replace(">", "＞")
-
-
-@dataclass
-class Chart:
-    """A figure with its caption, a one-sentence summary and the table that says the same in text."""
-
-    id: str
-    title: str
-    summary: str
-    figure: dict
-    headers: list[str]
-    rows: list[list[str]] = field(default_factory=list)
-
+from jixiao.render.score_chart import score_chart
 
 _STATED_PERCENT = re.compile(r"[-−]?[0-9０-９][0-9０-９,，.．]*\s*[%％]")
 
@@ -76,64 +64,6 @@ def build_charts(ev: Evaluation) -> list[Chart]:
     return [chart for build in builders if (chart := build(ev)) is not None]
 
 
-def figure_layout(height: int, **extra) -> dict:
-    layout = {
-        "height": height,
-        "margin": {"l": 8, "r": 16, "t": 8, "b": 8},
-        "font": {"family": FONT, "size": FONT_SIZE, "color": "#1a1a1a"},
-        "separators": ".,",
-        "showlegend": False,
-        "dragmode": False,
-        "paper_bgcolor": "rgba(0,0,0,0)",
-        "plot_bgcolor": "rgba(0,0,0,0)",
-        "xaxis": {"fixedrange": True, "automargin": True, "tickfont": {"size": FONT_SIZE}},
-        "yaxis": {"fixedrange": True, "automargin": True, "tickfont": {"size": FONT_SIZE}},
-        # Above the plot, in the order of the bars (a stack runs the same way as its legend).
-        "legend": {
-            "orientation": "h",
-            "x": 0,
-            "y": 1,
-            "yanchor": "bottom",
-            "traceorder": "normal",
-            "font": {"size": FONT_SIZE},
-        },
-    }
-    for key, value in extra.items():
-        if isinstance(value, dict) and isinstance(layout.get(key), dict):
-            layout[key] = {**layout[key], **value}
-        else:
-            layout[key] = value
-    return layout
-
-
-def bar_text(values: list[float | None], axis_max: float, dark_inside: bool = False) -> dict:
-    """Label placement for bars on an axis from 0 to ``axis_max``: inside the bar's end when the bar is long
-    enough to hold it, else just beyond it (where the short bar leaves room). Never shrunk, never rotated."""
-    inside = [v is not None and axis_max > 0 and v / axis_max >= INSIDE_SHARE for v in values]
-    return {
-        "textposition": ["inside" if i else "outside" for i in inside],
-        "insidetextanchor": "end",
-        "constraintext": "none",
-        "textangle": 0,
-        "cliponaxis": False,
-        "textfont": {"size": FONT_SIZE},
-        "insidetextfont": {"size": FONT_SIZE, "color": "#1a1a1a" if dark_inside else "#ffffff"},
-        "outsidetextfont": {"size": FONT_SIZE, "color": "#1a1a1a"},
-    }
-
-
-def count_axis(largest: int) -> dict:
-    """An axis of whole counts (units, items): integer ticks only, fitted to the largest count."""
-    step = max(1, math.ceil(largest / 5))
-    return {"range": [0, max(largest, 1) * 1.1], "dtick": step, "tick0": 0, "tickformat": "d"}
-
-
-def wrap_label(text: str, width: int = 7) -> str:
-    """A category name broken into lines of ``width`` characters, so a phone's axis keeps room for the bars."""
-    text = plain(text)
-    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
-
-
 def _hbar(ev: Evaluation, chart_id: str, title: str, key: str, what: str) -> Chart | None:
     parts: list[Amount] = getattr(ev.funds, key)
     total = sum(p.amount for p in parts) or None
@@ -145,16 +75,14 @@ def _hbar(ev: Evaluation, chart_id: str, title: str, key: str, what: str) -> Cha
     axis_max = max(values) * 1.05 or 1
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": names,
-                "x": values,
-                "text": labels,
-                **bar_text(values, axis_max),
-                "marker": {"color": BLUE},
-                "hovertemplate": "%{y}：%{x:,.2f} 万元<extra></extra>",
-            }
+            hbar(
+                names,
+                values,
+                labels,
+                bar_text(values, axis_max),
+                {"color": BLUE},
+                hovertemplate="%{y}：%{x:,.2f} 万元<extra></extra>",
+            )
         ],
         "layout": figure_layout(
             70 + 44 * len(parts),
@@ -295,16 +223,14 @@ def _pair_bars(chart_id, title, labels, values, colors, summary, headers) -> Cha
     axis_max = max(values) * 1.05 or 1
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": labels,
-                "x": values,
-                "text": [money(v) for v in values],
-                **bar_text(values, axis_max),
-                "marker": {"color": colors, "line": {"color": BLUE, "width": 1.5}},
-                "hovertemplate": "%{y}：%{x:,.2f} 万元<extra></extra>",
-            }
+            hbar(
+                labels,
+                values,
+                [money(v) for v in values],
+                bar_text(values, axis_max),
+                {"color": colors, "line": {"color": BLUE, "width": 1.5}},
+                hovertemplate="%{y}：%{x:,.2f} 万元<extra></extra>",
+            )
         ],
         "layout": figure_layout(
             70 + 48 * len(values),
@@ -344,7 +270,7 @@ def general_expenditure_chart(ev: Evaluation) -> Chart | None:
         f"{ge.year_prev}年" if ge.year_prev else "上年",
         f"{ge.year}年" if ge.year else "本年",
     ]
-    figure = _two_series_bars(
+    figure = two_series_bars(
         years, ("预算", [ge.budget_prev, ge.budget]), ("决算", [ge.actual_prev, ge.actual]), labelled=True
     )
     budget_change = (ge.budget - ge.budget_prev) / ge.budget_prev * 100 if ge.budget_prev else None
@@ -368,186 +294,5 @@ def general_expenditure_chart(ev: Evaluation) -> Chart | None:
     )
 
 
-def _two_series_bars(
-    y: list[str], light: tuple[str, list], dark: tuple[str, list], labelled: bool = False
-) -> dict:
-    """Two amounts per year as horizontal bar pairs: an outlined light bar and a solid dark one, each with its
-    number (and its name when ``labelled``), so neither colour nor the legend alone tells them apart."""
-    axis_max = max([v for v in [*light[1], *dark[1]] if v is not None] or [1]) * 1.05
-
-    def trace(name: str, values: list, marker: dict, dark_inside: bool) -> dict:
-        return {
-            "type": "bar",
-            "orientation": "h",
-            "name": name,
-            "y": y,
-            "x": values,
-            "text": [f"{name} {money(v)}" if labelled else money(v) for v in values],
-            **bar_text(values, axis_max, dark_inside),
-            "marker": marker,
-            "hovertemplate": f"%{{y}} {name} %{{x:,.2f}} 万元<extra></extra>",
-        }
-
-    return {
-        "data": [
-            trace(*light, {"color": LIGHT, "line": {"color": BLUE, "width": 1.5}}, True),
-            trace(*dark, {"color": BLUE}, False),
-        ],
-        "layout": figure_layout(
-            90 + 64 * len(y),
-            barmode="group",
-            showlegend=True,
-            # Reversed: the first year on top, and within each year the first series on top, as in the legend.
-            yaxis={"autorange": "reversed"},
-            xaxis={"title": {"text": "万元"}, "range": [0, axis_max]},
-            margin={"t": 8},
-        ),
-    }
-
-
-def _floor_ten(values: list[float]) -> float:
-    """The axis floor below the smallest value: a multiple of 10, at least 0."""
-    return max(0.0, math.floor((min(values, default=0) - 5) / 10) * 10)
-
-
 def _signed(change: float | None) -> str:
     return "—" if change is None else f"{change:+.1f}%"
-
-
-def score_chart(ev: Evaluation) -> Chart | None:
-    dims = score_dimensions(ev)
-    if not dims:
-        return None
-    names = [wrap_label(d.name) for d in dims]
-    labels = [
-        f"{num(d.score)}/{num(d.max)}" + (f"，扣{num(round(d.max - d.score, 4))}" if d.score < d.max else "")
-        for d in dims
-    ]
-    axis_max = max(d.max for d in dims)
-    inside = bar_text([d.score for d in dims], axis_max)
-    place = inside["textposition"]
-    figure = {
-        "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": "分值",
-                "y": names,
-                "x": [d.max for d in dims],
-                # A label that does not fit inside the score bar sits in (a long) or beyond (a short) grey
-                # full-marks bar, dark on light either way.
-                "text": [label if pos == "outside" else "" for label, pos in zip(labels, place, strict=True)],
-                **bar_text(
-                    [d.max for d in dims], axis_max * 1.1, dark_inside=True
-                ),  # inside when ≥ 55% of the axis
-                "marker": {"color": "#e8edf2", "line": {"color": GREY, "width": 1}},
-                "hoverinfo": "skip",
-            },
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": "自评得分",
-                "y": names,
-                "x": [d.score for d in dims],
-                "text": [label if pos == "inside" else "" for label, pos in zip(labels, place, strict=True)],
-                **inside,
-                "marker": {"color": BLUE},
-                "hovertemplate": "%{y}：%{customdata}<extra></extra>",
-                "customdata": labels,
-            },
-        ],
-        "layout": figure_layout(
-            70 + 36 * len(dims),
-            barmode="overlay",
-            yaxis={"autorange": "reversed"},
-            # Fitted to the largest maximum: the grey bar is each dimension's full marks.
-            xaxis={"title": {"text": "分"}, "range": [0, axis_max]},
-        ),
-    }
-    lost = [d for d in dims if d.score < d.max]
-    summary = f"共 {len(dims)} 个二级指标，" + (
-        "、".join(f"{d.name}扣 {num(round(d.max - d.score, 4))} 分" for d in lost) + "，其余满分。"
-        if lost
-        else "均为满分。"
-    )
-    rows = [[d.level1, d.name, num(d.max), num(d.score), num(round(d.max - d.score, 4))] for d in dims]
-    headers = ["一级指标", "二级指标", "分值", "自评得分", "扣分"]
-    return Chart("scores", "自评得分：各二级指标得分与分值", summary, figure, headers, rows)
-
-
-def trend_charts(history) -> list[Chart]:
-    """A unit across years (oldest first): money, and the rates that say how it went."""
-    if len(history) < 2:
-        return []
-    years = [f"{h.year}年" for h in history]
-    money_fig = _two_series_bars(
-        years,
-        ("调整后预算", [h.budget for h in history]),
-        ("决算支出", [h.expenditure or 0 for h in history]),
-    )
-    series = [
-        ("自评得分（分）", [h.score for h in history], "circle"),
-        (
-            "预算执行率（%）",
-            [round(h.execution, 1) if h.execution is not None else None for h in history],
-            "diamond",
-        ),
-        (
-            "指标达成率（%）",
-            [round(h.met_share, 1) if h.met_share is not None else None for h in history],
-            "square",
-        ),
-    ]
-    values_seen = [v for _, values, _ in series for v in values if v is not None]
-    rates_fig = {
-        "data": [
-            {
-                "type": "scatter",
-                "mode": "lines+markers",
-                "name": name,
-                "x": years,
-                "y": values,
-                "marker": {"symbol": symbol, "size": 10, "color": color},
-                "line": {"color": color, "dash": dash},
-                "cliponaxis": False,
-            }
-            for (name, values, symbol), color, dash in zip(
-                series, (BLUE, ORANGE, GREY), ("solid", "dash", "dot"), strict=True
-            )
-        ],
-        "layout": figure_layout(
-            320,
-            showlegend=True,
-            # Fitted to the data: scores and rates of 85–100 use the height of the chart, not its top fifth.
-            yaxis={"range": [_floor_ten(values_seen), 103]},
-            margin={"t": 16},
-        ),
-    }
-    first, last = history[0], history[-1]
-    money_summary = f"调整后预算由 {first.year} 年的 {money(first.budget)} 万元变为 {last.year} 年的 {money(last.budget)} 万元。"
-    rows = [
-        [
-            f"{h.year}年",
-            money(h.budget),
-            money(h.expenditure),
-            num(h.score) if h.score is not None else "—",
-            pct(h.execution),
-            pct(h.met_share),
-        ]
-        for h in history
-    ]
-    headers = ["年度", "调整后预算（万元）", "决算支出（万元）", "自评得分", "预算执行率", "指标达成率"]
-    rates_summary = "、".join(
-        f"{h.year} 年 {num(h.score) if h.score is not None else '—'} 分" for h in history
-    )
-    return [
-        Chart("trend-money", "历年预算与支出", money_summary, money_fig, headers[:3], [r[:3] for r in rows]),
-        Chart(
-            "trend-rates",
-            "历年得分、执行率与指标达成率",
-            f"自评得分：{rates_summary}。",
-            rates_fig,
-            [headers[0], *headers[3:]],
-            [[r[0], *r[3:]] for r in rows],
-        ),
-    ]

@@ -6,7 +6,7 @@ from collections import Counter
 
 from jixiao.collection import UnitSummary
 from jixiao.metrics import GRADES
-from jixiao.render.charts import BLUE, Chart, bar_text, count_axis, figure_layout
+from jixiao.render.chart_kit import BLUE, Chart, bar_text, count_axis, figure_layout, hbar
 from jixiao.render.env import render
 
 KIND_ORDER = ("乡镇", "街道", "部门", "其他")
@@ -28,16 +28,14 @@ def score_distribution_chart(rows: list[UnitSummary]) -> Chart | None:
     axis = count_axis(max(values))
     figure = {
         "data": [
-            {
-                "type": "bar",
-                "orientation": "h",
-                "y": [f"{label} 分" for label in labels],
-                "x": values,
-                "text": [str(v) if v else "" for v in values],
-                **bar_text(values, axis["range"][1]),
-                "marker": {"color": BLUE},
-                "hovertemplate": "%{y}：%{x} 个单位<extra></extra>",
-            }
+            hbar(
+                [f"{label} 分" for label in labels],
+                values,
+                [str(v) if v else "" for v in values],
+                bar_text(values, axis["range"][1]),
+                {"color": BLUE},
+                hovertemplate="%{y}：%{x} 个单位<extra></extra>",
+            )
         ],
         "layout": figure_layout(
             70 + 28 * len(labels),

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
-from jixiao.forms.workbook import column_letter
+from jixiao.forms.addresses import column_letter
 from jixiao.reproducible import ZIP_EPOCH
 
 # Excel's limit on the text of one cell.

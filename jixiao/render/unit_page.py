@@ -9,10 +9,11 @@ from jixiao import metrics
 from jixiao.collection import UnitSummary, compare_href
 from jixiao.location import field_words
 from jixiao.model import Evaluation
-from jixiao.render.charts import build_charts, trend_charts
+from jixiao.render.charts import build_charts
 from jixiao.render.env import render
 from jixiao.render.findings import FindingView
 from jixiao.render.summary import lost_points, missed_targets
+from jixiao.render.trend_charts import trend_charts
 
 FIGURES_FILE = "figures.json"
 FILES_DIR = "原始文件"
