@@ -755,6 +755,28 @@ def test_import_explain_says_how_each_table_was_recognised(tmp_path, capsys):
     assert "C → 三级指标（name）" in err and "E → 指标值（target）" in err
 
 
+def test_import_explain_says_which_rows_were_not_taken_and_why(tmp_path, capsys):
+    from jixiao.cli import main
+
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+            ["产出指标", "数量指标", "清运量", "≥4.5万吨", "4.62万吨"],
+            [None, "质量指标", "指标1", None, None],
+            [None, "小计", None, None, None],
+            ["效益指标", "社会效益指标", "满意度", "≥90%", "95%"],
+            ["合计", None, None, None, None],
+            [None, None, "表外备注行", "1", "2"],
+        ],
+    )
+    assert main(["import", "--explain", str(path)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    assert "工作表“Sheet1” › 第 3 行：“指标1”是模板的占位名称，未作为指标读取" in err
+    assert "工作表“Sheet1” › 第 4 行：小计行，不是指标" in err
+    assert "工作表“Sheet1” › 第 6 行：合计（总分）行：指标表到此为止" in err
+
+
 def test_a_pdf_without_a_text_layer_is_an_unread_original_with_a_warning(tmp_path, printed_pdfs):
     from jixiao.forms.pdf_source import read_pdf
 

@@ -13,7 +13,6 @@ and no invented rows; a second test asserts that no table that looks like an eva
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import sys
@@ -23,19 +22,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from jixiao.cli import main
-from tests.test_realdata import invented, leaves, same
+from tests.test_realdata import FORMATS, as_read, for_format, invented, leaves, same
 
 CORPUS = Path(__file__).parent / "fixtures" / "heldout"
-FORMATS = {
-    ".xlsx": "xlsx",
-    ".xls": "html-xls",
-    ".html": "saved page",
-    ".htm": "saved page",
-    ".shtml": "saved page",
-    ".pdf": "PDF",
-    ".docx": "docx",
-}
 
 
 def fixtures() -> list[Path]:
@@ -51,16 +40,7 @@ def expected_of(path: Path) -> dict:
 
 
 def imported(path: Path, capsys) -> tuple[dict, str]:
-    """What ``jixiao import`` prints: the data (or {"refused": …}) and the findings it told the clerk about."""
-    code = main(["import", str(path)])
-    out, err = capsys.readouterr()
-    if code != 0:
-        return {"refused": err}, err
-    data = json.loads(out)
-    data.pop("sources", None)
-    report = data.pop("report", {})
-    if report.get("stated"):
-        data["stated"] = {s["field"]: s["value"] for s in report["stated"]}
+    _, data, err = as_read(path, capsys)
     return data, err
 
 
@@ -70,7 +50,7 @@ def test_every_heldout_file_is_read_with_its_expected_values(capsys, printed_hel
     rows: dict[str, list[str]] = defaultdict(list)
     misses: list[str] = []
     for path in files:
-        expected = expected_of(path)
+        expected = for_format(expected_of(path), path)
         told = expected.pop("findings", [])
         want = dict(leaves(expected))
         data, err = imported(path, capsys)

@@ -450,3 +450,46 @@ def test_a_percent_sign_inside_quotes_is_not_a_percent_format():
         b"</styleSheet>"
     )
     assert percent_styles(styles) == {2, 3}
+
+
+def test_an_actual_written_in_万元_against_a_target_in_元_is_judged_in_元(tmp_path):
+    from jixiao.metrics import indicator_status
+    from jixiao.model import Indicator
+
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+            ["成本指标", "经济成本指标", "户均补助标准", "≤5000元", "0.6万元"],  # 6,000 元: over the ceiling
+            [None, None, "人均培训成本", "≤300元", "0.02万元"],  # 200 元: within it
+        ],
+    )
+    imported = import_files([path])
+    first, second = imported.data["indicators"]
+    assert (first["target"], first["actual"], first["unit"]) == (5000, 6000, "元")
+    assert indicator_status(Indicator.model_validate(first)) == "未达成"
+    assert indicator_status(Indicator.model_validate(second)) == "达成"
+    # What was converted is said where the source notes are shown, at its cell.
+    notes = imported.sources[0]["notes"]
+    assert any("E2" in n and "0.6万元 换算为 6000元" in n for n in notes), notes
+
+
+def test_an_actual_column_headed_实际完成情况_is_no_project_result(tmp_path):
+    """重庆's flat list heads its actual column 实际完成情况, a label that elsewhere introduces the project's 完成情况:
+    the first indicator's "3个" must not become the project's result."""
+    path = make_xlsx(
+        tmp_path / "t.xlsx",
+        [
+            ["2023年度项目绩效目标自评表"],
+            ["项目名称", "场镇环境整治"],
+            ["序号", "指标名称", "是否核心指标", "预期指标值", "实际完成情况", "标准分", "得分系数", "评分"],
+            [1, "整治场镇数量", "是", "=3个", "3个", 30, 1, 30],
+            [2, "群众满意度", "否", "≥90%", "88%", 20, 0.9, 18],
+        ],
+    )
+    project = import_files([path]).data["projects"][0]
+    assert "goal_result" not in project
+    assert [(i["name"], i["actual"]) for i in project["indicators"]] == [
+        ("整治场镇数量", 3),
+        ("群众满意度", 88),
+    ]

@@ -93,6 +93,7 @@ def read_grids(grids: list[Grid]) -> tuple[list[Extract], list[str], list[str], 
         explain.extend(_header_lines(grid, where))
         if not read_something and _looks_evaluation(grid):
             skipped.append(_unmapped(grid))
+    explain.extend(line for ex in extracts for line in ex.skipped)
     # A project read without its name (a table cut from its header block) is not a project.
     return [ex for ex in extracts if _keep(ex, skipped)], kinds, explain, skipped
 

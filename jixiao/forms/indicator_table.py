@@ -6,6 +6,8 @@ filled down from merged cells; a breakdown row under a scored indicator ("其中
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from jixiao.forms.cell_text import (
     clean_label,
     clean_name,
@@ -14,7 +16,7 @@ from jixiao.forms.cell_text import (
     parse_flag,
     split_label,
 )
-from jixiao.forms.cells import parse_measure, parse_op
+from jixiao.forms.cells import Measure, parse_measure, parse_op, reconcile
 from jixiao.forms.tables import (
     INDICATOR_HEADERS,
     Extract,
@@ -40,8 +42,10 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
         row_labels = labels(grid, r)
         total = total_row(grid, r)
         if total == "subtotal":
+            _skip(ex, grid, r, "小计行，不是指标")
             continue  # "小计" of a level: the table goes on below it
         if total or is_stop_row(row_labels[cols.get("level1", cols["name"]) :]) or is_stop_row(row_labels):
+            _skip(ex, grid, r, "合计（总分）行：指标表到此为止")
             break
         inherited = not clean_label(grid.value(r, cols["level1"])) if "level1" in cols else False
         level1 = _label_or(grid, r, cols.get("level1"), level1)
@@ -50,9 +54,18 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
             level1 = None  # a 一级 cell lost (split by a page break): 社会效益指标 is not under 产出指标
         name, core = clean_name(grid.value(r, cols["name"]))
         if is_template_name(name) or (name and name.startswith("其中") and _blank(grid, r, cols)):
+            if any(row_labels):
+                if not name:
+                    why = "没有指标名称"
+                elif is_template_name(name):
+                    why = f"“{name}”是模板的占位名称"
+                else:
+                    why = f"“{name}”是没有数值的“其中”行"
+                _skip(ex, grid, r, f"{why}，未作为指标读取")
             continue
         if indicators and _is_part(grid, r, cols, indicators[-1], name):
             indicators[-1].setdefault("parts", []).append(_part(grid, ex, r, cols, name))
+            _skip(ex, grid, r, f"“{name}”读作上一项指标“{indicators[-1]['name']}”的组成部分")
             continue
         indicator = _indicator(grid, ex, r, cols, level1, level2, name, core)
         if not any(k in indicator for k in ("target", "actual", "weight", "score")):
@@ -71,6 +84,10 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
         for n, fields in enumerate(cells, start=1):
             ex.origins.update({f"{key}[{n}].{f}": where for f, where in fields.items()})
     return indicators
+
+
+def _skip(ex: Extract, grid: Grid, r: int, why: str) -> None:
+    ex.skipped.append(f"{grid.where_row(r).words(with_file=False)}：{why}")
 
 
 # The customary 一级 of each 二级 family: a 二级 label of one family under a 一级 of another was not written so.
@@ -101,6 +118,7 @@ def _is_part(grid: Grid, r: int, cols: dict, previous: dict, name: str) -> bool:
 def _part(grid: Grid, ex: Extract, r: int, cols: dict, name: str) -> dict:
     target = parse_measure(own(grid, r, cols["target"], cols)) if "target" in cols else parse_measure(None)
     actual = parse_measure(own(grid, r, cols["actual"], cols)) if "actual" in cols else parse_measure(None)
+    target, actual = _one_unit(grid, ex, r, cols, name, target, actual)
     part = {
         "name": name,
         "op": target.op,
@@ -109,6 +127,18 @@ def _part(grid: Grid, ex: Extract, r: int, cols: dict, name: str) -> dict:
         "actual": actual.value,
     }
     return {k: v for k, v in part.items() if v is not None}
+
+
+def _one_unit(
+    grid: Grid, ex: Extract, r: int, cols: dict, name: str, target: Measure, actual: Measure | None
+):
+    """Target and actual in one unit ("≤5000元" against "0.6万元" is 6,000 元), said in the notes."""
+    target, actual, said = reconcile(target, actual)
+    if said:
+        ex.notes.append(
+            f"{grid.where(r, cols.get('actual', cols['name'])).words(with_file=False)}：“{name}”{said}"
+        )
+    return target, actual
 
 
 def _blank(grid: Grid, r: int, cols: dict) -> bool:
@@ -147,6 +177,9 @@ def _indicator(grid, ex, r, cols, level1, level2, name, core) -> dict:
         )
     )
     unit = clean_text(own(grid, r, cols["unit"], cols)) if "unit" in cols else None
+    if unit and isinstance(target.value, (int, float)) and not target.unit:
+        target = replace(target, unit=unit)  # the 度量单位 column speaks for the target
+    target, actual = _one_unit(grid, ex, r, cols, name, target, actual)
     unit = unit or target.unit or (actual.unit if actual else None)
     # No operator written: none is invented (the reading the category implies is a finding, never a silent "=").
     item: dict = {"level1": level1, "level2": level2, "name": name, "op": op, "target": target.value}

@@ -10,6 +10,7 @@ import re
 
 from jixiao.forms.cell_text import clean_text, is_template_text
 from jixiao.forms.funds_block import key_of, read_funds, row_key
+from jixiao.forms.headers import INDICATOR_HEADERS, column_of
 from jixiao.forms.indicator_table import read_indicators
 from jixiao.forms.tables import Extract, find_cell, labels, number_at, right_of
 from jixiao.forms.workbook import Grid
@@ -103,7 +104,9 @@ def read_goal(grid: Grid, rows: range) -> dict:
                 inline = re.match(r"^(.{2,14}?)[:：](.+)$", clean_text(grid.value(r, c)) or "", re.S)
                 if inline and key_of(inline.group(1)) in names:
                     text = inline.group(2).strip()
-                elif key_of(label) in names and grid.anchor(r, c) == (r, c):
+                elif (
+                    key_of(label) in names and grid.anchor(r, c) == (r, c) and not _indicator_header(grid, r)
+                ):
                     below = next(
                         (
                             rr
@@ -122,6 +125,13 @@ def read_goal(grid: Grid, rows: range) -> dict:
                 out[key] = text
                 break
     return out
+
+
+def _indicator_header(grid: Grid, r: int) -> bool:
+    """Whether row r heads the indicator table: there "实际完成情况" names the actual column, and the cell below
+    it is the first indicator's actual, not the project's 完成情况."""
+    found = {column_of(label, INDICATOR_HEADERS) for label in labels(grid, r) if label}
+    return "name" in found and bool(found & {"target", "weight", "score"})
 
 
 def _total(grid: Grid, ex: Extract, rows: range):

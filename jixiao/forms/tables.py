@@ -25,6 +25,8 @@ class Extract:
     origins: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Rows a table holds but the reader did not take as data, each with why (for ``jixiao import --explain``).
+    skipped: list[str] = field(default_factory=list)
 
     def set(self, key: str, value, where: Location) -> None:
         """Set a field path (``funds.final_budget``) and remember the cell it came from."""
