@@ -348,8 +348,9 @@ def test_the_year_in_a_scoring_sheets_title(tmp_path):
     assert data["year"] == 2023 and data["scores"]["items"][0]["score"] == 3
 
 
-def test_a_lost_level1_cell_is_not_taken_from_another_family(tmp_path):
-    """A 一级 cell split by a page break comes back empty: 社会效益指标 does not belong under 产出指标."""
+def test_a_lost_level1_cell_is_read_from_the_family_and_said(tmp_path):
+    """A 一级 cell split by a page break comes back empty: 社会效益指标 does not belong under 产出指标 but under
+    效益指标, and the source notes say it was read so."""
     path = make_xlsx(
         tmp_path / "t.xlsx",
         [
@@ -357,10 +358,17 @@ def test_a_lost_level1_cell_is_not_taken_from_another_family(tmp_path):
             ["产出指标", "数量指标", "清运量", "≥4.5万吨", "4.62万吨"],
             [None, "质量指标", "无害化处理率", "=100%", "100%"],
             [None, "社会效益指标", "投诉下降率", "≥10%", "12.4%"],
+            [None, "可持续影响指标", "设施完好率", "≥95%", "98%"],
+            [None, "服务对象满意度指标", "群众满意度", "≥90%", "93%"],
         ],
     )
-    levels = [i.get("level1") for i in import_files([path]).data["indicators"]]
-    assert levels == ["产出指标", "产出指标", None]
+    imported = import_files([path])
+    levels = [i.get("level1") for i in imported.data["indicators"]]
+    assert levels == ["产出指标", "产出指标", "效益指标", "效益指标", "满意度指标"]
+    assert imported.sources[0]["notes"] == [
+        "工作表“Sheet1” › A4 单元格：一级指标单元格为空（多为分页处断开的合并单元格），按二级指标“社会效益指标”读作“效益指标”",
+        "工作表“Sheet1” › A6 单元格：一级指标单元格为空（多为分页处断开的合并单元格），按二级指标“服务对象满意度指标”读作“满意度指标”",
+    ]
 
 
 def test_a_scoring_table_nested_by_numbering_in_one_column(tmp_path):
@@ -493,3 +501,50 @@ def test_an_actual_column_headed_实际完成情况_is_no_project_result(tmp_pat
         ("整治场镇数量", 3),
         ("群众满意度", 88),
     ]
+
+
+def _print_pdf(html_text: str, path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu"]
+        )
+        page = browser.new_page()
+        page.set_content(html_text)
+        page.pdf(path=str(path), format="A4")
+        browser.close()
+
+
+UNRULED = """<html><head><meta charset="utf-8"><style>body{{font-family:"Droid Sans Fallback",sans-serif}}
+td{{padding:2px 8px}}</style></head><body><table>
+<tr><td>项目名称</td><td colspan="4">乡村道路维护</td></tr>
+<tr><td>一级指标</td><td>二级指标</td><td>三级指标</td><td>年度指标值</td><td>实际完成值</td></tr>
+<tr><td>产出指标</td><td>数量指标</td><td>维护里程</td><td>≥20公里</td><td>22公里</td></tr>
+<tr><td>满意度指标</td><td>服务对象满意度指标</td><td{style}>{name}</td><td>≥90%</td><td>95%</td></tr>
+</table></body></html>"""
+
+
+def test_a_pdf_table_without_ruling_lines_is_read_by_the_alignment_of_its_words(tmp_path, printed_pdfs):
+    if not printed_pdfs:
+        pytest.skip("Chromium prints the PDF (required in CI)")
+    path = tmp_path / "无框线.pdf"
+    _print_pdf(UNRULED.format(style="", name="群众满意度"), path)
+    project = import_files([path]).data["projects"][0]
+    assert project["name"] == "乡村道路维护"
+    assert [(i["level1"], i["name"], i["op"], i["target"], i["actual"]) for i in project["indicators"]] == [
+        ("产出指标", "维护里程", "≥", 20, 22),
+        ("满意度指标", "群众满意度", "≥", 90, 95),
+    ]
+
+
+def test_an_unruled_pdf_table_whose_cells_wrap_is_refused_not_half_read(tmp_path, printed_pdfs):
+    from jixiao.findings import InvalidData
+
+    if not printed_pdfs:
+        pytest.skip("Chromium prints the PDF (required in CI)")
+    path = tmp_path / "折行.pdf"
+    _print_pdf(UNRULED.format(style=' style="width:40px"', name="受益群众对道路维护工作的满意度"), path)
+    with pytest.raises(InvalidData) as raised:
+        import_files([path])
+    assert [f.rule for f in raised.value.findings] == ["missing-headers"]

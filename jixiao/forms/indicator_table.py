@@ -51,7 +51,13 @@ def read_indicators(grid: Grid, ex: Extract, key: str, start: int = 0, end: int 
         level1 = _label_or(grid, r, cols.get("level1"), level1)
         level2 = _label_or(grid, r, cols.get("level2"), level2)
         if inherited and _other_family(level1, level2):
-            level1 = None  # a 一级 cell lost (split by a page break): 社会效益指标 is not under 产出指标
+            # A 一级 cell lost (a merged cell split by a page break): 社会效益指标 is not under 产出指标 but under
+            # the 一级 its family always has in the national framework, and the note says it was read so.
+            level1 = _family_of(level2)
+            ex.notes.append(
+                f"{grid.where(r, cols['level1']).words(with_file=False)}：一级指标单元格为空（多为分页处断开的"
+                f"合并单元格），按二级指标“{level2}”读作“{level1}”"
+            )
         name, core = clean_name(grid.value(r, cols["name"]))
         if is_template_name(name) or (name and name.startswith("其中") and _blank(grid, r, cols)):
             if any(row_labels):
@@ -100,6 +106,10 @@ def _other_family(level1: str | None, level2: str | None) -> bool:
     own = next((words for key, words in FAMILIES.items() if key in level1), None)
     other = any(w in level2 for key, words in FAMILIES.items() if key not in level1 for w in words)
     return own is not None and not any(w in level2 for w in own) and other
+
+
+def _family_of(level2: str) -> str:
+    return next(f"{key}指标" for key, words in FAMILIES.items() if any(w in level2 for w in words))
 
 
 def _is_part(grid: Grid, r: int, cols: dict, previous: dict, name: str) -> bool:

@@ -72,13 +72,67 @@ def _too_large(display: str, message: str) -> InvalidData:
 
 def _read_page(page, number: int, pieces: list, lines_by_page: list) -> None:
     """The page's tables (with the lines just above each) and its lines outside them."""
-    found = page.find_tables()
-    boxes = [t.bbox for t in found]
+    found = [(t, _rows(t)) for t in page.find_tables()]
+    if not found:
+        # No ruling lines: columns and rows from the words' alignment, kept only when the header names an
+        # evaluation table's columns (a report's prose laid out in columns is no table, and stays prose).
+        found = [
+            (t, [row for row in _text_rows(t) if any(cell and cell[0] for cell in row)])
+            for t in page.find_tables(_TEXT_TABLES)
+        ]
+        found = [(t, rows) for t, rows in found if _names_evaluation_columns(rows) and not _wrapped(rows)]
+    boxes = [t.bbox for t, _ in found]
     outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
     lines = _lines(outside)
-    for table in found:
-        pieces.append((number, page.height, table.bbox, _rows(table), _above(lines, table.bbox)))
+    for table, rows in found:
+        pieces.append((number, page.height, table.bbox, rows, _above(lines, table.bbox)))
     lines_by_page.append((page.height, lines))
+
+
+_TEXT_TABLES = {"vertical_strategy": "text", "horizontal_strategy": "text"}
+
+
+def _text_rows(table) -> list[list]:
+    """Cell texts with their boxes for a table found by alignment: each character in the cell its centre lies in
+    (a crop would take the neighbours' characters that reach over the invisible cell edge)."""
+    return [
+        [
+            (_clean(text or ""), bbox) if bbox is not None else None
+            for bbox, text in zip(row.cells, texts, strict=False)
+        ]
+        for row, texts in zip(table.rows, table.extract(), strict=False)
+    ]
+
+
+def _wrapped(rows: list[list]) -> bool:
+    """Whether a cell's text wraps onto further lines: without ruling lines each line comes out as a row of its
+    own ("受益群" / "众对道" / "路维护"), and guessing which belong together could invent indicators, so such a
+    table is not read (the file is refused with what was found, never half-read)."""
+    from jixiao.forms.tables import STOP_LABELS
+
+    header = next(n for n, row in enumerate(rows) if _names_evaluation_columns([row]))
+    for row in rows[header + 1 :]:
+        texts = [cell[0] for cell in row if cell and cell[0]]
+        if len(texts) < 3 and not texts[0].startswith(STOP_LABELS):
+            return True
+    return False
+
+
+def _names_evaluation_columns(rows: list[list]) -> bool:
+    """Whether one of the first rows heads an indicator table (三级指标 with 指标值 or 实际完成值) or a scoring
+    table (三级指标 or 评价指标 with 得分)."""
+    from jixiao.forms.headers import INDICATOR_HEADERS, column_of
+    from jixiao.forms.scoring_sheet import SCORE_HEADERS
+
+    for row in rows[:6]:
+        texts = [cell[0] for cell in row if cell and cell[0]]
+        indicator = {column_of(t, INDICATOR_HEADERS) for t in texts}
+        scoring = {column_of(t, SCORE_HEADERS) for t in texts}
+        if "name" in indicator and indicator & {"target", "actual"}:
+            return True
+        if "name" in scoring and "score" in scoring:
+            return True
+    return False
 
 
 @contextlib.contextmanager
