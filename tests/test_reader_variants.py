@@ -548,3 +548,38 @@ def test_an_unruled_pdf_table_whose_cells_wrap_is_refused_not_half_read(tmp_path
     with pytest.raises(InvalidData) as raised:
         import_files([path])
     assert [f.rule for f in raised.value.findings] == ["missing-headers"]
+
+
+def test_percentages_stored_as_fractions_in_a_binary_xls_are_read_as_shown(tmp_path):
+    """The same under a legacy .xls's percent format (BIFF's style records): 0.955 is shown, and read, as 95.5%."""
+    import xlwt
+
+    from jixiao.metrics import indicator_status
+    from jixiao.model import Indicator
+
+    book = xlwt.Workbook(encoding="utf-8")
+    sheet = book.add_sheet("Sheet1")
+    percent = xlwt.easyxf(num_format_str="0.0%")
+    rows = [
+        ["部门整体支出绩效目标完成情况自评表"],
+        ["部门名称", "示例局"],
+        ["一级指标", "二级指标", "三级指标", "指标性质", "指标值", "度量单位", "权重", "实际完成值"],
+        ["产出指标", "质量指标", "验收合格率", "≥", 0.95, None, 10, 0.955],
+        [None, "数量指标", "培训人次", "≥", 200, "人次", 10, 230],
+    ]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is None:
+                continue
+            styled = isinstance(value, float) and r == 3
+            sheet.write(r, c, value, percent) if styled else sheet.write(r, c, value)
+    path = tmp_path / "自评表.xls"
+    book.save(str(path))
+    first, second = import_files([path]).data["indicators"]
+    assert (first["target"], first["actual"], first["unit"]) == (95, 95.5, "%")
+    assert indicator_status(Indicator.model_validate(first)) == "达成"
+    assert (second["target"], second["actual"], second["unit"]) == (
+        200,
+        230,
+        "人次",
+    )  # plain numbers untouched

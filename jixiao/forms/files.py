@@ -17,8 +17,16 @@ from jixiao.forms.cache import cached
 from jixiao.forms.cell_text import simplified
 from jixiao.forms.cells import parse_number
 from jixiao.forms.document import read_grids
-from jixiao.forms.input_file import FileRead, InputFile, Text, file_sha256, read_input, refuse_empty
-from jixiao.forms.number_formats import percent_cells, show_percentages
+from jixiao.forms.input_file import (
+    OLE_MAGIC,
+    FileRead,
+    InputFile,
+    Text,
+    file_sha256,
+    read_input,
+    refuse_empty,
+)
+from jixiao.forms.number_formats import legacy_percent_cells, percent_cells, show_percentages
 from jixiao.forms.tables import Extract, header_cells
 from jixiao.forms.workbook import Grid, grid_texts
 from jixiao.location import Location
@@ -159,6 +167,8 @@ def _read_workbook(file: InputFile) -> FileRead:
     grids = workbook.read_workbook(file.data, file.display, file.suffix)
     if isinstance(file.parsed, parts.Package):
         show_percentages(grids, percent_cells(file.parsed))
+    elif file.data[:8] == OLE_MAGIC:  # a binary .xls (an HTML page saved as .xls has no number formats)
+        show_percentages(grids, legacy_percent_cells(file.data))
     return _document(grids, file.display, texts=list(grid_texts(grids)))
 
 

@@ -73,6 +73,45 @@ def percent_cells(package: Package) -> dict[str, set[tuple[int, int]]]:
     return out
 
 
+def legacy_percent_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
+    """The same for a binary .xls: xlrd gives each number cell's format through its style (XF) record."""
+    import io
+
+    import xlrd
+
+    try:
+        # xlrd logs to stdout by default, which is `jixiao import`'s JSON.
+        book = xlrd.open_workbook(
+            file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO(), verbosity=0
+        )
+    except Exception:  # noqa: BLE001 — a workbook calamine read but xlrd cannot style: its values stand as read
+        return {}
+    try:
+        percent_xfs = {
+            index
+            for index, xf in enumerate(book.xf_list)
+            if (fmt := book.format_map.get(xf.format_key)) is not None
+            and "%" in _QUOTED.sub(b"", fmt.format_str.encode("utf-8", "replace")).decode("utf-8", "replace")
+        }
+        out: dict[str, set[tuple[int, int]]] = {}
+        if not percent_xfs:
+            return out
+        for index in range(book.nsheets):
+            sheet = book.sheet_by_index(index)
+            cells = {
+                (r, c)
+                for r in range(sheet.nrows)
+                for c, cell in enumerate(sheet.row(r))
+                if cell.ctype == xlrd.XL_CELL_NUMBER and cell.xf_index in percent_xfs
+            }
+            if cells:
+                out[sheet.name] = cells
+            book.unload_sheet(index)
+        return out
+    finally:
+        book.release_resources()
+
+
 def show_percentages(grids, cells: dict[str, set[tuple[int, int]]]) -> None:
     """Number cells under a percent format become the text the sheet shows ("95%"), merged copies included."""
     for grid in grids:
