@@ -12,7 +12,7 @@ from urllib.parse import quote, unquote, urlparse
 
 import pytest
 
-from .conftest import SITE_URL
+from .conftest import SITE_URL, serve_under_subpath
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 UNIT_PATH = "2024/" + quote("宝城镇") + "/"
@@ -120,6 +120,41 @@ def test_unit_page_charts_render(visit, served_site):
         assert box["width"] > 300 and box["height"] > 150
     # The bar labels carry the numbers: the waterfall says 1,599.38 in text, not only as a bar's height.
     assert "1,599.38" in page.locator("#fig-budget").inner_text()
+    assert v.errors == [] and v.foreign == []
+
+
+def test_every_drawn_chart_keeps_its_visible_text_summary(visit, served_site, built_site):
+    """With JavaScript on, each chart's one-sentence summary stays on screen beside the picture: it is the chart's
+    text alternative (aria-describedby) for everyone, not only for readers without scripts."""
+    html = (built_site / "2024" / "宝城镇" / "index.html").read_text(encoding="utf-8")
+    written = re.findall(r'<p class="jx-chart-summary" id="sum-([\w-]+)">([^<]+)</p>', html)
+    assert len(written) == 8
+    v = visit(served_site + UNIT_PATH, viewport={"width": 390, "height": 844})
+    page = v.page
+    scroll_to_every(page, ".jx-chart[data-figure]", 8)
+    figures = page.locator("figure.jx-figure:has(.jx-chart[data-figure])")
+    assert figures.count() == 8
+    for i, (chart_id, sentence) in enumerate(written):
+        figure = figures.nth(i)
+        chart, summary = figure.locator(".jx-chart"), figure.locator(".jx-chart-summary")
+        assert chart.get_attribute("data-rendered") is not None and chart.locator("svg.main-svg").count() >= 1
+        assert chart.get_attribute("aria-describedby") == summary.get_attribute("id") == f"sum-{chart_id}"
+        assert summary.is_visible(), chart_id
+        assert summary.inner_text() == sentence.strip()
+        box = summary.bounding_box()
+        assert box["height"] >= 12 and box["width"] > 200, (
+            chart_id,
+            box,
+        )  # on screen, not a clipped sr-only box
+    # The crumbs above the heading read as a path, the separators drawn by the style sheet.
+    crumbs = page.locator("nav.jx-crumbs li")
+    separators = crumbs.evaluate_all(
+        "items => items.map(li => getComputedStyle(li, '::before').content.replace(/\"/g, ''))"
+    )
+    words = [crumbs.nth(i).inner_text() for i in range(crumbs.count())]
+    assert "".join(
+        s if s != "none" else "" for pair in zip(separators, words, strict=True) for s in pair
+    ) == ("首页›单位目录›乡镇›宝城镇›2024")
     assert v.errors == [] and v.foreign == []
 
 
@@ -288,6 +323,41 @@ def test_comparison_picker_puts_the_selection_in_the_url(visit, served_demo):
     page.click(".jx-compare-form button[type=submit]")
     scroll_to_every(page, "#jx-compare .jx-chart", 5)
     assert "u=2024%2F%E7%A4%BA%E4%BE%8B%E9%95%8701" in page.url
+    assert v.errors == [] and v.foreign == []
+
+
+@pytest.fixture(scope="module")
+def served_peers(tmp_path_factory):
+    """Four fictional units of one year, two of them 乡镇 (the session's demo has one unit of each kind a year)."""
+    from jixiao.cli import main
+
+    root = tmp_path_factory.mktemp("peers")
+    assert main(["-q", "demo", "--units", "4", "--years", "2024", "--out", str(root / "data")]) == 0
+    assert main(["-q", "build", "--data", str(root / "data"), "--site", str(root / "site")]) == 0
+    yield from serve_under_subpath(root / "site", root / "portal")
+
+
+@pytest.mark.parametrize(
+    ("query", "picked", "hint"),
+    [
+        ("", ["2024/示例镇01", "2024/示例镇04"], "上方已预选同类单位，可以改选，然后点“比较”。"),
+        (
+            "?u=" + quote("2024/示例镇04"),
+            ["2024/示例镇04", "2024/示例镇01"],
+            "请再选至少一个单位，然后点“比较”。",
+        ),
+    ],
+    ids=["first-listed", "chosen-in-url"],
+)
+def test_comparison_picker_starts_from_units_of_the_same_kind(visit, served_peers, query, picked, hint):
+    v = visit(served_peers + "compare/" + query, viewport={"width": 1280, "height": 900})
+    page = v.page
+    page.wait_for_selector(".jx-compare-form:not([hidden])")
+    selects = page.locator(".jx-compare-form select[name=u]")
+    assert selects.nth(0).locator("option").count() == 5  # （不选） and the four units
+    # The other 乡镇 of the year is preselected beside the first; the 街道 and the 局 are not.
+    assert [selects.nth(i).input_value() for i in range(4)] == [*picked, "", ""]
+    assert page.locator("#jx-compare").inner_text() == hint
     assert v.errors == [] and v.foreign == []
 
 

@@ -201,3 +201,83 @@ def test_tab_titles_name_the_site_once(demo):
         re.search(r"<title>(.*?)</title>", unit).group(1)
         == "示例镇01 2024 年绩效自评 - 示例县预算绩效自评公开（演示数据）"
     )
+
+
+def text_of(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html)
+
+
+def h1_of(page: Path) -> str:
+    return text_of(re.search(r"<h1[^>]*>(.*?)</h1>", page.read_text(encoding="utf-8"), re.S).group(1)).rstrip(
+        "¶"
+    )
+
+
+def target_of(site: Path, page: str, href: str) -> Path:
+    """The file a relative link on ``page`` (a folder's index.html) leads to."""
+    return ((site / page).parent / href / "index.html").resolve()
+
+
+def test_comparison_with_one_unit_says_so_and_shows_its_table_open(built_site):
+    page = read(built_site, "compare/index.html")
+    lead = re.search(r'<p class="jx-lead">(.*?)</p>', page).group(1)
+    assert text_of(lead) == (
+        "比较需要至少两份自评，本站目前只有 1 份：渠县宝城镇人民政府 2024 年。其他单位的自评公开后，可以在这里并排比较。"
+    )
+    (href,) = re.findall(r'<a href="([^"]+)">', lead)
+    assert (
+        target_of(built_site, "compare/index.html", href) == (built_site / "2024/宝城镇/index.html").resolve()
+    )
+    # No picker to choose two from; the one unit's figures are shown at once, not behind a click.
+    assert "jx-compare-form" not in page and 'id="jx-compare"' not in page
+    assert '<details class="jx-all" open>' in page
+    assert "<summary>展开全部 1 份自评的主要指标（可排序、查找）</summary>" in page
+
+
+def test_comparison_of_many_units_offers_the_picker_and_folds_the_table(demo):
+    _, site = demo
+    page = read(site, "compare/index.html")
+    lead = text_of(re.search(r'<p class="jx-lead">(.*?)</p>', page).group(1))
+    assert lead.startswith("选 2—4 个单位（可以是不同年度）并排查看") and "已预先选好同类单位" in lead
+    # The picker needs the script (it is shown by it); the table of every unit is folded under its summary.
+    assert '<form class="jx-compare-form" method="get" hidden>' in page
+    assert page.count('<select name="u" data-slot=') == 4
+    assert '<details class="jx-all">' in page and '<details class="jx-all" open>' not in page
+    assert "<summary>展开全部 6 份自评的主要指标（可排序、查找）</summary>" in page
+
+
+def test_unit_page_crumbs_lead_home_to_the_directory_and_the_kind(demo):
+    _, site = demo
+    unit = "2024/示例镇01/index.html"
+    crumbs = re.search(
+        r'<nav class="jx-crumbs" aria-label="当前位置"><ol>(.*?)</ol></nav>', read(site, unit), re.S
+    )
+    items = re.findall(r'<li( aria-current="page")?>(.*?)</li>', crumbs.group(1))
+    assert [text_of(item) for _, item in items] == ["首页", "单位目录", "乡镇", "示例镇01", "2024"]
+    assert [bool(current) for current, _ in items] == [False, False, False, False, True]
+    links = re.findall(r'<a href="([^"]+)">([^<]+)</a>', crumbs.group(1))
+    assert [name for _, name in links] == ["首页", "单位目录", "乡镇"]
+    headings = [h1_of(target_of(site, unit, href)) for href, _ in links]
+    assert headings == ["示例县预算绩效自评公开（演示数据）", "单位目录", "乡镇（1 个）"]
+
+
+def test_year_switcher_leads_to_the_same_unit_in_its_other_year(demo):
+    _, site = demo
+    names = {
+        "示例镇01": "示例县示例镇01人民政府",
+        "示例街道02": "示例县示例街道02办事处",
+        "示例局03": "示例县示例局03",
+    }
+    checked = 0
+    for unit in names:
+        for year, other in (("2024", "2023"), ("2023", "2024")):
+            page = f"{year}/{unit}/index.html"
+            nav = re.search(r'<nav class="jx-years" aria-label="年度">(.*?)</nav>', read(site, page)).group(1)
+            assert text_of(nav) == "其他年度：2023 · 2024"
+            assert f'<strong aria-current="page">{year}</strong>' in nav
+            (href,) = re.findall(rf'<a href="([^"]+)">{other}</a>', nav)
+            target = target_of(site, page, href)
+            assert target == (site / other / unit / "index.html").resolve()
+            assert h1_of(target) == f"{names[unit]} {other} 年预算绩效自评"
+            checked += 1
+    assert checked == 6

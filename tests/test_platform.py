@@ -6,6 +6,7 @@ from __future__ import annotations
 import fcntl
 import gzip
 import io
+import json
 import os
 import pty
 import re
@@ -204,6 +205,97 @@ def test_init_writes_a_project_that_builds(first_run):
     not_found = (site / "404.html").read_text(encoding="utf-8")
     assert 'href="/jixiao/"' in not_found and 'href="/jixiao/search/"' in not_found
     assert not list(project.glob(".jixiao-cache")) and not (project / "mkdocs.yml").exists()
+
+
+def test_verbose_shows_mkdocs_own_log_and_the_default_does_not(first_run, tmp_path):
+    project, _, quiet_build = first_run
+    log = re.compile(r"(?:DEBUG|INFO|WARNING) +-  ")
+    # Without -v a clerk sees the four phase lines only (asserted line by line above), no MkDocs log line.
+    assert quiet_build.returncode == 0 and not [
+        line for line in quiet_build.stderr.splitlines() if log.match(line)
+    ]
+    verbose = run("-v", "build", "--site", str(tmp_path / "site"), cwd=project)
+    assert verbose.returncode == 0, verbose.stderr
+    lines = verbose.stderr.splitlines()
+    mkdocs = [line for line in lines if log.match(line)]
+    assert any(line.startswith("INFO    -  Building documentation to directory: ") for line in mkdocs), lines
+    assert any(re.fullmatch(r"INFO    -  Documentation built in [\d.]+ seconds", line) for line in mkdocs), (
+        lines
+    )
+    # The progress lines are still there, between MkDocs' own.
+    assert [line.split("：")[0] for line in lines if not log.match(line)] == [
+        "读取数据",
+        "核对数据",
+        "生成网页",
+        "搜索索引",
+    ]
+    assert (tmp_path / "site" / "2024" / "宝城镇" / "index.html").is_file()
+
+
+@pytest.fixture(scope="module")
+def from_the_wheel(tmp_path_factory):
+    """The wheel pip builds from the package's files, unpacked into a folder of its own, and a project that
+    `jixiao init` and `jixiao build` make from there, outside the repository: what a county installs and runs."""
+    root = tmp_path_factory.mktemp("wheel")
+    source = root / "source"
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, source / name)
+    # A copy, so that setuptools' build/ and egg-info of an earlier run (or a file since deleted) cannot slip in.
+    shutil.copytree(ROOT / "jixiao", source / "jixiao", ignore=shutil.ignore_patterns("__pycache__"))
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation", "--no-index"]
+        + ["--wheel-dir", str(root / "dist"), str(source)],
+        capture_output=True,
+        text=True,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (root / "dist").glob("jixiao-*-py3-none-any.whl")
+    installed = root / "installed"
+    with zipfile.ZipFile(wheel) as archive:
+        archive.extractall(installed)
+    # The wheel's jixiao comes first on the path; the working folder holds no jixiao of its own.
+    env = {**os.environ, "PYTHONPATH": str(installed)}
+    work = root / "work"
+    work.mkdir()
+    imported = subprocess.run(
+        [sys.executable, "-c", "import jixiao; print(jixiao.__file__)"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    init = run("init", "site1", "--county", "渠县", cwd=work, env=env)
+    build = run("build", cwd=work / "site1", env=env)
+    return installed, imported, init, build, work / "site1" / "site"
+
+
+def test_the_wheel_alone_makes_a_working_site(from_the_wheel):
+    installed, imported, init, build, site = from_the_wheel
+    assert imported.returncode == 0, imported.stderr
+    assert Path(imported.stdout.strip()).is_relative_to(installed), imported.stdout
+    assert init.returncode == 0, init.stderr
+    assert build.returncode == 0, build.stderr
+    assert build.stdout.startswith(f"网站已生成：{site.resolve()}（1 个单位")
+    (unit,) = site.glob("*/示例镇01/index.html")
+    page = unit.read_text(encoding="utf-8")
+    assert re.search(r"<h1[^>]*>示例县示例镇01人民政府 \d{4} 年预算绩效自评", page), page[:2000]
+    assert "演示数据（虚构）" in page and 'class="jx-chart" data-figure=' in page
+    # The theme's styles and scripts (Material's and jixiao's) are all there, as the page links them.
+    linked = re.findall(r'<(?:link rel="stylesheet"[^>]*href|script[^>]*src)="(?!https?:)([^"]+)"', page)
+    assert len(linked) >= 6 and any("/assets/js/charts." in href for href in linked)
+    missing = [href for href in linked if not (unit.parent / href).resolve().is_file()]
+    assert missing == []
+    assert list(site.glob("assets/js/plotly-jixiao.min.*.js"))
+    assert (site / "assets" / "js" / "plotly-jixiao.LICENSE.txt").is_file()
+    # The pages the package ships (搜索, 说明), and Pagefind's index with the unit page in it.
+    search = (site / "search" / "index.html").read_text(encoding="utf-8")
+    assert '<div id="jx-search" data-pagefind-ignore></div>' in search
+    assert "什么是" in (site / "about" / "index.html").read_text(encoding="utf-8")
+    assert (site / "pagefind" / "pagefind.js").is_file()
+    fragments = [gzip.decompress(f.read_bytes()) for f in (site / "pagefind" / "fragment").iterdir()]
+    urls = {json.loads(f[f.index(b"{") :])["url"] for f in fragments}
+    assert "/" + unit.parent.relative_to(site).as_posix() + "/" in urls, urls
 
 
 def files_of(site: Path) -> dict[str, object]:

@@ -148,3 +148,50 @@ def test_a_legacy_word_report_is_read_through_libreoffice(tmp_path):
     assert [s["heading"] for s in report["sections"]] == ["一、部门基本情况", "二、部门资金收支情况"]
     stated = {s["field"]: s["value"] for s in report["stated"]}
     assert stated["funds.initial_budget"] == 1354.29 and stated["funds.final_budget"] == 1599.38
+
+
+def test_without_libreoffice_a_legacy_word_report_is_named_as_unread(tmp_path, monkeypatch, capsys):
+    """A machine without LibreOffice: `jixiao check` names the .doc it could not read and says what to do; the
+    unit's other files are still read and nothing stops the build."""
+    import os
+    import shutil
+    import subprocess
+
+    import pytest
+
+    from jixiao.cli import main
+    from jixiao.forms import legacy
+
+    from .conftest import SEED
+
+    program = legacy.soffice()
+    if program is None:  # the real .doc is made by LibreOffice, here, from the seed's report
+        if os.environ.get("JIXIAO_REQUIRE_BROWSER"):
+            pytest.fail("CI installs LibreOffice (libreoffice-writer-nogui) to test .doc reports")
+        pytest.skip("LibreOffice is not installed")
+    unit = tmp_path / "data" / "2024" / "宝城镇"
+    shutil.copytree(SEED, unit)
+    subprocess.run(
+        [program, f"-env:UserInstallation=file://{tmp_path}/profile", "--headless", "--convert-to", "doc"]
+        + ["--outdir", str(unit), str(unit / "自评报告.docx")],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    (unit / "自评报告.docx").unlink()
+    assert (unit / "自评报告.doc").read_bytes().startswith(b"\xd0\xcf\x11\xe0")
+    settings = unit / "unit.yaml"  # its released_files entry names the report
+    settings.write_text(
+        settings.read_text(encoding="utf-8").replace("自评报告.docx", "自评报告.doc"), encoding="utf-8"
+    )
+
+    monkeypatch.setattr(legacy, "soffice", lambda: None)
+    assert main(["check", "--data", str(tmp_path / "data")]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert (
+        f"{unit / '自评报告.doc'}: 旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件照常公开）；"
+        "请另存为 .docx，或安装 LibreOffice 后重试 [legacy-word-unread]"
+    ) in out
+    # The workbooks were read as ever: their notes are there, and the unread report is no error.
+    assert any(line.startswith(f"{unit / '自评表.xlsx'}:Sheet1!") for line in out)
+    assert out[-1] == "检查完毕：1 个单位，0 处错误，0 处需核对，5 条提示。"
