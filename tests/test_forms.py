@@ -495,20 +495,6 @@ def test_bad_files_are_all_reported_at_once(tmp_path):
     ]
 
 
-def test_a_word_97_report_without_libreoffice_is_published_and_said_unread(tmp_path, monkeypatch):
-    """On a machine without LibreOffice a .doc cannot be read: the clerk is told so (an info, not an error: the
-    original is still published) and the rest of the unit is read."""
-    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
-    monkeypatch.setattr("jixiao.forms.legacy.soffice", lambda: None)
-    # A well-formed OLE compound file (Word 97 and Excel 97 share the container): here, a legacy workbook's bytes.
-    doc = tmp_path / "报告.doc"
-    doc.write_bytes((FIXTURES / "自评表.xls").read_bytes())
-    imported = import_files([doc, FIXTURES / "自评表.xlsx"])
-    (finding,) = [f for f in imported.findings if f.rule == "legacy-word-unread"]
-    assert finding.severity == "info" and finding.location.terminal() == str(doc)
-    assert "LibreOffice" in finding.message and "另存为 .docx" in finding.message
-
-
 def test_unchanged_files_are_read_from_the_cache(tmp_path, monkeypatch):
     monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
     first = import_files([FIXTURES / "打分表.xlsx"]).data
