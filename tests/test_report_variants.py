@@ -189,7 +189,7 @@ def test_without_libreoffice_a_legacy_word_report_is_named_as_unread(tmp_path, m
     assert main(["check", "--data", str(tmp_path / "data")]) == 0
     out = capsys.readouterr().out.splitlines()
     assert (
-        f"{unit / '自评报告.doc'}: 旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件照常公开）；"
+        f"{unit / '自评报告.doc'}: 旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件是否公开，由个人信息检查决定）；"
         "请另存为 .docx，或安装 LibreOffice 后重试 [legacy-word-unread]"
     ) in out
     # The workbooks were read as ever: their notes are there, and the unread report is no error.

@@ -106,7 +106,7 @@ def _read_legacy_word(file: InputFile) -> FileRead:
         ex.problem(
             "legacy-word-unread",
             display,
-            "旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件照常公开）；请另存为 .docx，"
+            "旧版 Word/WPS 文件：本机没有 LibreOffice，无法读取内容（原件是否公开，由个人信息检查决定）；请另存为 .docx，"
             "或安装 LibreOffice 后重试",
             "info",
         )
