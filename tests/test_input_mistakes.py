@@ -102,7 +102,7 @@ def test_two_files_that_disagree_on_a_figure_are_both_named(tmp_path):
     with pytest.raises(InvalidData) as raised:
         import_files([first, second])
     assert [f.line() for f in raised.value.findings] == [
-        f"{second}:Sheet1: funds.final_budget: funds.final_budget 为 120，与 {first}:Sheet1 的 100 不一致 "
+        f"{second}:Sheet1!B4: funds.final_budget: 此处为 120，与 {first}:Sheet1!B4 的 100 不一致 "
         "[conflicting-files]"
     ]
 

@@ -110,7 +110,7 @@ def _merge_tables(imported: Imported, ex: Extract) -> None:
                 problem(
                     "conflicting-files",
                     where.at(key),
-                    f"{key} 为 {shorten(value)}，与 {imported.origins[key].terminal()} 的 {shorten(existing)} 不一致",
+                    f"此处为 {shorten(value)}，与 {imported.origins[key].terminal()} 的 {shorten(existing)} 不一致",
                 )
             )
 

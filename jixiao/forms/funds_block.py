@@ -38,7 +38,8 @@ def key_of(value) -> str:
     return header_key(value).replace("：", "").replace(":", "")
 
 
-def read_funds(grid: Grid, ex: Extract, rows: range) -> dict:
+def read_funds(grid: Grid, ex: Extract, rows: range, places: dict | None = None) -> dict:
+    """The block's figures by canonical key; ``places`` (when given) gets the cell each one was read from."""
     header_row, columns = None, {}
     for r in rows:
         found = {}
@@ -76,6 +77,8 @@ def read_funds(grid: Grid, ex: Extract, rows: range) -> dict:
         )
     funds = {}
     for key, c in columns.items():
+        if places is not None:
+            places[key] = grid.where(source if key in amounts else total_row, c)
         if key in amounts:
             value = _amount(ex, grid, source, c, key, per_wan)
         elif source != total_row and key in ("execution_rate", "score"):

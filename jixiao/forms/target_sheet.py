@@ -150,12 +150,13 @@ def _read_budget(grid: Grid, ex: Extract, per_wan: float, rows: range) -> None:
 def _read_funds_block(grid: Grid, ex: Extract, rows: range) -> None:
     """The national 部门整体 form's block: 年初预算数 / 全年预算数 / 全年执行数 / 分值 / 执行率 / 得分 over a
     年度资金总额 row, with 基本支出 / 项目支出 rows under it in some provinces."""
-    funds = read_funds(grid, ex, rows)
+    places: dict = {}
+    funds = read_funds(grid, ex, rows, places)
     names = {"max": "execution_max", "score": "execution_score"}
     for key, value in funds.items():
         field = f"funds.{names.get(key, key)}"
         if fieldpath.get(ex.data, field) is None:
-            ex.set(field, value, grid.whole())
+            ex.set(field, value, places.get(key, grid.whole()))
     if not funds:
         return
     header = next(
