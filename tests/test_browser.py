@@ -681,6 +681,9 @@ def test_search_results_name_unit_and_year_and_filter(visit, served_demo):
     )
     excerpts = " ".join(page.locator(".pagefind-ui__result-excerpt").all_inner_texts())
     assert excerpts and not re.search(r"[0-9a-f]{32}", excerpts)
+    # The tag under each result names the unit in Chinese ("单位: 示例镇01…"), never a field name ("Unit:").
+    tags = page.locator(".pagefind-ui__result-tag").all_inner_texts()
+    assert tags and all(t.startswith("单位") for t in tags), tags
     # Ticking 2023 leaves only 2023's pages.
     year = panel.locator(".pagefind-ui__filter-block", has_text="年度")
     if not year.evaluate("d => d.open"):
