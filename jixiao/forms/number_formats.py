@@ -27,9 +27,14 @@ def _percent_codes(styles: bytes) -> set[int]:
     """Number-format ids whose code shows a percent sign (outside quoted text and escapes)."""
     ids = set(BUILTIN_PERCENT)
     for number, code in _NUM_FMT.findall(styles):
-        if b"%" in _QUOTED.sub(b"", code.replace(b"&quot;", b'"')):
+        if _shows_percent(code.replace(b"&quot;", b'"')):
             ids.add(int(number))
     return ids
+
+
+def _shows_percent(code: bytes) -> bool:
+    """Whether a number-format code shows a percent sign (outside quoted text and escapes)."""
+    return b"%" in _QUOTED.sub(b"", code)
 
 
 def percent_styles(styles: bytes) -> set[int]:
@@ -74,42 +79,39 @@ def percent_cells(package: Package) -> dict[str, set[tuple[int, int]]]:
 
 
 def legacy_percent_cells(data: bytes) -> dict[str, set[tuple[int, int]]]:
-    """The same for a binary .xls: xlrd gives each number cell's format through its style (XF) record."""
+    """The same for a binary .xls: xlrd gives each number cell's format through its style (XF) record. A workbook
+    calamine read but xlrd cannot style (damaged style records) keeps its values as read."""
     import io
 
     import xlrd
 
+    out: dict[str, set[tuple[int, int]]] = {}
     try:
         # xlrd logs to stdout by default, which is `jixiao import`'s JSON.
         book = xlrd.open_workbook(
             file_contents=data, formatting_info=True, on_demand=True, logfile=io.StringIO(), verbosity=0
         )
-    except Exception:  # noqa: BLE001 — a workbook calamine read but xlrd cannot style: its values stand as read
-        return {}
-    try:
-        percent_xfs = {
+        percent = {
             index
             for index, xf in enumerate(book.xf_list)
             if (fmt := book.format_map.get(xf.format_key)) is not None
-            and "%" in _QUOTED.sub(b"", fmt.format_str.encode("utf-8", "replace")).decode("utf-8", "replace")
+            and _shows_percent(fmt.format_str.encode("utf-8", "replace"))
         }
-        out: dict[str, set[tuple[int, int]]] = {}
-        if not percent_xfs:
-            return out
-        for index in range(book.nsheets):
+        for index in range(book.nsheets if percent else 0):
             sheet = book.sheet_by_index(index)
             cells = {
                 (r, c)
                 for r in range(sheet.nrows)
-                for c, cell in enumerate(sheet.row(r))
-                if cell.ctype == xlrd.XL_CELL_NUMBER and cell.xf_index in percent_xfs
+                for c, kind in enumerate(sheet.row_types(r))
+                if kind == xlrd.XL_CELL_NUMBER and sheet.cell_xf_index(r, c) in percent
             }
             if cells:
                 out[sheet.name] = cells
             book.unload_sheet(index)
-        return out
-    finally:
         book.release_resources()
+    except Exception:  # noqa: BLE001 — only xlrd runs here; what it cannot style stands as calamine read it
+        return {}
+    return out
 
 
 def show_percentages(grids, cells: dict[str, set[tuple[int, int]]]) -> None:
