@@ -547,7 +547,25 @@ def test_an_unruled_pdf_table_whose_cells_wrap_is_refused_not_half_read(tmp_path
     _print_pdf(UNRULED.format(style=' style="width:40px"', name="受益群众对道路维护工作的满意度"), path)
     with pytest.raises(InvalidData) as raised:
         import_files([path])
-    assert [f.rule for f in raised.value.findings] == ["missing-headers"]
+    assert [f.line() for f in raised.value.findings] == [
+        f"{path}: 第 1 页: 这张表没有框线，且单元格内的文字折行：分不清哪些行属于同一指标，未读取；"
+        "请提供 Excel 原件或带框线的 PDF [unmapped-table]"
+    ]
+
+
+def test_an_unruled_wrapping_table_beside_a_readable_one_is_a_warning_not_silence(tmp_path, printed_pdfs):
+    if not printed_pdfs:
+        pytest.skip("Chromium prints the PDF (required in CI)")
+    path = tmp_path / "两页.pdf"
+    ruled = UNRULED.format(style="", name="群众满意度").replace("td{{", "td{{border:1px solid #000;")
+    wrapped = UNRULED.format(style=' style="width:40px"', name="受益群众对道路维护工作的满意度")
+    body = ruled.split("<body>")[1].split("</body>")[0] + '<div style="break-before:page"></div>'
+    _print_pdf(wrapped.replace("<body>", "<body>" + body), path)
+    imported = import_files([path])
+    assert [p["name"] for p in imported.data["projects"]] == ["乡村道路维护"]
+    assert [(f.rule, f.severity, f.location.part) for f in imported.findings] == [
+        ("unmapped-table", "warning", "第 2 页")
+    ]
 
 
 def test_percentages_stored_as_fractions_in_a_binary_xls_are_read_as_shown(tmp_path):

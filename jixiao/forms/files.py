@@ -153,7 +153,12 @@ def _read_pdf(file: InputFile) -> FileRead:
     report = report_docx.report_from_blocks(read.blocks, display, None)
     lead = read.blocks[0][1] if read.blocks else ""
     return _document(
-        read.grids, display, report=report, texts=_texts(read.grids, read.blocks, display), lead=lead
+        read.grids,
+        display,
+        report=report,
+        texts=_texts(read.grids, read.blocks, display),
+        lead=lead,
+        refused=read.refused,
     )
 
 
@@ -183,10 +188,18 @@ _READERS = {
 
 
 def _document(
-    grids: list[Grid], display: str, report: Extract | None = None, texts=None, lead: str = ""
+    grids: list[Grid],
+    display: str,
+    report: Extract | None = None,
+    texts=None,
+    lead: str = "",
+    refused: list[Finding] = (),
 ) -> FileRead:
-    """The forms in a file's grids, and its report when its prose has sections or stated figures."""
+    """The forms in a file's grids, and its report when its prose has sections or stated figures; ``refused`` are
+    tables its source could not turn into grids (an unruled PDF table whose cells wrap), reported like the
+    evaluation-looking tables the readers could not map."""
     extracts, kinds, explain, skipped = read_grids(grids)
+    skipped = [*refused, *skipped]
     body = report.data.get("report", {}) if report is not None else {}
     if report is not None and (body.get("stated") or (body.get("sections") and not extracts)):
         extracts.append(report)

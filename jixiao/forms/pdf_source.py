@@ -19,10 +19,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from jixiao import limits
-from jixiao.findings import InvalidData, problem
+from jixiao.findings import Finding, InvalidData, problem
 from jixiao.forms.input_file import Text
 from jixiao.forms.pdf_texts import PdfTexts
 from jixiao.forms.workbook import Grid, cell_value
+from jixiao.location import Location
 
 _PAGE_NUMBER = re.compile(
     r"^[-—–\s]*(?:第\s*)?\d{1,4}\s*(?:页)?(?:\s*/\s*\d{1,4}|\s*共\s*\d+\s*页)?[-—–\s]*$"
@@ -39,6 +40,8 @@ class PdfRead:
     # The publish gate's: every text of the document with its place, and why parts of it cannot be scanned.
     texts: list[Text] = field(default_factory=list)
     unscanned: list[str] = field(default_factory=list)
+    # Tables that name an evaluation table's columns but could not be read reliably (a finding each, never silence).
+    refused: list[Finding] = field(default_factory=list)
 
 
 def read_pdf(data: bytes, display: str, tables: bool = True) -> PdfRead:
@@ -50,28 +53,29 @@ def read_pdf(data: bytes, display: str, tables: bool = True) -> PdfRead:
             raise _too_large(display, f"PDF 有 {pages:,} 页，超过上限 {limits.MAX_PDF_PAGES:,}")
         deadline = time.monotonic() + limits.SECONDS_PER_FILE
         gate = PdfTexts(display)
-        pieces, lines_by_page, chars = [], [], 0
+        pieces, lines_by_page, chars, refused = [], [], 0, []
         for number, page in enumerate(pdf.pages, start=1):
             if time.monotonic() > deadline:
                 raise _too_large(display, f"PDF 读取超过 {limits.SECONDS_PER_FILE} 秒，疑为恶意文件")
             chars += len(page.chars)
             gate.add_page(number, page)
             if tables:
-                _read_page(page, number, pieces, lines_by_page)
+                refused += _read_page(page, number, pieces, lines_by_page, display)
             page.close()  # its parsed objects are not needed again: memory stays flat over long documents
         texts, unscanned = gate.finish(pdf)
     if chars == 0 or not tables:
         return PdfRead([], [], pages, chars == 0, texts, unscanned)
     blocks = list(_paragraphs(_body_lines(lines_by_page)))
-    return PdfRead(_join(pieces, display), blocks, pages, False, texts, unscanned)
+    return PdfRead(_join(pieces, display), blocks, pages, False, texts, unscanned, refused)
 
 
 def _too_large(display: str, message: str) -> InvalidData:
     return InvalidData([problem("file-too-large", display, message)])
 
 
-def _read_page(page, number: int, pieces: list, lines_by_page: list) -> None:
-    """The page's tables (with the lines just above each) and its lines outside them."""
+def _read_page(page, number: int, pieces: list, lines_by_page: list, display: str) -> list[Finding]:
+    """The page's tables (with the lines just above each) and its lines outside them; a finding for each table
+    that names an evaluation table's columns but could not be read."""
     found = [(t, _rows(t)) for t in page.find_tables()]
     if not found:
         # No ruling lines: columns and rows from the words' alignment, kept only when the header names an
@@ -80,13 +84,31 @@ def _read_page(page, number: int, pieces: list, lines_by_page: list) -> None:
             (t, [row for row in _text_rows(t) if any(cell and cell[0] for cell in row)])
             for t in page.find_tables(_TEXT_TABLES)
         ]
-        found = [(t, rows) for t, rows in found if _names_evaluation_columns(rows) and not _wrapped(rows)]
+        kept, refused = [], []
+        for table, rows in found:
+            header = _evaluation_header(rows)
+            if header is not None and not _wrapped(rows, header):
+                kept.append((table, rows))
+            elif header is not None or _header_words_in_columns(rows) >= 2:
+                # Wrapped cells (which may split the header too: "三级指" / "标"): reported, never half-read.
+                refused.append(
+                    problem(
+                        "unmapped-table",
+                        Location(display).in_part(f"第 {number} 页"),
+                        "这张表没有框线，且单元格内的文字折行：分不清哪些行属于同一指标，未读取；"
+                        "请提供 Excel 原件或带框线的 PDF",
+                    )
+                )
+        found = kept
+    else:
+        refused = []
     boxes = [t.bbox for t, _ in found]
     outside = page.filter(lambda obj, boxes=boxes: not _inside(obj, boxes))
     lines = _lines(outside)
     for table, rows in found:
         pieces.append((number, page.height, table.bbox, rows, _above(lines, table.bbox)))
     lines_by_page.append((page.height, lines))
+    return refused
 
 
 _TEXT_TABLES = {"vertical_strategy": "text", "horizontal_strategy": "text"}
@@ -104,13 +126,12 @@ def _text_rows(table) -> list[list]:
     ]
 
 
-def _wrapped(rows: list[list]) -> bool:
+def _wrapped(rows: list[list], header: int) -> bool:
     """Whether a cell's text wraps onto further lines: without ruling lines each line comes out as a row of its
     own ("受益群" / "众对道" / "路维护"), and guessing which belong together could invent indicators, so such a
     table is not read (the file is refused with what was found, never half-read)."""
     from jixiao.forms.tables import STOP_LABELS
 
-    header = next(n for n, row in enumerate(rows) if _names_evaluation_columns([row]))
     for row in rows[header + 1 :]:
         texts = [cell[0] for cell in row if cell and cell[0]]
         if len(texts) < 3 and not texts[0].startswith(STOP_LABELS):
@@ -118,21 +139,34 @@ def _wrapped(rows: list[list]) -> bool:
     return False
 
 
-def _names_evaluation_columns(rows: list[list]) -> bool:
-    """Whether one of the first rows heads an indicator table (三级指标 with 指标值 or 实际完成值) or a scoring
+_HEADER_WORDS = ("三级指标", "评价指标", "指标值", "完成值", "实际值", "分值", "得分")
+
+
+def _header_words_in_columns(rows: list[list]) -> int:
+    """How many columns name an evaluation table's column in their first lines read together."""
+    columns: dict[int, str] = {}
+    for row in rows[:10]:
+        for c, cell in enumerate(row):
+            if cell and cell[0]:
+                columns[c] = columns.get(c, "") + cell[0]
+    return sum(1 for text in columns.values() if any(word in text for word in _HEADER_WORDS))
+
+
+def _evaluation_header(rows: list[list]) -> int | None:
+    """Which of the first rows heads an indicator table (三级指标 with 指标值 or 实际完成值) or a scoring
     table (三级指标 or 评价指标 with 得分)."""
     from jixiao.forms.headers import INDICATOR_HEADERS, column_of
     from jixiao.forms.scoring_sheet import SCORE_HEADERS
 
-    for row in rows[:6]:
+    for n, row in enumerate(rows[:6]):
         texts = [cell[0] for cell in row if cell and cell[0]]
         indicator = {column_of(t, INDICATOR_HEADERS) for t in texts}
         scoring = {column_of(t, SCORE_HEADERS) for t in texts}
         if "name" in indicator and indicator & {"target", "actual"}:
-            return True
+            return n
         if "name" in scoring and "score" in scoring:
-            return True
-    return False
+            return n
+    return None
 
 
 @contextlib.contextmanager
