@@ -120,7 +120,8 @@ def _project_spending(m: re.Match) -> list[tuple[str, float]]:
 
 
 def _project_money(m: re.Match) -> list[tuple[str, float]]:
-    out = [("project_summary.budget", _value(m, 1)), ("project_summary.expenditure", _value(m, 2))]
+    # The budget (group 1) is the plain "项目资金共X万元" pattern's; this one adds what follows it.
+    out = [("project_summary.expenditure", _value(m, 2))]
     if m.group(3) is not None:
         out.append(("project_summary.execution_rate", _value(m, 3)))
     return out
