@@ -5,7 +5,8 @@ each page's filters and metadata in ``pagefind/fragment/*.pf_fragment``, so thos
 ``.pf_meta`` that names them, and ``pagefind-entry.json`` that names that) change on every build of the same pages
 once pages carry filters (upstream: Pagefind issue #638). The files are gzip'd CBOR (filters, meta) or JSON
 (fragments) behind a ``pagefind_dcd`` signature; this module sorts those maps, writes the files under names derived
-from their content, and points the meta and entry files at them. Nothing else in the index is touched.
+from their content, and points the meta and entry files at them. It also makes the meta (which every search
+downloads first) lighter: short fragment names, word counts rounded. Nothing else in the index is touched.
 """
 
 from __future__ import annotations
@@ -127,6 +128,16 @@ def _base36(number: int) -> str:
             return digits
 
 
+def _rounded(words: int) -> int:
+    """A page's word count to two significant digits. Pagefind weighs a match by the page's length (a match in a
+    short page counts more), and a length off by under 5% moves no result; the exact counts cost ~1.6 bytes a page
+    in the meta every search downloads first (32 KB at 20,000 pages), rounded ones under half that."""
+    if words < 100:
+        return words
+    step = 10 ** (len(str(words)) - 2)
+    return (words + step // 2) // step * step
+
+
 def _digest(item, length: int) -> str:
     return hashlib.sha256(encode(item)).hexdigest()[:length]
 
@@ -156,6 +167,7 @@ def stabilise(pagefind: Path) -> None:
         build = whole.hexdigest()[:6]
         for number, (page, body) in enumerate(zip(pages, bodies, strict=True)):
             page[0] = f"{prefix}_{build}{_base36(number)}"
+            page[1] = _rounded(page[1])
             _store(pagefind / "fragment" / f"{page[0]}.pf_fragment", body)
         filters = _filter_list(meta)
         contents = {}
