@@ -79,7 +79,7 @@ def test_no_page_violates_the_policy_and_hostile_text_stays_inert(visit, hostile
         v.page.goto(hostile_site + path)
         v.page.wait_for_load_state("networkidle")
         if path.startswith("search/"):
-            v.page.wait_for_selector(".pagefind-ui__result", timeout=15000)  # the WebAssembly search ran
+            v.page.wait_for_selector(".jx-result", timeout=15000)  # the WebAssembly search ran
         if path.startswith("indicators/"):
             v.page.wait_for_selector("text=指标", timeout=15000)
         if path.startswith("compare/?"):
