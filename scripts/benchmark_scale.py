@@ -190,7 +190,8 @@ def first_search(site: Path, query: str) -> dict | None:
         page = browser.new_page()
         page.on("response", seen)
         page.goto(f"http://127.0.0.1:{server.server_port}{PREFIX}search/?q={quote(query)}")
-        page.locator(".pagefind-ui__result-link").first.wait_for(timeout=120000)
+        # search.js's results (or Pagefind's own UI's, on a site built before search.js replaced it).
+        page.locator(".jx-result-link, .pagefind-ui__result-link").first.wait_for(timeout=120000)
         page.wait_for_load_state("networkidle")
         browser.close()
     server.shutdown()
