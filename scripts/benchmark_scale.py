@@ -177,8 +177,10 @@ def first_search(site: Path, query: str) -> dict | None:
 
     def seen(response) -> None:
         path = unquote(urlparse(response.url).path)
-        if "/pagefind/" in path:
-            name = path.split("/pagefind/", 1)[1]
+        # Pagefind's files, and the search page's own script (search.js, which replaced Pagefind's UI bundle).
+        search_js = "/assets/js/search." in path
+        if "/pagefind/" in path or search_js:
+            name = "search.js" if search_js else path.split("/pagefind/", 1)[1]
             kind = name.split("/")[0] if "/" in name else "meta" if name.endswith(".pf_meta") else name
             wire = int(response.headers.get("content-length") or 0)
             fetched.append((kind, len(response.body()), wire))

@@ -703,6 +703,29 @@ def test_search_results_name_unit_and_year_and_filter(visit, served_demo):
     assert v.errors == [] and v.foreign == []
 
 
+def test_search_for_a_unit_lists_its_own_pages_not_every_list_that_names_it(visit, served_demo):
+    """The home ranking, the catalogue and the comparison table name every unit: they are found by their titles,
+    not listed for each unit's name (at 20,000 units they would match every such search)."""
+    v = visit(served_demo + "search/?q=" + quote("示例局03"), viewport=DESKTOP)
+    v.page.wait_for_function(SEARCH_DONE, timeout=60000)
+    hrefs = v.page.evaluate(RESULT_HREFS)
+    assert sorted(h[len(served_demo) :] for h in hrefs) == ["2023/示例局03/", "2024/示例局03/"], hrefs
+    # More results than fit at once: a button draws the next five, and is gone when all are drawn.
+    v.page.get_by_label("搜索单位、指标或任意文字").fill("满意度")
+    v.page.get_by_role("button", name="搜索", exact=True).click()
+    v.page.wait_for_function(
+        "/找到 \\d\\d+ 个结果/.test(document.querySelector('.jx-search-status').innerText)", timeout=60000
+    )
+    total = int(re.search(r"\d+", v.page.locator(".jx-search-status").inner_text()).group())
+    assert v.page.locator(".jx-result").count() == 5 < total
+    while v.page.get_by_role("button", name="显示更多结果").is_visible():
+        shown = v.page.locator(".jx-result").count()
+        v.page.get_by_role("button", name="显示更多结果").click()
+        v.page.wait_for_function(f"document.querySelectorAll('.jx-result').length > {shown}")
+    assert v.page.locator(".jx-result").count() == total
+    assert v.errors == [] and v.foreign == []
+
+
 def test_search_page_without_javascript_says_so_and_points_elsewhere(visit, served_demo):
     v = visit(served_demo + "search/?q=" + quote("示例镇01"), java_script_enabled=False, viewport=PHONE)
     page = v.page
