@@ -159,11 +159,17 @@
       });
       item.append(line);
     }
-    item.append(excerpt(page.excerpt || "", "jx-result-excerpt"));
-    // The page's sections that hold the words (Pagefind's sub-results), the page's own top left out.
-    var subs = (page.sub_results || []).filter(function (s) {
+    // The words in the page's top (before its first section), then the sections that hold them (Pagefind's
+    // sub-results), each with its excerpt. Pagefind's page excerpt is one of these: shown alone only when the page
+    // has no sections, so the same text never shows twice.
+    var all = page.sub_results || [];
+    var subs = all.filter(function (s) {
       return s.url !== page.url && s.title && s.title !== (page.meta && page.meta.title);
     });
+    var top = all.filter(function (s) {
+      return subs.indexOf(s) < 0;
+    })[0];
+    if (top || !subs.length) item.append(excerpt((top || page).excerpt || "", "jx-result-excerpt"));
     if (subs.length) {
       var ul = el("ul", "jx-result-subs");
       subs.slice(0, 3).forEach(function (s) {
