@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -89,3 +90,72 @@ def test_an_error_on_a_unit_page_names_the_page(demo_data, tmp_path, monkeypatch
         re.fullmatch(r"网页 20\d\d/示例\S+/(card/)?index\.md 生成失败：模板出错", e) for e in errors
     ), errors
     assert not (tmp_path / "site").exists()
+
+
+@pytest.fixture
+def cached_build(tmp_path, monkeypatch):
+    """Builds with a build cache, in this process (so the pages built can be counted): the unit pages built."""
+    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("JIXIAO_JOBS", "1")
+    built: list[str] = []
+    original = unit_pages.mkdocs_build._populate_page
+
+    def count(page, *args, **kwargs):
+        if page.file.src_uri[:4].isdigit() and page.file.src_uri.count("/") >= 2:
+            built.append(page.file.src_uri)
+        return original(page, *args, **kwargs)
+
+    monkeypatch.setattr(unit_pages.mkdocs_build, "_populate_page", count)
+
+    def build(data: Path, site: Path, url: str = URL) -> tuple[dict[str, bytes], list[str]]:
+        built.clear()
+        forget()
+        build_site(data, site, ROOT / "mkdocs.yml", site_url=url)
+        return _site_files(site), list(built)
+
+    return build
+
+
+def test_a_rebuild_reuses_the_unit_pages_whose_markdown_and_site_did_not_change(
+    demo_data, tmp_path, cached_build, monkeypatch
+):
+    data = tmp_path / "data"
+    shutil.copytree(demo_data, data)
+    first, built = cached_build(data, tmp_path / "site")
+    assert len(built) == 24
+    second, built = cached_build(data, tmp_path / "site")
+    assert built == [] and second == first
+    # A corrected unit: its pages and the pages that show it are built again, the others reused.
+    path = data / "2024" / "示例镇04" / "evaluation.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("示例县", "示例县（更正）", 1), encoding="utf-8")
+    corrected, built = cached_build(data, tmp_path / "site")
+    assert "2024/示例镇04/index.md" in built and 1 < len(built) < 24
+    assert "示例县（更正）" in corrected["2024/示例镇04/index.html"].decode()
+    monkeypatch.setenv("JIXIAO_CACHE", "off")
+    scratch, built = cached_build(data, tmp_path / "scratch")
+    assert len(built) == 24 and corrected == scratch
+
+
+def test_a_change_to_the_site_builds_every_unit_page_again(demo_data, tmp_path, cached_build):
+    cached_build(demo_data, tmp_path / "site")
+    moved, built = cached_build(demo_data, tmp_path / "site", url="https://example.gov.cn/other/")
+    assert len(built) == 24
+    assert 'href="https://example.gov.cn/other/2024/' in moved["2024/示例镇04/index.html"].decode()
+
+
+def test_a_reused_page_raises_its_warnings_again(demo_data, tmp_path, cached_build, monkeypatch, caplog):
+    populate = unit_pages.mkdocs_build._populate_page
+
+    def warn(page, *args, **kwargs):
+        if page.file.src_uri == "2024/示例镇04/index.md":
+            logging.getLogger("mkdocs.plugins.test").warning("链接无效")
+        return populate(page, *args, **kwargs)
+
+    monkeypatch.setattr(unit_pages.mkdocs_build, "_populate_page", warn)
+    with pytest.raises(BuildFailed, match="strict"):
+        cached_build(demo_data, tmp_path / "site")
+    monkeypatch.setattr(unit_pages.mkdocs_build, "_populate_page", populate)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(BuildFailed, match="strict"):
+        cached_build(demo_data, tmp_path / "site")  # built from the cache: the warning comes back with it
+    assert [r.getMessage() for r in caplog.records].count("链接无效") == 1
