@@ -243,7 +243,9 @@
   input.addEventListener("focus", function () {
     pagefind();
   });
-  input.addEventListener("input", function () {
+  input.addEventListener("input", function (event) {
+    // While an input method composes a word, the box holds its pinyin: search once the word is committed.
+    if (event.isComposing) return;
     clearTimeout(timer);
     var term = input.value.trim();
     if (term)
@@ -251,6 +253,9 @@
         api.preload(term, { filters: filters() });
       });
     timer = setTimeout(search, 300); // searched as the reader types, once they pause
+  });
+  input.addEventListener("compositionend", function () {
+    input.dispatchEvent(new Event("input"));
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
