@@ -353,6 +353,13 @@ def test_comparison_picker_lists_units_matching_what_is_typed(visit, served_peer
     box.fill("街道 1")
     page.wait_for_function("document.querySelectorAll('#jx-pick-3-list [role=option]').length === 1")
     assert options_of(page, 3) == ["示例街道11（2024，街道）"]
+    # Deleting widens the list again; typing on narrows it.
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    page.wait_for_function("document.querySelectorAll('#jx-pick-3-list [role=option]').length === 4")
+    page.keyboard.type("0")
+    page.wait_for_function("document.querySelectorAll('#jx-pick-3-list [role=option]').length === 3")
+    assert options_of(page, 3) == [f"示例街道{n}（2024，街道）" for n in ("02", "05", "08")]
     box.fill("不存在的单位")
     page.wait_for_function("document.querySelector('#jx-pick-3-list').hidden")
     assert note.inner_text() == "没有名称含“不存在的单位”的单位。"
@@ -422,6 +429,23 @@ def test_comparison_picker_takes_a_click_on_a_match(visit, served_demo):
     page.wait_for_function("document.querySelectorAll('#jx-compare .jx-card').length === 2")
     assert page.locator("#jx-compare .jx-card").nth(1).inner_text().startswith("示例局03（2023）")
     assert "u=2023%2F%E7%A4%BA%E4%BE%8B%E5%B1%8003" in page.url
+    assert v.errors == [] and v.foreign == []
+
+
+def test_comparison_table_of_every_unit_is_built_when_opened_and_sorts_and_filters(visit, served_demo):
+    query = "u=" + quote("2024/示例镇01") + "&u=" + quote("2023/示例局03")
+    v = visit(served_demo + "compare/?" + query, viewport={"width": 1280, "height": 900})
+    page = v.page
+    page.wait_for_function("document.querySelectorAll('#jx-compare .jx-card').length === 2")
+    assert page.locator("#jx-compare-all").count() == 0  # not laid out with the comparison
+    page.get_by_text("展开全部 6 份自评的主要指标").click()
+    rows = page.locator("#jx-compare-all tbody tr")
+    assert rows.count() == 6
+    page.get_by_role("searchbox", name="查找单位").fill("街道")
+    assert page.locator(".jx-filter-count").inner_text() == "显示 2 / 6 项"
+    assert [rows.nth(i).is_visible() for i in range(6)].count(True) == 2
+    page.locator("#jx-compare-all thead th").nth(1).locator("button").click()
+    assert page.locator("#jx-compare-all thead th").nth(1).get_attribute("aria-sort") == "ascending"
     assert v.errors == [] and v.foreign == []
 
 

@@ -222,6 +222,8 @@
   }
   // A slot's choice: the box shows its name, the hidden field carries its address (the form's ?u=…).
   function commit(slot, slug, label) {
+    // A choice changes what every other box may offer: their narrowed matches start again from every unit.
+    slots.forEach(function (s) { s.typed = ""; s.hits = null; });
     slot.slug = slug || "";
     slot.label = slug ? label : "";
     slot.value.value = slot.slug;
@@ -239,25 +241,34 @@
   function search(slot, text) {
     var taken = {};
     slots.forEach(function (s) { if (s !== slot && s.slug) taken[s.slug] = true; });
-    var words = text.toLowerCase().split(/\s+/).filter(Boolean);
+    var lower = text.toLowerCase();
+    var words = lower.split(/\s+/).filter(Boolean);
     var anchor = null;
     if (!words.length) {
       var other = slots.filter(function (s) { return s !== slot && s.slug; })[0];
       for (var a = 0; other && a < units.length; a++) if (units[a][0] === other.slug) { anchor = units[a]; break; }
     }
-    var starts = [], rest = [], count = 0;
-    for (var i = 0; i < units.length; i++) {
+    // Typing on narrows the last matches instead of scanning every unit again (each word typed before is still
+    // inside a word typed now, so nothing outside the last matches can match).
+    var narrowing = words.length && slot.typed && lower.lastIndexOf(slot.typed, 0) === 0;
+    var pool = narrowing ? slot.hits : null;
+    var total = pool ? pool.length : units.length;
+    var starts = [], rest = [], hits = [];
+    for (var n = 0; n < total; n++) {
+      var i = pool ? pool[n] : n;
       var u = units[i];
       if (taken[u[0]]) continue;
       if (anchor && (u[2] !== anchor[2] || u[3] !== anchor[3])) continue;
       var hay = haystack[i], ok = true;
       for (var w = 0; w < words.length; w++) if (hay.indexOf(words[w]) < 0) { ok = false; break; }
       if (!ok) continue;
-      count++;
+      hits.push(i);
       if (words.length && hay.lastIndexOf(words[0], 0) === 0) { if (starts.length < MAX_SHOWN) starts.push(i); }
       else if (rest.length < MAX_SHOWN) rest.push(i);
     }
-    return { shown: starts.concat(rest).slice(0, MAX_SHOWN), count: count, word: words[0] || "" };
+    slot.typed = words.length ? lower : "";
+    slot.hits = hits;
+    return { shown: starts.concat(rest).slice(0, MAX_SHOWN), count: hits.length, word: words[0] || "" };
   }
   // The option's text, with the first typed word in bold (built node by node: names are data, never markup).
   function optionText(li, label, word) {
