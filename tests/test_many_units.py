@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -242,6 +243,9 @@ def test_comparison_of_many_units_offers_the_picker_and_folds_the_table(demo):
     # The picker needs the script: on screen from the first paint when it runs, hidden by the style sheet when it
     # does not (test_browser's test_pickers_need_javascript_…); the table of every unit is folded under its summary.
     assert '<form class="jx-compare-form" method="get" data-defaults=' in page
+    # The boxes start from the first listed unit and units of its kind and year (the demo has one of each kind).
+    defaults = html.unescape(re.search(r'data-defaults="([^"]*)"', page).group(1))
+    assert json.loads(defaults) == [["2024/示例镇01", "示例镇01（2024，乡镇）"]]
     assert page.count('role="combobox"') == 4 and page.count('<input type="hidden" name="u" value="">') == 4
     assert '<details class="jx-all">' in page and '<details class="jx-all" open>' not in page
     # The table is there for a browser without JavaScript; with it, the script builds the table when it is opened.
