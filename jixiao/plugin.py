@@ -28,6 +28,7 @@ from jixiao.search_index import index_for_search
 from jixiao.site import data_date, generate, load, site_info
 from jixiao.target import check_target, mark
 from jixiao.timing import phase
+from jixiao.unit_pages import build_set_aside, set_aside
 
 log = logging.getLogger("mkdocs.plugins.jixiao")
 
@@ -97,7 +98,16 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         env.filters["asset"] = lambda path: assets.get(path, path)
         env.globals["csp"] = CONTENT_SECURITY_POLICY
         env.globals["csp_not_found"] = NOT_FOUND_POLICY
+        self._env = env
         return env
+
+    def on_nav(self, nav, config, files):
+        self._nav = nav
+        return nav
+
+    def on_page_context(self, context, page, config, nav):
+        self._nav = nav  # the navigation as every plugin left it: the unit pages are built with it too
+        return context
 
     def on_files(self, files: Files, config) -> Files:
         written: dict[str, File] = {}
@@ -117,7 +127,8 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         try:
             self._date_from_data(config)
             units = generate(self.data_dir(config), write, append, config.site_url)
-            config.extra["data_date"] = data_date(item.evaluation for item in load(self.data_dir(config)))
+            loaded = load(self.data_dir(config))
+            config.extra["data_date"] = data_date(item.evaluation for item in loaded)
         except InvalidData as err:
             raise PluginError(f"数据有误，共 {len(err.findings)} 处：\n{err}") from None
         for page in sorted(PAGES_DIR.rglob("*.md")):
@@ -132,10 +143,20 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
                 files.remove(own)
             files.append(file)
         self._assets = add_fingerprinted(files, config, str(THEME_DIR))
+        # Every page in a unit's folder (its page, its 公示卡) is built apart, over the cores (jixiao.unit_pages).
+        slugs = {f"{item.evaluation.slug}/" for item in loaded}
+        self._apart = set_aside(
+            [f for p, f in written.items() if f.is_documentation_page() and _in_unit_folder(p, slugs)]
+            if UNITS_APART
+            else []
+        )
         # In MkDocs' own order, so the site (its sitemap) is the same whether the pages came from docs/ or not.
         files = Files(sorted(files, key=file_sort_key))
+        self._files, self._pid = files, os.getpid()
         log.info("jixiao：%d 个单位，生成 %d 个文件", units, len(written))
-        self._rendering = current().phase("生成网页", len(files.documentation_pages()), "个页面")
+        self._rendering = current().phase(
+            "生成网页", len(files.documentation_pages()) + len(self._apart), "个页面"
+        )
         return files
 
     def _date_from_data(self, config) -> None:
@@ -152,10 +173,14 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             self._set_date = False
 
     def on_post_page(self, output: str, page, config) -> str:
-        self._rendering.advance()
+        if os.getpid() == self._pid:  # the unit pages' workers report through the parent (jixiao.unit_pages)
+            self._rendering.advance()
         return output
 
     def on_post_build(self, config) -> None:
+        build_set_aside(
+            self._apart, config, self._files, self._nav, self._env, advance=self._rendering.advance
+        )
         self._restore_date()
         self._rendering.close()
         mark(Path(config.site_dir))  # a site jixiao built: the next build may replace it (jixiao.target)
@@ -173,6 +198,16 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir(config)))
         return server
+
+
+# Unit pages are built apart from MkDocs' own loop (tests switch this off to compare with MkDocs alone).
+UNITS_APART = True
+
+
+def _in_unit_folder(path: str, slugs: set[str]) -> bool:
+    """Whether a generated path lies in a unit's folder (``2024/宝城镇/…``): the slug is its first two parts."""
+    parts = path.split("/")
+    return len(parts) > 2 and f"{parts[0]}/{parts[1]}/" in slugs
 
 
 # Hand-written pages that the build extends (the rules catalogue is appended to 说明), rather than replaces.

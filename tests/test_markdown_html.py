@@ -68,6 +68,15 @@ def test_every_page_comes_out_as_with_the_html_parser(tmp_path):
         "- item\n\n<ul>\n<li>raw</li>\n</ul>",
         "<div><table>\n<tr><td>1</td></tr>\n\n<tr><td>2</td></tr>\n\n</table></div>\n\n<p>after</p>",
         "<div>\n<div>inner</div>\n\n<div>second</div>\n</div>\n\n<p>x</p>",
+        # Blocks that share a line are split; text after a block's end is Markdown.
+        "<p>a</p><p>b</p>\n\n*x*",
+        "<p>a</p> tail *x*\n<p>b</p>",
+        "<ul><li>x</li></ul>\nafter *x*",
+        '<nav class="n">\n<p>a</p>\n</nav>\n<p>b</p>\n\n*x*',
+        "<article>\n<h1>t</h1>\n\n<p>b</p>\n</article>\n\n*x*",
+        "<div>\n<p>a</p>\n\n</div> tail\n\n*x*",
+        "<div>\n<p>a</p></div></div>\n\n*x*",
+        "<div>\n<p>never closed</p>\n\n<p>b</p>\n\n*x*",
     ],
 )
 def test_edge_cases_match_the_html_parser(text):
@@ -84,7 +93,13 @@ def test_whole_blocks_skip_the_html_parser(monkeypatch):
     monkeypatch.setattr(
         htmlparser.HTMLExtractor, "feed", lambda self, data: fed.append(data) or original(self, data)
     )
-    page = '# 标题\n\n<div class="jx-cards">\n<div>1</div>\n</div>\n\n<table><tbody><tr><td>2</td></tr></tbody></table>\n'
+    page = (
+        '# 标题\n\n<div class="jx-cards">\n<div>1</div>\n</div>\n\n<table><tbody><tr><td>2</td></tr></tbody></table>\n'
+        # Two blocks in one paragraph (the page's own table of contents, then its buttons), and an article whose
+        # parts are separated by blank lines (the 公示卡).
+        '\n<nav class="jx-jump">\n<ul><li>a</li></ul>\n</nav>\n<p class="jx-actions"><a href="#x">b</a></p>\n'
+        '\n<article class="jx-sheet">\n<h1>卡</h1>\n\n<section>\n<p>c</p>\n</section>\n</article>\n'
+    )
     html = _converters()(page, True)
-    assert '<div class="jx-cards">' in html and "<td>2</td>" in html
-    assert all("jx-cards" not in data and "<td>" not in data for data in fed)
+    assert '<div class="jx-cards">' in html and "<td>2</td>" in html and "jx-sheet" in html
+    assert fed and all("<" not in data for data in fed)  # placeholders only: no tag reached the parser

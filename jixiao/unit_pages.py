@@ -1,0 +1,187 @@
+"""Unit pages built by MkDocs' own page builder, in worker processes, after the hub pages.
+
+A province is 20,000 unit-years, each a page and a 公示卡: MkDocs builds its pages one after another in one process
+and keeps every rendered page in memory to the end (gigabytes at that scale). The hub pages (home, years, directory,
+comparison, …) are few and link to many pages, so MkDocs builds them as usual. The unit pages are set aside when
+the files are gathered (``set_aside``), and built after the hub pages (``build_set_aside``) with the very functions
+MkDocs builds any page with — the same Markdown, the same plugin events, the same theme templates, the same context —
+over the cores, each worker writing its pages and keeping nothing. The sitemap is then made again with them in it.
+So the site is byte for byte what MkDocs alone makes of the same files (tests/test_unit_pages.py builds both).
+
+A page built is kept in the build cache (with the warnings it raised, logged again when it is reused) under a key
+made of its Markdown and everything else its HTML is made from: the configuration, the navigation, the theme's
+templates (a project's own overrides byte for byte), the fingerprinted assets' names, the build date, jixiao's and
+MkDocs' code. Correcting one unit of 20,000 then builds that unit's pages again and copies the others'. (A project
+plugin with side effects per page would not see the reused pages: none of jixiao's has any.)
+
+The set-aside pages are "excluded" to MkDocs until then: a Markdown link to one from a hub page is still resolved
+(MkDocs says so at info level only), and they are in no navigation, as before (mkdocs.yml's not_in_nav).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+
+from mkdocs.commands import build as mkdocs_build
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+
+from jixiao.incremental import cached, code_version, key_of, parallel_map
+
+# What the workers read (set just before they fork, so nothing is sent to them): the pages to build and what
+# MkDocs builds a page with.
+_job: dict = {}
+
+
+def set_aside(files: list[File]) -> list[File]:
+    """Keep these pages out of MkDocs' own build (called while the files are gathered)."""
+    for file in files:
+        file.inclusion = InclusionLevel.EXCLUDED
+    return files
+
+
+def build_set_aside(
+    pages: list[File], config, files: Files, nav, env, advance: Callable[[int], None] = lambda n: None
+) -> None:
+    """Build the set-aside pages into the site (worker processes, in order of the list), then the sitemap again
+    with every page in it. Warnings the pages raise are logged here, so a strict build still stops on them."""
+    if not pages:
+        return
+    doc_files = files.documentation_pages()
+    _job.update(
+        pages=pages,
+        config=config,
+        files=files,
+        nav=nav,
+        env=env,
+        doc_files=doc_files,
+        parent=os.getpid(),
+        site=_site_key(config, nav, doc_files),
+    )
+    try:
+        for records, error in parallel_map(_build_one, list(range(len(pages))), chunksize=_CHUNK):
+            for name, level, message in records:
+                logging.getLogger(name).log(level, message)
+            if error:
+                raise PluginError(error)
+            advance(1)
+    finally:
+        _job.clear()
+    # The sitemap lists every page of the site: made again now that the set-aside pages are part of it.
+    for file in pages:
+        file.inclusion = InclusionLevel.INCLUDED
+        Page(None, file, config)
+    if "sitemap.xml" in config.theme.static_templates:
+        mkdocs_build._build_theme_template("sitemap.xml", env, files, config, nav)
+
+
+# Pages handed to a worker at a time: enough that the hand-over is cheap, few enough to spread the work.
+_CHUNK = 16
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[str, int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.name, record.levelno, record.getMessage()))
+
+
+def _build_one(index: int) -> tuple[list[tuple[str, int, str]], str | None]:
+    """Build one set-aside page, or reuse it; return the warnings still to log and the error that stopped it."""
+    job, collect, logger = _job, _Collect(), logging.getLogger("mkdocs")
+    handlers, propagate = logger.handlers[:], logger.propagate
+    in_worker = os.getpid() != job["parent"]
+    # What building the page logs is collected, to keep with it. A forked worker logs nothing itself: the parent
+    # logs it once (and counts it, in strict mode).
+    logger.handlers[:], logger.propagate = (
+        ([collect], False) if in_worker else ([*handlers, collect], propagate)
+    )
+    file: File = job["pages"][index]
+    built = False
+
+    def build() -> tuple[list[tuple[str, int, str]], bytes]:
+        nonlocal built
+        built = True
+        page = Page(None, file, job["config"])
+        mkdocs_build._populate_page(page, job["config"], job["files"])
+        mkdocs_build._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
+        return list(collect.records), Path(file.abs_dest_path).read_bytes()
+
+    try:
+        key = key_of("unit-html", job["site"], file.src_uri, file.content_bytes)
+        records, html = cached(key, build)
+        if not built:  # reused: written as it was built, and what building it raised is logged again
+            Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
+            Path(file.abs_dest_path).write_bytes(html)
+    except Exception as err:  # noqa: BLE001 (reported in the parent, as MkDocs would)
+        return (collect.records if in_worker else []), f"网页 {file.src_uri} 生成失败：{err}"
+    finally:
+        file.page = None  # written: nothing of it is kept
+        logger.handlers[:], logger.propagate = handlers, propagate
+    return (records if in_worker or not built else []), None
+
+
+# Configuration that does not shape a page's HTML (folders of this build, the server, the strictness).
+_NOT_IN_PAGES = {
+    "config_file_path",
+    "site_dir",
+    "docs_dir",
+    "dev_addr",
+    "strict",
+    "watch",
+    "plugins",
+    "validation",
+}
+_SHAPING = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Pygments")
+
+
+def _site_key(config, nav, doc_files) -> str:
+    """A digest of everything other than its own Markdown that a set-aside page's HTML is made from."""
+    digest = hashlib.sha256(code_version().encode())
+    for library in _SHAPING:
+        try:
+            digest.update(f"{library}={metadata.version(library)}\0".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{library}=-\0".encode())
+    digest.update(repr([(k, config[k]) for k in sorted(config) if k not in _NOT_IN_PAGES]).encode())
+    digest.update(repr({name: dict(plugin.config) for name, plugin in config.plugins.items()}).encode())
+    if config.config_file_path and os.path.isfile(config.config_file_path):
+        digest.update(Path(config.config_file_path).read_bytes())
+    digest.update(repr(_outline(nav.items)).encode() + repr([f.src_uri for f in doc_files]).encode())
+    digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
+    for folder in config.theme.dirs:
+        # A project's own templates byte for byte; the packaged themes' are in the versions above.
+        if not _packaged(Path(folder)):
+            for path in sorted(Path(folder).rglob("*")):
+                if path.is_file():
+                    digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _outline(items) -> list:
+    """The navigation as its titles, addresses and sections."""
+    return [
+        (
+            type(item).__name__,
+            item.title,
+            getattr(item, "url", None),
+            _outline(getattr(item, "children", None) or []),
+        )
+        for item in items
+    ]
+
+
+def _packaged(folder: Path) -> bool:
+    import material
+
+    import jixiao
+
+    return any(folder.resolve().is_relative_to(Path(m.__file__).parent.resolve()) for m in (material, jixiao))

@@ -1,0 +1,161 @@
+"""Unit pages are built apart from MkDocs' own loop, over the cores (jixiao/unit_pages.py): the site is byte for byte
+what MkDocs alone makes, a page's warning still stops a strict build, and a page's error names the page."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+
+import jixiao.plugin as plugin
+import jixiao.unit_pages as unit_pages
+from jixiao.build import BuildFailed, build_site
+from jixiao.demo import write_demo
+from jixiao.site import forget
+from tests.conftest import ROOT
+
+URL = "https://example.gov.cn/jixiao/"
+
+
+def _build(data: Path, site: Path) -> dict[str, bytes]:
+    forget()
+    build_site(data, site, ROOT / "mkdocs.yml", site_url=URL)
+    return _site_files(site)
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory) -> Path:
+    data = tmp_path_factory.mktemp("apart") / "data"
+    write_demo(data, units=6, years=[2023, 2024])  # 24 unit pages and cards: enough for the worker processes
+    return data
+
+
+def test_the_site_is_what_mkdocs_alone_makes(demo_data, tmp_path, monkeypatch):
+    apart = _build(demo_data, tmp_path / "apart")
+    monkeypatch.setattr(plugin, "UNITS_APART", False)
+    alone = _build(demo_data, tmp_path / "alone")
+    unit_pages_built = [
+        p for p in apart if p[:4].isdigit() and p.count("/") >= 2 and p.endswith("index.html")
+    ]
+    assert len(unit_pages_built) == 24  # 12 unit-years, each a page and a 公示卡
+    assert "示例县" in apart[unit_pages_built[0]].decode()
+    # Every unit page is in the sitemap, as MkDocs alone lists it.
+    sitemap = apart["sitemap.xml"].decode()
+    assert all(f"<loc>{URL}{quote(p.removesuffix('index.html'))}</loc>" in sitemap for p in unit_pages_built)
+    assert sorted(apart) == sorted(alone)
+    assert [p for p in apart if apart[p] != alone[p]] == []
+
+
+def test_a_warning_on_a_unit_page_stops_the_strict_build_once(demo_data, tmp_path, monkeypatch, caplog):
+    original = unit_pages.mkdocs_build._populate_page
+
+    def warn_on_one(page, config, files, dirty=False):
+        if page.file.src_uri.startswith("2024/") and page.file.src_uri.endswith("/card/index.md"):
+            logging.getLogger("mkdocs.plugins.test").warning("公示卡上的链接无效：%s", page.file.src_uri)
+        return original(page, config, files, dirty)
+
+    site = tmp_path / "site"
+    before = _build(demo_data, site)
+    monkeypatch.setattr(unit_pages.mkdocs_build, "_populate_page", warn_on_one)
+    with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(BuildFailed, match="strict"):
+        forget()
+        build_site(demo_data, site, ROOT / "mkdocs.yml", site_url=URL)
+    warned = [r.getMessage() for r in caplog.records if "公示卡上的链接无效" in r.getMessage()]
+    assert len(warned) == 6 and len(set(warned)) == 6  # one per card of 2024, logged once each, in the parent
+    assert _site_files(site) == before  # the previous site, as it was
+
+
+def test_an_error_on_a_unit_page_names_the_page(demo_data, tmp_path, monkeypatch, caplog):
+    original = unit_pages.mkdocs_build._build_page
+
+    def fail(page, *args, **kwargs):
+        if page.file.src_uri.count("/") >= 2 and page.file.src_uri[:4].isdigit():
+            raise ValueError("模板出错")
+        return original(page, *args, **kwargs)
+
+    monkeypatch.setattr(unit_pages.mkdocs_build, "_build_page", fail)
+    with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(BuildFailed, match="原网站未改动"):
+        forget()
+        build_site(demo_data, tmp_path / "site", ROOT / "mkdocs.yml", site_url=URL)
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert any(
+        re.fullmatch(r"网页 20\d\d/示例\S+/(card/)?index\.md 生成失败：模板出错", e) for e in errors
+    ), errors
+    assert not (tmp_path / "site").exists()
+
+
+@pytest.fixture
+def cached_build(tmp_path, monkeypatch):
+    """Builds with a build cache, in this process (so the pages built can be counted): the unit pages built."""
+    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setenv("JIXIAO_JOBS", "1")
+    built: list[str] = []
+    original = unit_pages.mkdocs_build._populate_page
+
+    def count(page, *args, **kwargs):
+        if page.file.src_uri[:4].isdigit() and page.file.src_uri.count("/") >= 2:
+            built.append(page.file.src_uri)
+        return original(page, *args, **kwargs)
+
+    monkeypatch.setattr(unit_pages.mkdocs_build, "_populate_page", count)
+
+    def build(data: Path, site: Path, url: str = URL) -> tuple[dict[str, bytes], list[str]]:
+        built.clear()
+        forget()
+        build_site(data, site, ROOT / "mkdocs.yml", site_url=url)
+        return _site_files(site), list(built)
+
+    return build
+
+
+def test_a_rebuild_reuses_the_unit_pages_whose_markdown_and_site_did_not_change(
+    demo_data, tmp_path, cached_build, monkeypatch
+):
+    data = tmp_path / "data"
+    shutil.copytree(demo_data, data)
+    first, built = cached_build(data, tmp_path / "site")
+    assert len(built) == 24
+    second, built = cached_build(data, tmp_path / "site")
+    assert built == [] and second == first
+    # A corrected unit: its pages and the pages that show it are built again, the others reused.
+    path = data / "2024" / "示例镇04" / "evaluation.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("示例县", "示例县（更正）", 1), encoding="utf-8")
+    corrected, built = cached_build(data, tmp_path / "site")
+    assert "2024/示例镇04/index.md" in built and 1 < len(built) < 24
+    assert "示例县（更正）" in corrected["2024/示例镇04/index.html"].decode()
+    monkeypatch.setenv("JIXIAO_CACHE", "off")
+    scratch, built = cached_build(data, tmp_path / "scratch")
+    assert len(built) == 24 and corrected == scratch
+
+
+def test_a_change_to_the_site_builds_every_unit_page_again(demo_data, tmp_path, cached_build):
+    cached_build(demo_data, tmp_path / "site")
+    moved, built = cached_build(demo_data, tmp_path / "site", url="https://example.gov.cn/other/")
+    assert len(built) == 24
+    assert 'href="https://example.gov.cn/other/2024/' in moved["2024/示例镇04/index.html"].decode()
+
+
+def test_a_reused_page_raises_its_warnings_again(demo_data, tmp_path, cached_build, monkeypatch, caplog):
+    populate = unit_pages.mkdocs_build._populate_page
+
+    def warn(page, *args, **kwargs):
+        if page.file.src_uri == "2024/示例镇04/index.md":
+            logging.getLogger("mkdocs.plugins.test").warning("链接无效")
+        return populate(page, *args, **kwargs)
+
+    monkeypatch.setattr(unit_pages.mkdocs_build, "_populate_page", warn)
+    with pytest.raises(BuildFailed, match="strict"):
+        cached_build(demo_data, tmp_path / "site")
+    monkeypatch.setattr(unit_pages.mkdocs_build, "_populate_page", populate)
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(BuildFailed, match="strict"):
+        cached_build(demo_data, tmp_path / "site")  # built from the cache: the warning comes back with it
+    assert [r.getMessage() for r in caplog.records].count("链接无效") == 1
