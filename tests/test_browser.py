@@ -384,6 +384,11 @@ def test_comparison_picker_is_worked_by_keyboard_and_sends_the_choice_in_the_url
     boxes.nth(3).focus()
     page.keyboard.type("局")
     assert options_of(page, 3) == [f"示例局{n}（2024，部门）" for n in ("03", "06", "09", "12")]
+    # Enter on text that names four units sends nothing: the list stays and says to pick one.
+    page.keyboard.press("Enter")
+    status = page.locator(".jx-compare-form [role=status]")
+    assert status.inner_text() == "“局”对应 4 个单位，请用上下方向键选定一个，再按回车。"
+    assert "?" not in page.url and page.locator("#jx-pick-3-list").is_visible()
     page.keyboard.press("ArrowDown")
     page.keyboard.press("ArrowDown")
     second = page.locator("#jx-pick-3-list [role=option]").nth(1)

@@ -358,8 +358,17 @@
           move(slot, slot.active < 0 ? (down ? 0 : -1) : slot.active + (down ? 1 : -1));
         }
       } else if (e.key === "Enter" && !e.isComposing) {
-        if (shown && slot.active >= 0) { e.preventDefault(); choose(slot, slot.shown[slot.active]); }
-        else settle(slot);  // the form is sent next: with what the box names
+        if (shown && slot.active >= 0) { e.preventDefault(); choose(slot, slot.shown[slot.active]); return; }
+        var text = slot.input.value.trim();
+        var found = text && text !== slot.label && units ? search(slot, text) : null;
+        if (found && found.count !== 1) {
+          // Text that names no unit, or several, is not sent in place of the box's unit: the reader picks one first.
+          e.preventDefault();
+          open(slot, found, text);
+          if (found.count) say("“" + text + "”对应 " + found.count + " 个单位，请用上下方向键选定一个，再按回车。");
+        } else {
+          settle(slot);  // the form is sent next, with what the box names
+        }
       } else if (e.key === "Escape") {
         if (shown) { e.preventDefault(); close(slot); }
         else if (slot.input.value) { e.preventDefault(); commit(slot, "", ""); say("已清空单位 " + slot.n + "。"); }
