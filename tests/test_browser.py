@@ -437,6 +437,33 @@ def test_comparison_picker_takes_a_click_on_a_match(visit, served_demo):
     assert v.errors == [] and v.foreign == []
 
 
+def test_comparison_picker_waits_for_the_input_method_to_give_characters(visit, served_demo):
+    """Chinese is typed as pinyin through an input method: the letters on the way are no name to search for."""
+    v = visit(served_demo + "compare/", viewport=PHONE)
+    page = v.page
+    box = page.get_by_role("combobox", name="单位 4")
+    box.fill("街")  # the list of units has arrived once a match is listed
+    options_of(page, 3)
+    box.fill("")
+    page.keyboard.press("Escape")
+    pop = page.locator(".jx-picker[data-slot='3'] .jx-picker-pop")
+    assert pop.is_hidden()
+    ime = v.context.new_cdp_session(page)
+    for letters in ("j", "ji", "jie"):
+        ime.send(
+            "Input.imeSetComposition",
+            {"text": letters, "selectionStart": len(letters), "selectionEnd": len(letters)},
+        )
+    page.wait_for_function("document.querySelector('#jx-pick-3').value === 'jie'")
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))"
+    )  # a search would be done
+    assert pop.is_hidden()
+    ime.send("Input.insertText", {"text": "街道"})
+    assert options_of(page, 3) == ["示例街道02（2024，街道）", "示例街道02（2023，街道）"]
+    assert v.errors == [] and v.foreign == []
+
+
 def test_comparison_table_of_every_unit_is_built_when_opened_and_sorts_and_filters(visit, served_demo):
     query = "u=" + quote("2024/示例镇01") + "&u=" + quote("2023/示例局03")
     v = visit(served_demo + "compare/?" + query, viewport={"width": 1280, "height": 900})
