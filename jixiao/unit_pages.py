@@ -31,6 +31,7 @@ from mkdocs.commands import build as mkdocs_build
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.theme import Theme
 
 from jixiao.incremental import cached, code_version, key_of, parallel_map
 
@@ -151,8 +152,8 @@ def _site_key(config, nav, doc_files) -> str:
             digest.update(f"{library}={metadata.version(library)}\0".encode())
         except metadata.PackageNotFoundError:
             digest.update(f"{library}=-\0".encode())
-    digest.update(repr([(k, config[k]) for k in sorted(config) if k not in _NOT_IN_PAGES]).encode())
-    digest.update(repr({name: dict(plugin.config) for name, plugin in config.plugins.items()}).encode())
+    digest.update(_stable([(k, config[k]) for k in sorted(config) if k not in _NOT_IN_PAGES]).encode())
+    digest.update(_stable({name: dict(plugin.config) for name, plugin in config.plugins.items()}).encode())
     if config.config_file_path and os.path.isfile(config.config_file_path):
         digest.update(Path(config.config_file_path).read_bytes())
     digest.update(repr(_outline(nav.items)).encode() + repr([f.src_uri for f in doc_files]).encode())
@@ -164,6 +165,20 @@ def _site_key(config, nav, doc_files) -> str:
                 if path.is_file():
                     digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
+
+
+def _stable(value) -> str:
+    """``repr`` that is the same in every process: sets in order (their order follows the hash seed), and the
+    theme by its fields (its repr prints a set)."""
+    if isinstance(value, (set, frozenset)):
+        return "{" + ", ".join(sorted(_stable(v) for v in value)) + "}"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_stable(k)}: {_stable(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_stable(v) for v in value) + "]"
+    if isinstance(value, Theme):
+        return f"Theme({_stable(vars(value))})"
+    return repr(value)
 
 
 def _outline(items) -> list:

@@ -4,8 +4,11 @@ what MkDocs alone makes, a page's warning still stops a strict build, and a page
 from __future__ import annotations
 
 import logging
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import quote
 
@@ -159,3 +162,14 @@ def test_a_reused_page_raises_its_warnings_again(demo_data, tmp_path, cached_bui
     with caplog.at_level(logging.WARNING, logger="mkdocs"), pytest.raises(BuildFailed, match="strict"):
         cached_build(demo_data, tmp_path / "site")  # built from the cache: the warning comes back with it
     assert [r.getMessage() for r in caplog.records].count("链接无效") == 1
+
+
+def test_the_kept_pages_are_found_again_by_another_process(demo_data, tmp_path):
+    """The key must not depend on the process: sets print in an order that follows the hash seed."""
+    cache = tmp_path / "cache"
+    for seed in ("1", "2"):
+        env = {**os.environ, "JIXIAO_CACHE": str(cache), "PYTHONHASHSEED": seed}
+        command = [sys.executable, "-m", "jixiao.cli", "build", "-q", "--data", str(demo_data)]
+        subprocess.run([*command, "--site", str(tmp_path / "site")], env=env, check=True, cwd=tmp_path)
+        kept = sorted(p.name for p in cache.rglob("unit-html-*.pickle"))
+        assert len(kept) == 24  # the second build added none: it found every page kept by the first

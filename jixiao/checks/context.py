@@ -19,6 +19,8 @@ class Context:
     origins: dict[str, Location] = field(default_factory=dict)
     # Every text of every source file with its place (set by the loader); None: scan the evaluation's own texts.
     texts: list[tuple[Location, str]] | None = None
+    # The personal data found in those texts: found once, read by each kind's rule (jixiao.checks.personal).
+    personal: list | None = field(default=None, repr=False, compare=False)
 
     def where(self, path: str) -> Location:
         """The place a finding about ``path`` points at: the cell the value came from, else the unit folder."""

@@ -50,10 +50,15 @@ def _scan(ctx: Context, kind: str):
     allowed = _allowed(ctx)
     first: dict[tuple[str | None, str], Location] = {}
     count: dict[tuple[str | None, str], int] = {}
-    for where, text in _texts(ctx):
-        for hit in privacy.find(text):
-            if hit.kind != kind or hit.value in allowed:
-                continue
+    if ctx.personal is None:  # every kind found in one pass over the texts, shared by the four rules
+        ctx.personal = [
+            (where, hit)
+            for where, text in _texts(ctx)
+            if privacy.may_hold(text)
+            for hit in privacy.find(text)
+        ]
+    for where, hit in ctx.personal:
+        if hit.kind == kind and hit.value not in allowed:
             key = (where.file, hit.value)
             first.setdefault(key, where)
             count[key] = count.get(key, 0) + 1
