@@ -306,31 +306,201 @@ def test_comparison_selected_in_the_url_renders_side_by_side(visit, served_demo)
     assert cards.nth(0).inner_text().startswith("示例镇01（2024）")
     for i in range(5):
         assert page.locator("#jx-compare .jx-chart").nth(i).locator("svg.main-svg").count() >= 1
-    # The picker shows the selection, and the data tables carry the same numbers as text.
-    assert page.locator("select[name=u]").nth(1).input_value() == "2024/示例街道02"
+    # The boxes name the units of the link, and the data tables carry the same numbers as text.
+    boxes = page.locator(".jx-compare-form [role=combobox]")
+    assert [boxes.nth(i).input_value() for i in range(4)] == [
+        "示例镇01（2024，乡镇）",
+        "示例街道02（2024，街道）",
+        "示例镇01（2023，乡镇）",
+        "",
+    ]
     assert page.locator("#fig-compare-met table tbody tr").count() == 3
+    # The list of every unit is left on the server until a reader goes to change the choice.
+    assert not any(r.endswith("/compare/units.json") for r in v.requests)
+    boxes.nth(3).focus()
+    page.keyboard.type("局")
+    page.locator("#jx-pick-3-list [role=option]").first.wait_for()
+    assert any(r.endswith("/compare/units.json") for r in v.requests)
     assert v.errors == [] and v.foreign == []
 
 
-def test_comparison_picker_puts_the_selection_in_the_url(visit, served_demo):
+def options_of(page, slot: int) -> list[str]:
+    """The matches a box lists, as the reader sees them (once the list is on screen)."""
+    options = page.locator(f"#jx-pick-{slot}-list [role=option]")
+    options.first.wait_for()
+    return [options.nth(i).inner_text() for i in range(options.count())]
+
+
+def test_comparison_picker_lists_units_matching_what_is_typed(visit, served_peers):
+    v = visit(served_peers + "compare/", viewport=PHONE)
+    page = v.page
+    page.wait_for_function("document.querySelector('#jx-pick-2').value !== ''")
+    box = page.get_by_role("combobox", name="单位 4")
+    box.click()
+    page.keyboard.type("示例")
+    listed = options_of(page, 3)
+    # Nine of the twelve units are not chosen yet: eight are listed, each with its year and kind; one is counted.
+    assert len(listed) == 8 and all(re.fullmatch(r"示例\S+（2024，(乡镇|街道|部门)）", o) for o in listed), (
+        listed
+    )
+    assert not {"示例镇01（2024，乡镇）", "示例镇04（2024，乡镇）", "示例镇07（2024，乡镇）"} & set(listed)
+    note = page.locator("#jx-pick-3-list + .jx-picker-note")
+    assert note.inner_text() == "另有 1 个，多输入几个字可以缩小范围。"
+    assert box.get_attribute("aria-expanded") == "true"
+    # Every word counts.
+    box.fill("街道 1")
+    page.wait_for_function("document.querySelectorAll('#jx-pick-3-list [role=option]').length === 1")
+    assert options_of(page, 3) == ["示例街道11（2024，街道）"]
+    # Deleting widens the list again; typing on narrows it.
+    page.keyboard.press("Backspace")
+    page.keyboard.press("Backspace")
+    page.wait_for_function("document.querySelectorAll('#jx-pick-3-list [role=option]').length === 4")
+    page.keyboard.type("0")
+    page.wait_for_function("document.querySelectorAll('#jx-pick-3-list [role=option]').length === 3")
+    assert options_of(page, 3) == [f"示例街道{n}（2024，街道）" for n in ("02", "05", "08")]
+    box.fill("不存在的单位")
+    page.wait_for_function("document.querySelector('#jx-pick-3-list').hidden")
+    assert note.inner_text() == "没有名称含“不存在的单位”的单位。"
+    assert box.get_attribute("aria-expanded") == "false"
+    assert v.errors == [] and v.foreign == []
+
+
+def test_comparison_picker_is_worked_by_keyboard_and_sends_the_choice_in_the_url(visit, served_peers):
+    v = visit(served_peers + "compare/", viewport={"width": 1280, "height": 900})
+    page = v.page
+    boxes = page.locator(".jx-compare-form [role=combobox]")
+    # Three units of one kind and year are chosen before the reader does anything.
+    page.wait_for_function("document.querySelector('#jx-pick-2').value !== ''")
+    assert [boxes.nth(i).input_value() for i in range(4)] == [
+        "示例镇01（2024，乡镇）",
+        "示例镇04（2024，乡镇）",
+        "示例镇07（2024，乡镇）",
+        "",
+    ]
+    assert page.locator("#jx-compare").inner_text() == "上方已预选同类单位，可以改选，然后点“比较”。"
+    # The fourth box, by keyboard only: type, go down the list, Enter.
+    boxes.nth(3).focus()
+    page.keyboard.type("局")
+    assert options_of(page, 3) == [f"示例局{n}（2024，部门）" for n in ("03", "06", "09", "12")]
+    # Enter on text that names four units sends nothing: the list stays and says to pick one.
+    page.keyboard.press("Enter")
+    status = page.locator(".jx-compare-form [role=status]")
+    assert status.inner_text() == "“局”对应 4 个单位，请用上下方向键选定一个，再按回车。"
+    assert "?" not in page.url and page.locator("#jx-pick-3-list").is_visible()
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")
+    second = page.locator("#jx-pick-3-list [role=option]").nth(1)
+    assert second.get_attribute("aria-selected") == "true"
+    assert boxes.nth(3).get_attribute("aria-activedescendant") == second.get_attribute("id")
+    page.keyboard.press("Enter")
+    assert boxes.nth(3).input_value() == "示例局06（2024，部门）"
+    assert boxes.nth(3).get_attribute("aria-expanded") == "false"
+    assert (
+        page.locator(".jx-compare-form [role=status]").inner_text() == "单位 4：已选 示例局06（2024，部门）。"
+    )
+    # Escape folds a list away without changing the choice.
+    boxes.nth(2).focus()
+    page.keyboard.press("ArrowDown")
+    page.locator("#jx-pick-2-list [role=option]").first.wait_for()
+    page.keyboard.press("Escape")
+    assert page.locator("#jx-pick-2-list").is_hidden()
+    assert boxes.nth(2).input_value() == "示例镇07（2024，乡镇）"
+    # The second unit is let go with its × button; Enter in a box sends the form.
+    page.get_by_role("button", name="移除单位 2").click()
+    assert boxes.nth(1).input_value() == ""
+    boxes.nth(0).press("Enter")
+    page.wait_for_function("document.querySelectorAll('#jx-compare .jx-card').length === 3")
+    assert unquote(page.url).endswith("compare/?u=2024/示例镇01&u=2024/示例镇07&u=2024/示例局06")
+    cards = page.locator("#jx-compare .jx-card .jx-card-label")
+    assert [cards.nth(i).inner_text() for i in range(3)] == [
+        "示例镇01（2024）",
+        "示例镇07（2024）",
+        "示例局06（2024）",
+    ]
+    assert v.errors == [] and v.foreign == []
+
+
+def test_comparison_picker_takes_a_click_on_a_match(visit, served_demo):
+    v = visit(served_demo + "compare/", viewport=PHONE)
+    page = v.page
+    box = page.get_by_role("combobox", name="单位 2")
+    box.click()
+    box.fill("示例局03")
+    page.get_by_role("option", name="示例局03（2023，部门）").click()
+    assert box.input_value() == "示例局03（2023，部门）"
+    page.get_by_role("button", name="比较").click()
+    page.wait_for_function("document.querySelectorAll('#jx-compare .jx-card').length === 2")
+    assert page.locator("#jx-compare .jx-card").nth(1).inner_text().startswith("示例局03（2023）")
+    assert "u=2023%2F%E7%A4%BA%E4%BE%8B%E5%B1%8003" in page.url
+    assert v.errors == [] and v.foreign == []
+
+
+def test_comparison_picker_waits_for_the_input_method_to_give_characters(visit, served_demo):
+    """Chinese is typed as pinyin through an input method: the letters on the way are no name to search for."""
+    v = visit(served_demo + "compare/", viewport=PHONE)
+    page = v.page
+    box = page.get_by_role("combobox", name="单位 4")
+    box.fill("街")  # the list of units has arrived once a match is listed
+    options_of(page, 3)
+    box.fill("")
+    page.keyboard.press("Escape")
+    pop = page.locator(".jx-picker[data-slot='3'] .jx-picker-pop")
+    assert pop.is_hidden()
+    ime = v.context.new_cdp_session(page)
+    for letters in ("j", "ji", "jie"):
+        ime.send(
+            "Input.imeSetComposition",
+            {"text": letters, "selectionStart": len(letters), "selectionEnd": len(letters)},
+        )
+    page.wait_for_function("document.querySelector('#jx-pick-3').value === 'jie'")
+    page.evaluate(
+        "() => new Promise(done => requestAnimationFrame(() => setTimeout(done)))"
+    )  # a search would be done
+    assert pop.is_hidden()
+    ime.send("Input.insertText", {"text": "街道"})
+    assert options_of(page, 3) == ["示例街道02（2024，街道）", "示例街道02（2023，街道）"]
+    assert v.errors == [] and v.foreign == []
+
+
+def test_comparison_table_of_every_unit_is_built_when_opened_and_sorts_and_filters(visit, served_demo):
+    query = "u=" + quote("2024/示例镇01") + "&u=" + quote("2023/示例局03")
+    v = visit(served_demo + "compare/?" + query, viewport={"width": 1280, "height": 900})
+    page = v.page
+    page.wait_for_function("document.querySelectorAll('#jx-compare .jx-card').length === 2")
+    assert page.locator("#jx-compare-all").count() == 0  # not laid out with the comparison
+    page.get_by_text("展开全部 6 份自评的主要指标").click()
+    rows = page.locator("#jx-compare-all tbody tr")
+    assert rows.count() == 6
+    page.get_by_role("searchbox", name="查找单位").fill("街道")
+    assert page.locator(".jx-filter-count").inner_text() == "显示 2 / 6 项"
+    assert [rows.nth(i).is_visible() for i in range(6)].count(True) == 2
+    page.locator("#jx-compare-all thead th").nth(1).locator("button").click()
+    assert page.locator("#jx-compare-all thead th").nth(1).get_attribute("aria-sort") == "ascending"
+    assert v.errors == [] and v.foreign == []
+
+
+def test_comparison_picker_with_its_list_open_passes_automated_accessibility_checks(visit, served_demo):
     v = visit(served_demo + "compare/", viewport={"width": 1280, "height": 900})
     page = v.page
-    page.locator(".jx-compare-form").wait_for()  # shown from the first paint; the options arrive after
-    page.select_option("select[data-slot='0']", "2024/示例镇01")  # waits until the option is there
-    page.select_option("select[data-slot='1']", "2024/示例局03")
-    page.click(".jx-compare-form button[type=submit]")
-    scroll_to_every(page, "#jx-compare .jx-chart", 5)
-    assert "u=2024%2F%E7%A4%BA%E4%BE%8B%E9%95%8701" in page.url
-    assert v.errors == [] and v.foreign == []
+    page.get_by_role("combobox", name="单位 4").click()
+    page.keyboard.type("镇")
+    page.locator("#jx-pick-3-list [role=option]").first.wait_for()
+    page.keyboard.press("ArrowDown")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa']})).violations"
+        ".map(x => x.id + ': ' + x.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '))"
+    )
+    assert violations == []
 
 
 @pytest.fixture(scope="module")
 def served_peers(tmp_path_factory):
-    """Four fictional units of one year, two of them 乡镇 (the session's demo has one unit of each kind a year)."""
+    """Twelve fictional units of one year, four of each kind (the session's demo has one unit of each kind a year)."""
     from jixiao.cli import main
 
     root = tmp_path_factory.mktemp("peers")
-    assert main(["-q", "demo", "--units", "4", "--years", "2024", "--out", str(root / "data")]) == 0
+    assert main(["-q", "demo", "--units", "12", "--years", "2024", "--out", str(root / "data")]) == 0
     assert main(["-q", "build", "--data", str(root / "data"), "--site", str(root / "site")]) == 0
     yield from serve_under_subpath(root / "site", root / "portal")
 
@@ -338,10 +508,14 @@ def served_peers(tmp_path_factory):
 @pytest.mark.parametrize(
     ("query", "picked", "hint"),
     [
-        ("", ["2024/示例镇01", "2024/示例镇04"], "上方已预选同类单位，可以改选，然后点“比较”。"),
+        (
+            "",
+            ["示例镇01（2024，乡镇）", "示例镇04（2024，乡镇）", "示例镇07（2024，乡镇）"],
+            "上方已预选同类单位，可以改选，然后点“比较”。",
+        ),
         (
             "?u=" + quote("2024/示例镇04"),
-            ["2024/示例镇04", "2024/示例镇01"],
+            ["示例镇04（2024，乡镇）", "示例镇01（2024，乡镇）", "示例镇07（2024，乡镇）"],
             "请再选至少一个单位，然后点“比较”。",
         ),
     ],
@@ -350,12 +524,10 @@ def served_peers(tmp_path_factory):
 def test_comparison_picker_starts_from_units_of_the_same_kind(visit, served_peers, query, picked, hint):
     v = visit(served_peers + "compare/" + query, viewport={"width": 1280, "height": 900})
     page = v.page
-    # The picker is on screen from the first paint; its options arrive with units.json.
-    page.wait_for_function("document.querySelector('.jx-compare-form select[name=u]').options.length > 1")
-    selects = page.locator(".jx-compare-form select[name=u]")
-    assert selects.nth(0).locator("option").count() == 5  # （不选） and the four units
-    # The other 乡镇 of the year is preselected beside the first; the 街道 and the 局 are not.
-    assert [selects.nth(i).input_value() for i in range(4)] == [*picked, "", ""]
+    page.wait_for_function("document.querySelector('#jx-pick-1').value !== ''")
+    boxes = page.locator(".jx-compare-form [role=combobox]")
+    # Two other 乡镇 of the year are chosen beside the first; no 街道, no 局.
+    assert [boxes.nth(i).input_value() for i in range(4)] == [*picked, ""]
     assert page.locator("#jx-compare").inner_text() == hint
     assert v.errors == [] and v.foreign == []
 
@@ -767,7 +939,7 @@ new PerformanceObserver(list => {
             + "&".join("u=" + quote(u) for u in ("2024/示例镇01", "2024/示例街道02", "2023/示例镇01")),
             "document.querySelectorAll('#jx-compare .jx-card').length === 3"
             " && document.querySelectorAll('#jx-compare .jx-chart').length === 5"
-            " && document.querySelector('.jx-compare-form select').options.length > 1",
+            " && document.querySelector('#jx-pick-2').value === '示例镇01（2023，乡镇）'",
         ),
         ("indicators/", "document.querySelectorAll('#jx-explorer-results tbody tr').length > 20"),
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import re
@@ -241,9 +242,16 @@ def test_comparison_of_many_units_offers_the_picker_and_folds_the_table(demo):
     assert lead.startswith("选 2—4 个单位（可以是不同年度）并排查看") and "已预先选好同类单位" in lead
     # The picker needs the script: on screen from the first paint when it runs, hidden by the style sheet when it
     # does not (test_browser's test_pickers_need_javascript_…); the table of every unit is folded under its summary.
-    assert '<form class="jx-compare-form" method="get">' in page
-    assert page.count('<select name="u" data-slot=') == 4
+    assert '<form class="jx-compare-form" method="get" data-defaults=' in page
+    # The boxes start from the first listed unit and units of its kind and year (the demo has one of each kind).
+    defaults = html.unescape(re.search(r'data-defaults="([^"]*)"', page).group(1))
+    assert json.loads(defaults) == [["2024/示例镇01", "示例镇01（2024，乡镇）"]]
+    assert page.count('role="combobox"') == 4 and page.count('<input type="hidden" name="u" value="">') == 4
     assert '<details class="jx-all">' in page and '<details class="jx-all" open>' not in page
+    # The table is there for a browser without JavaScript; with it, the script builds the table when it is opened.
+    assert re.search(
+        r'<noscript class="jx-all-table">\s*<div class="jx-filter".*</table></div>\s*</noscript>', page, re.S
+    )
     assert "<summary>展开全部 6 份自评的主要指标（可排序、查找）</summary>" in page
 
 

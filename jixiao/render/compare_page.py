@@ -1,4 +1,4 @@
-"""The comparison page: a pre-rendered table of every unit, and the list the JavaScript picker offers."""
+"""The comparison page: a pre-rendered table of every unit, and the list the JavaScript picker searches."""
 
 from __future__ import annotations
 
@@ -27,6 +27,21 @@ def _staff_share(row: UnitSummary) -> float | None:
     return row.structure.get("人员经费", 0) / total * 100 if total and "人员经费" in row.structure else None
 
 
+def _option(row: UnitSummary) -> str:
+    """How the picker names a unit-year: its name, year and kind (a name alone recurs across years)."""
+    return f"{row.short}（{row.year}，{row.kind}）"
+
+
+def _defaults(rows: list[UnitSummary]) -> list[list[str]]:
+    """The picker's first choice without a selection in the URL: the first listed unit and two units of its kind
+    and year. Chosen here, so the page needs no list of every unit until the reader starts typing."""
+    if len(rows) < 2:
+        return []
+    first = rows[0]
+    peers = [r for r in rows[1:] if (r.kind, r.year) == (first.kind, first.year)][:2]
+    return [[r.slug, _option(r)] for r in [first, *peers]]
+
+
 def render_compare_page(rows: list[UnitSummary]) -> tuple[str, str]:
     """(Markdown of compare/index.md, JSON of compare/units.json)."""
     rows = sorted(rows, key=lambda r: (-r.year, r.kind, r.short))
@@ -37,6 +52,7 @@ def render_compare_page(rows: list[UnitSummary]) -> tuple[str, str]:
         years=sorted({r.year for r in rows}, reverse=True),
         dim_share=_dim_share,
         staff_share=_staff_share,
+        defaults=json.dumps(_defaults(rows), ensure_ascii=False, separators=(",", ":")),
     )
-    units = [[r.slug, f"{r.short}（{r.year}，{r.kind}）", r.kind, r.year] for r in rows]
+    units = [[r.slug, _option(r), r.kind, r.year] for r in rows]
     return page, json.dumps(units, ensure_ascii=False, separators=(",", ":"))

@@ -6,6 +6,24 @@
   var PATTERNS = ["", "/", ".", "x"];
   var SYMBOLS = ["circle", "diamond", "square", "triangle-up"];
   var FONT = 'system-ui, -apple-system, "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC", sans-serif';
+  // The table of every unit comes as the text of a <noscript> (compare.md.j2): without JavaScript the browser shows
+  // it; with it, the table is built only when the reader opens its section (or prints the page), so a phone does not
+  // lay out a table of a province's units to show a comparison of three.
+  var all = document.querySelector("details.jx-all");
+  var held = all && all.querySelector("noscript.jx-all-table");
+  function unfold() {
+    if (!held || !held.parentNode) return;
+    var html = held.textContent;
+    held.parentNode.removeChild(held);
+    all.insertAdjacentHTML("beforeend", html);
+    if (window.jixiaoTables) window.jixiaoTables(all);
+  }
+  if (held) {
+    all.addEventListener("toggle", function () { if (all.open) unfold(); });
+    window.addEventListener("beforeprint", unfold);
+    if (all.open) unfold();
+  }
+
   var form = document.querySelector(".jx-compare-form");
   var out = document.getElementById("jx-compare");
   if (!form || !out || !window.fetch) return;
@@ -172,34 +190,246 @@
       });
   }
 
-  // The picker starts from same-kind peers: the chosen unit's (or the first listed unit's) kind and year.
-  function defaults(units) {
-    if (chosen.length >= 2 || !units.length) return chosen;
-    var first = units.filter(function (u) { return u[0] === chosen[0]; })[0] || units[0];
-    var peers = units.filter(function (u) { return u[2] === first[2] && u[3] === first[3] && u[0] !== first[0]; });
-    return [first[0]].concat(peers.slice(0, 2).map(function (u) { return u[0]; }));
-  }
-  fetch("units.json").then(function (r) { return r.json(); }).then(function (units) {
-    var picked = defaults(units);
-    Array.prototype.forEach.call(form.querySelectorAll("select"), function (select, i) {
-      units.forEach(function (u) {
-        var option = el("option", { value: u[0] }, u[1]);
-        if (picked[i] === u[0]) option.selected = true;
-        select.appendChild(option);
-      });
-    });
-    form.hidden = false;
+  // ---- The picker: one search box per slot, a WAI-ARIA combobox with a listbox popup. A province lists 80,000
+  // unit-years: a <select> of every one would cost the phone seconds to build, so the box filters the list as the
+  // reader types and shows only the best few matches.
+  var MAX_SHOWN = 8;
+  var status = form.querySelector("[role=status]");
+  var slots = Array.prototype.map.call(form.querySelectorAll(".jx-picker"), function (node, i) {
+    return { n: i + 1, node: node, input: node.querySelector("[role=combobox]"), pop: node.querySelector(".jx-picker-pop"),
+      list: node.querySelector("[role=listbox]"), note: node.querySelector(".jx-picker-note"),
+      value: node.querySelector("input[name=u]"), clear: node.querySelector(".jx-picker-clear"),
+      slug: "", label: "", shown: [], active: -1 };
   });
+  var units = null, haystack = null, loading = null;
+
+  function say(text) { status.textContent = text; }
+  // The list of every unit is fetched when a reader first reaches a box, not with the page: a comparison opened
+  // from a link never needs it, and at province scale it is the largest file the page could ask for.
+  function load() {
+    if (!loading) {
+      loading = fetch("units.json").then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      }).then(function (list) {
+        units = list;
+        haystack = list.map(function (u) { return u[1].toLowerCase(); });
+        return list;
+      });
+      loading.catch(function () { loading = null; say("单位列表未能载入，请检查网络后再试。"); });
+    }
+    return loading;
+  }
+  // A slot's choice: the box shows its name, the hidden field carries its address (the form's ?u=…).
+  function commit(slot, slug, label) {
+    // A choice changes what every other box may offer: their narrowed matches start again from every unit.
+    slots.forEach(function (s) { s.typed = ""; s.hits = null; });
+    slot.slug = slug || "";
+    slot.label = slug ? label : "";
+    slot.value.value = slot.slug;
+    slot.input.value = slot.label;
+    slot.clear.hidden = !slot.slug;
+  }
+  function guess(slug) {  // "2024/示例镇01" → "示例镇01（2024）" until the unit's own record names its kind
+    var cut = slug.indexOf("/");
+    return cut > 0 ? slug.slice(cut + 1) + "（" + slug.slice(0, cut) + "）" : slug;
+  }
+  function optionLabel(u) { return u.short + "（" + u.year + "，" + u.kind + "）"; }
+
+  // The matches for a box: every word typed must occur in "name（year，kind）"; names that start with the first word
+  // come first. An empty box offers the units of the kind and year of the first unit chosen in another box.
+  function search(slot, text) {
+    var taken = {};
+    slots.forEach(function (s) { if (s !== slot && s.slug) taken[s.slug] = true; });
+    var lower = text.toLowerCase();
+    var words = lower.split(/\s+/).filter(Boolean);
+    var anchor = null;
+    if (!words.length) {
+      var other = slots.filter(function (s) { return s !== slot && s.slug; })[0];
+      for (var a = 0; other && a < units.length; a++) if (units[a][0] === other.slug) { anchor = units[a]; break; }
+    }
+    // Typing on narrows the last matches instead of scanning every unit again (each word typed before is still
+    // inside a word typed now, so nothing outside the last matches can match).
+    var narrowing = words.length && slot.typed && lower.lastIndexOf(slot.typed, 0) === 0;
+    var pool = narrowing ? slot.hits : null;
+    var total = pool ? pool.length : units.length;
+    var starts = [], rest = [], hits = [];
+    for (var n = 0; n < total; n++) {
+      var i = pool ? pool[n] : n;
+      var u = units[i];
+      if (taken[u[0]]) continue;
+      if (anchor && (u[2] !== anchor[2] || u[3] !== anchor[3])) continue;
+      var hay = haystack[i], ok = true;
+      for (var w = 0; w < words.length; w++) if (hay.indexOf(words[w]) < 0) { ok = false; break; }
+      if (!ok) continue;
+      hits.push(i);
+      if (words.length && hay.lastIndexOf(words[0], 0) === 0) { if (starts.length < MAX_SHOWN) starts.push(i); }
+      else if (rest.length < MAX_SHOWN) rest.push(i);
+    }
+    slot.typed = words.length ? lower : "";
+    slot.hits = hits;
+    return { shown: starts.concat(rest).slice(0, MAX_SHOWN), count: hits.length, word: words[0] || "" };
+  }
+  // The option's text, with the first typed word in bold (built node by node: names are data, never markup).
+  function optionText(li, label, word) {
+    var at = word ? label.toLowerCase().indexOf(word) : -1;
+    if (at < 0) { li.textContent = label; return; }
+    li.appendChild(document.createTextNode(label.slice(0, at)));
+    li.appendChild(el("mark", {}, label.slice(at, at + word.length)));
+    li.appendChild(document.createTextNode(label.slice(at + word.length)));
+  }
+  function open(slot, found, text) {
+    slot.list.textContent = "";
+    slot.shown = found.shown;
+    slot.active = -1;
+    slot.input.removeAttribute("aria-activedescendant");
+    found.shown.forEach(function (k, j) {
+      var li = el("li", { id: slot.input.id + "-" + j, role: "option", "aria-selected": "false", "data-k": String(k) });
+      optionText(li, units[k][1], found.word);
+      slot.list.appendChild(li);
+    });
+    slot.list.hidden = !found.shown.length;
+    var more = found.count - found.shown.length;
+    slot.note.textContent = !found.count ? (text ? "没有名称含“" + text + "”的单位。" : "没有可选的单位。")
+      : more > 0 ? "另有 " + more + " 个，多输入几个字可以缩小范围。" : "";
+    slot.note.hidden = !slot.note.textContent;
+    slot.pop.hidden = false;
+    slot.input.setAttribute("aria-expanded", found.shown.length ? "true" : "false");
+    say(found.count ? "找到 " + found.count + " 个单位" + (more > 0 ? "，列出前 " + found.shown.length + " 个" : "") + "，用上下方向键选择。"
+      : slot.note.textContent);
+  }
+  function close(slot) {
+    slot.pop.hidden = true;
+    slot.active = -1;
+    slot.input.setAttribute("aria-expanded", "false");
+    slot.input.removeAttribute("aria-activedescendant");
+  }
+  function suggest(slot) {
+    if (!units) say("正在载入单位列表……");
+    return load().then(function () {
+      if (document.activeElement !== slot.input) return;
+      // A box that still shows its unit offers the alternatives to it, not the unit itself.
+      var text = slot.input.value.trim();
+      if (slot.slug && text === slot.label) text = "";
+      open(slot, search(slot, text), text);
+    });
+  }
+  function move(slot, to) {
+    var items = slot.list.children;
+    if (!items.length) return;
+    if (slot.active >= 0) items[slot.active].setAttribute("aria-selected", "false");
+    slot.active = (to + items.length) % items.length;
+    var item = items[slot.active];
+    item.setAttribute("aria-selected", "true");
+    slot.input.setAttribute("aria-activedescendant", item.id);
+    item.scrollIntoView({ block: "nearest" });
+  }
+  function choose(slot, k) {
+    commit(slot, units[k][0], units[k][1]);
+    close(slot);
+    say("单位 " + slot.n + "：已选 " + units[k][1] + "。");
+  }
+  // Leaving a box: an emptied box lets its unit go; text that names exactly one unit chooses it; other half-typed
+  // text gives way to the unit the box held, so a box always shows what the form will send.
+  function settle(slot) {
+    close(slot);
+    var text = slot.input.value.trim();
+    if (!text) { if (slot.slug) { commit(slot, "", ""); say("已移除单位 " + slot.n + "。"); } return; }
+    if (text === slot.label) return;
+    if (units) {
+      var found = search(slot, text);
+      if (found.count === 1) { choose(slot, found.shown[0]); return; }
+    }
+    commit(slot, slot.slug, slot.label);
+  }
+
+  slots.forEach(function (slot) {
+    slot.input.addEventListener("input", function (e) { if (!e.isComposing) suggest(slot); });
+    // Chinese is typed through an input method: the pinyin in between is not a name, the chosen characters are.
+    slot.input.addEventListener("compositionend", function () { suggest(slot); });
+    slot.input.addEventListener("keydown", function (e) {
+      var shown = !slot.pop.hidden;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        var down = e.key === "ArrowDown";
+        if (!shown) {
+          suggest(slot).then(function () { if (!e.altKey) move(slot, down ? 0 : -1); });
+        } else {
+          move(slot, slot.active < 0 ? (down ? 0 : -1) : slot.active + (down ? 1 : -1));
+        }
+      } else if (e.key === "Enter" && !e.isComposing) {
+        if (shown && slot.active >= 0) { e.preventDefault(); choose(slot, slot.shown[slot.active]); return; }
+        var text = slot.input.value.trim();
+        var found = text && text !== slot.label && units ? search(slot, text) : null;
+        if (found && found.count !== 1) {
+          // Text that names no unit, or several, is not sent in place of the box's unit: the reader picks one first.
+          e.preventDefault();
+          open(slot, found, text);
+          if (found.count) say("“" + text + "”对应 " + found.count + " 个单位，请用上下方向键选定一个，再按回车。");
+        } else {
+          settle(slot);  // the form is sent next, with what the box names
+        }
+      } else if (e.key === "Escape") {
+        if (shown) { e.preventDefault(); close(slot); }
+        else if (slot.input.value) { e.preventDefault(); commit(slot, "", ""); say("已清空单位 " + slot.n + "。"); }
+      }
+    });
+    // A press on an option must not take the focus from the box (its blur would close the list first).
+    slot.list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    slot.list.addEventListener("click", function (e) {
+      var li = e.target.closest("[role=option]");
+      if (li) choose(slot, Number(li.getAttribute("data-k")));
+    });
+    slot.node.addEventListener("focusout", function (e) {
+      if (!e.relatedTarget || !slot.node.contains(e.relatedTarget)) settle(slot);
+    });
+    slot.clear.addEventListener("click", function () {
+      commit(slot, "", "");
+      slot.input.focus();
+      say("已移除单位 " + slot.n + "。");
+    });
+  });
+  form.addEventListener("focusin", load);
+  // The address carries only the chosen units, once each: ?u=2024/示例镇01&u=…
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    slots.forEach(function (slot) { if (slot.input.value.trim() !== slot.label) settle(slot); });
+    var query = new URLSearchParams(), seen = {};
+    slots.forEach(function (slot) { if (slot.slug && !seen[slot.slug]) { seen[slot.slug] = true; query.append("u", slot.slug); } });
+    location.search = query.toString();
+  });
+
+  // ---- What the boxes hold when the page opens: the units in the address, or same-kind peers chosen at build. ----
+  chosen.forEach(function (slug, i) { commit(slots[i], slug, guess(slug)); });
+  if (!chosen.length) {
+    JSON.parse(form.getAttribute("data-defaults") || "[]").forEach(function (d, i) { commit(slots[i], d[0], d[1]); });
+  } else if (chosen.length === 1) {
+    // One unit named: the boxes beside it start from units of its kind and year.
+    load().then(function () {
+      var first = units.filter(function (u) { return u[0] === chosen[0]; })[0];
+      if (!first) return;
+      commit(slots[0], first[0], first[1]);
+      units.filter(function (u) { return u[2] === first[2] && u[3] === first[3] && u[0] !== first[0]; })
+        .slice(0, 2).forEach(function (u, i) { commit(slots[i + 1], u[0], u[1]); });
+    });
+  }
+  form.hidden = false;
   if (chosen.length < 2) {
     out.appendChild(el("p", {}, chosen.length ? "请再选至少一个单位，然后点“比较”。" : "上方已预选同类单位，可以改选，然后点“比较”。"));
     return;
   }
   Promise.all(chosen.map(function (slug) {
-    return fetch("../" + encodeURI(slug) + "/summary.json").then(function (r) {
-      if (!r.ok) throw new Error(slug);
-      return r.json();
+    return fetch("../" + encodeURI(slug) + "/summary.json").then(function (r) { return r.ok ? r.json() : null; }, function () { return null; });
+  })).then(function (found) {
+    var missing = chosen.filter(function (slug, i) { return !found[i]; });
+    found.forEach(function (u, i) {
+      // A box keeps what the reader may have typed meanwhile.
+      if (slots[i].input.value === slots[i].label) commit(slots[i], u ? u.slug : "", u ? optionLabel(u) : "");
     });
-  })).then(render).catch(function (err) {
-    out.textContent = "找不到所选单位：" + err.message + "。请重新选择。";
+    if (missing.length) {
+      out.textContent = "找不到所选单位：" + missing.join("、") + "。请重新选择。";
+      return;
+    }
+    render(found);
   });
 })();

@@ -125,6 +125,13 @@
     Array.prototype.forEach.call(document.querySelectorAll(".jx-filter[data-table]"), makeFilter);
   }
 
+  // Tables a page adds later (the comparison page builds its table of every unit only when it is opened).
+  window.jixiaoTables = function (root) {
+    Array.prototype.forEach.call(root.querySelectorAll("table[data-sortable]"), makeSortable);
+    Array.prototype.forEach.call(root.querySelectorAll(".jx-filter[data-table]"), makeFilter);
+    hintWide();
+  };
+
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
   else init();
 })();
