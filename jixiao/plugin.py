@@ -178,9 +178,10 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         return output
 
     def on_post_build(self, config) -> None:
-        build_set_aside(
-            self._apart, config, self._files, self._nav, self._env, advance=self._rendering.advance
-        )
+        with phase("unit pages"):
+            build_set_aside(
+                self._apart, config, self._files, self._nav, self._env, advance=self._rendering.advance
+            )
         self._restore_date()
         self._rendering.close()
         mark(Path(config.site_dir))  # a site jixiao built: the next build may replace it (jixiao.target)

@@ -34,7 +34,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 JIXIAO = [sys.executable, "-m", "jixiao.cli"]
-PHASES = ("load", "checks", "pages", "downloads", "mkdocs", "pagefind")
+PHASES = ("load", "checks", "pages", "downloads", "unit files", "unit pages", "mkdocs", "pagefind")
 # Runs in the child: one build, then its phase times as JSON on the last line of stdout.
 BUILD = """
 import json, sys
