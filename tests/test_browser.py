@@ -594,7 +594,8 @@ def test_pages_pass_automated_accessibility_checks(visit, served_site, served_de
     """axe-core's WCAG 2 A and AA rules on the rendered pages, charts and scripts included."""
     base = served_site if site == "real" else served_demo
     v = visit(base + path, viewport={"width": 1280, "height": 900})
-    if path.startswith("search/"):  # the results drawn and the filters open: all of the search page is checked
+    # On the search page, the results drawn and the filters open: all of the search page is checked.
+    if path.startswith("search/"):
         v.page.wait_for_function(SEARCH_DONE, timeout=60000)
         v.page.get_by_text("筛选结果").click()
         v.page.locator(".jx-search-filter legend").first.wait_for(timeout=60000)
