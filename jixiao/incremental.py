@@ -32,7 +32,11 @@ T = TypeVar("T")
 R = TypeVar("R")
 # Below this many items a worker pool costs more than it saves.
 _POOL_MIN = 16
-_LIBRARIES = ("pydantic", "python-calamine", "python-docx", "xlrd", "openpyxl", "Jinja2")
+_LIBRARIES = (
+    *("pydantic", "python-calamine", "python-docx", "xlrd", "openpyxl", "Jinja2"),
+    # and what builds the unit pages from their Markdown (jixiao.unit_pages)
+    *("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Pygments"),
+)
 
 
 def jobs() -> int:

@@ -124,8 +124,8 @@ def _load_and_check_now(folder: Path, root: Path) -> tuple[Loaded | None, list[F
     except InvalidData as err:
         return None, err.findings
     item.findings = check_loaded(item)
-    # Scanned for personal data and checked just now: the texts and each field's place (hundreds per unit, a
-    # gigabyte at 20,000 units) are not carried between processes nor kept; the findings keep their places.
+    # Scanned for personal data and checked just now: the texts and each field's place are not worth carrying
+    # between processes or keeping (the findings keep their places).
     item.texts, item.origins = [], {}
     return item, []
 

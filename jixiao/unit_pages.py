@@ -24,7 +24,6 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable
-from importlib import metadata
 from pathlib import Path
 
 from mkdocs.commands import build as mkdocs_build
@@ -141,17 +140,13 @@ _NOT_IN_PAGES = {
     "plugins",
     "validation",
 }
-_SHAPING = ("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Pygments")
 
 
 def _site_key(config, nav, doc_files) -> str:
     """A digest of everything other than its own Markdown that a set-aside page's HTML is made from."""
-    digest = hashlib.sha256(code_version().encode())
-    for library in _SHAPING:
-        try:
-            digest.update(f"{library}={metadata.version(library)}\0".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=-\0".encode())
+    digest = hashlib.sha256(
+        code_version().encode()
+    )  # jixiao's code, and MkDocs', Material's and Markdown's versions
     digest.update(_stable([(k, config[k]) for k in sorted(config) if k not in _NOT_IN_PAGES]).encode())
     digest.update(_stable({name: dict(plugin.config) for name, plugin in config.plugins.items()}).encode())
     if config.config_file_path and os.path.isfile(config.config_file_path):
@@ -159,7 +154,7 @@ def _site_key(config, nav, doc_files) -> str:
     digest.update(repr(_outline(nav.items)).encode() + repr([f.src_uri for f in doc_files]).encode())
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for folder in config.theme.dirs:
-        # A project's own templates byte for byte; the packaged themes' are in the versions above.
+        # A project's own templates byte for byte; the packaged themes' are in code_version().
         if not _packaged(Path(folder)):
             for path in sorted(Path(folder).rglob("*")):
                 if path.is_file():
