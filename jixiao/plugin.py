@@ -19,6 +19,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, file_sort_key
 
+from jixiao import nav_memo
 from jixiao.findings import InvalidData, JixiaoError
 from jixiao.fingerprint import add_fingerprinted
 from jixiao.progress import current
@@ -98,6 +99,9 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         env.filters["asset"] = lambda path: assets.get(path, path)
         env.globals["csp"] = CONTENT_SECURITY_POLICY
         env.globals["csp_not_found"] = NOT_FOUND_POLICY
+        # The sidebars of pages outside the navigation, rendered once per build (jixiao/nav_memo.py, main.html).
+        if nav_memo.usable(config):
+            env.globals["site_nav_key"], env.globals["site_nav_memo"] = nav_memo.site_nav_key, {}
         self._env = env
         return env
 

@@ -1,0 +1,74 @@
+"""Material's site navigation rendered once for all the pages it comes out the same for.
+
+Material renders the navigation sidebar (every hub page, as links relative to the page) and the page's table of
+contents into every page: for 40,000 unit pages and 公示卡 that is a large share of the template's time, yet these
+pages are outside the navigation (mkdocs.yml's not_in_nav) and most share one table of contents. jixiao's main.html
+keeps the ``site_nav`` block's HTML under the key made here, of everything that block reads off the page: whether the
+page is in the navigation (only pages outside it are kept), the addresses the ``url`` filter would write there (each
+link of the navigation, the home page, the logo, relative to this page), its ``hide`` front matter and the table of
+contents as the block shows it. Two pages with the same key get the same HTML; the rest of the block's inputs (the
+navigation, the configuration, the theme's language) are the same for every page of a build, and the cache is new
+for every build (``jixiao.plugin.on_env``). A project's own base.html or partials could read anything off the page:
+with them, every page renders its own (``usable``). tests/test_nav_memo.py builds a site with and without it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.utils import normalize_url
+
+
+def usable(config) -> bool:
+    """Whether the ``site_nav`` block is made from Material's and jixiao's templates alone (see above)."""
+    import material
+
+    import jixiao
+
+    packaged = [Path(module.__file__).parent.resolve() for module in (material, jixiao)]
+    for folder in map(Path, config.theme.dirs):
+        if any(folder.resolve().is_relative_to(p) for p in packaged):
+            continue
+        if (folder / "base.html").exists() or (folder / "partials").exists():
+            return False
+    return True
+
+
+def site_nav_key(page, nav, config) -> tuple | None:
+    """The key of the ``site_nav`` block's HTML for this page, or None (in the navigation, or not a page)."""
+    if page is None or nav is None or not hasattr(page, "toc") or page in nav.pages:
+        return None
+    toc = list(page.toc or [])
+    first = toc[0] if toc else None
+    if first is not None and first.level == 1:
+        shown = ("children of the first", _toc(first.children))  # as partials/toc.html shows it
+    else:
+        shown = ("all", _toc(toc))
+    targets = [
+        *_addresses(nav.items),
+        getattr(nav.homepage, "url", ""),
+        config.extra.get("homepage"),
+        config.theme.get("logo"),
+    ]
+    return (
+        tuple(normalize_url(str(target or ""), page=page) for target in targets),
+        repr((page.meta or {}).get("hide")),
+        shown,
+    )
+
+
+def _addresses(items) -> list[str]:
+    """Every address in the navigation (pages, links, sections' pages), depth first."""
+    found: list[str] = []
+    for item in items:
+        if getattr(item, "url", None) is not None:
+            found.append(item.url)
+        found.extend(_addresses(getattr(item, "children", None) or []))
+    return found
+
+
+def _toc(items) -> tuple:
+    return tuple(
+        (item.url, str(item.title), item.level, repr(getattr(item, "typeset", None)), _toc(item.children))
+        for item in items
+    )
