@@ -9,7 +9,6 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,7 +161,7 @@ def assemble(
     findings: list[Finding] = []
     # File names are texts too: a mobile number used as a file name is found like one in a cell.
     texts: list[Text] = [(Location(str(p), part="文件名"), p.name) for p in files]
-    texts += list(yaml_texts(where, overlay)) if yamls else []
+    texts += yaml_texts(where, overlay) if yamls else []
     unscanned: dict[str, list[str]] = {}
     if readable:
         imported = import_files(readable)
@@ -197,17 +196,24 @@ def assemble(
     return data, origins, where, node, texts
 
 
-def yaml_texts(path: Path, node, prefix: str = "") -> Iterator[Text]:
+def yaml_texts(path: Path, node, prefix: str = "") -> list[Text]:
     """Every text of a unit's YAML with its field (items from 1), for the personal-data scan."""
+    found: list[Text] = []
+    _yaml_texts(found, str(path), node, prefix)
+    return found
+
+
+def _yaml_texts(found: list[Text], file: str, node, prefix: str) -> None:
+    # Into one list: nested generators handed every text up through every level (a unit has thousands).
     if isinstance(node, dict):
         for key, value in node.items():
             if key != "personal_data_allowed":
-                yield from yaml_texts(path, value, fieldpath.join(prefix, str(key)) if prefix else str(key))
+                _yaml_texts(found, file, value, fieldpath.join(prefix, str(key)) if prefix else str(key))
     elif isinstance(node, list):
         for n, value in enumerate(node, start=1):
-            yield from yaml_texts(path, value, fieldpath.join(prefix, n))
+            _yaml_texts(found, file, value, fieldpath.join(prefix, n))
     elif node is not None:
-        yield Location(str(path), field=prefix), str(node)
+        found.append((Location(file, field=prefix), str(node)))
 
 
 def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origins: dict[str, Location]):
