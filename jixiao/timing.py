@@ -13,11 +13,14 @@ from contextlib import contextmanager
 
 _totals: dict[str, float] = defaultdict(float)
 _stack: list[list[float]] = []  # per open phase: [started, time spent in inner phases]
+# Each phase's start and end on the wall clock (time.time), innermost first when they nest: the scale benchmark
+# lays its memory samples over them to say which phase needed the most.
+_spans: list[tuple[str, float, float]] = []
 
 
 @contextmanager
 def phase(name: str) -> Iterator[None]:
-    started = time.perf_counter()
+    started, wall = time.perf_counter(), time.time()
     _stack.append([started, 0.0])
     try:
         yield
@@ -25,6 +28,7 @@ def phase(name: str) -> Iterator[None]:
         _, inner = _stack.pop()
         elapsed = time.perf_counter() - started
         _totals[name] += elapsed - inner
+        _spans.append((name, wall, time.time()))
         if _stack:
             _stack[-1][1] += elapsed
 
@@ -34,5 +38,18 @@ def phases() -> dict[str, float]:
     return dict(_totals)
 
 
+def spans() -> list[tuple[str, float, float]]:
+    """(phase, start, end) on the wall clock since the last reset, inner phases before the phase around them."""
+    return list(_spans)
+
+
+def absorb(totals: dict[str, float], spans: list) -> None:
+    """Add the phases another process timed (a build's child process, jixiao.build)."""
+    for name, seconds in totals.items():
+        _totals[name] += seconds
+    _spans.extend(tuple(span) for span in spans)
+
+
 def reset() -> None:
     _totals.clear()
+    _spans.clear()
