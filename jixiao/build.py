@@ -106,20 +106,20 @@ def _in_child(fn, *args):
         except BaseException as err:  # noqa: BLE001 (handed to the parent, which raises it)
             outcome = ("error", err)
         try:
-            send.send((outcome, timing.phases(), timing.spans()))
+            send.send((outcome, timing.phases(), timing.cpu_phases(), timing.spans()))
         except Exception:  # noqa: BLE001 (an error that cannot be pickled: its message)
-            send.send((("error", JixiaoError(f"{type(outcome[1]).__name__}: {outcome[1]}")), {}, []))
+            send.send((("error", JixiaoError(f"{type(outcome[1]).__name__}: {outcome[1]}")), {}, {}, []))
 
     child = get_context("fork").Process(target=run)
     child.start()
     send.close()
     try:
-        (kind, value), phases, spans = receive.recv()
+        (kind, value), phases, cpu, spans = receive.recv()
     except EOFError:
         child.join()
         raise BuildFailed(f"生成网页的进程意外退出（退出码 {child.exitcode}），原网站未改动") from None
     child.join()
-    timing.absorb(phases, spans)
+    timing.absorb(phases, cpu, spans)
     if kind == "error":
         raise value
     return value

@@ -42,7 +42,8 @@ from pathlib import Path
 from jixiao import timing
 from jixiao.build import build_site
 built = build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
-print(json.dumps({"units": built.units, "phases": timing.phases(), "spans": timing.spans()}))
+print(json.dumps({"units": built.units, "phases": timing.phases(), "cpu_phases": timing.cpu_phases(),
+                  "spans": timing.spans()}))
 """
 
 
@@ -287,10 +288,20 @@ def report(rows: list[dict]) -> None:
             f"| {r['unit_html_kb']:.0f} KB | {r['index_mb']:.1f} MB | {search} |"
         )
     for r in rows:
+        cpu = r["full"].get("cpu_phases") or {}
+        print(
+            f"\nCPU by phase at {r['units']:,} units (wall in brackets): "
+            + ", ".join(
+                f"{name} {seconds:.1f} s ({r['full']['phases'].get(name, 0):.1f} s)"
+                for name, seconds in sorted(cpu.items(), key=lambda kv: -kv[1])
+            )
+        )
         by_phase = r["full"].get("peak_mb_by_phase") or {}
         print(
             f"\npeak memory by phase at {r['units']:,} units: "
-            + ", ".join(f"{name} {mb:,.0f} MB" for name, mb in sorted(by_phase.items(), key=lambda kv: -kv[1]))
+            + ", ".join(
+                f"{name} {mb:,.0f} MB" for name, mb in sorted(by_phase.items(), key=lambda kv: -kv[1])
+            )
         )
     if len(rows) >= 2:
         a, b = rows[0], rows[-1]
