@@ -143,16 +143,21 @@ def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None
         return _generate(data_dir, write, append, site_url)
 
 
+def _views(item) -> list:
+    """The unit's findings as its page shows them (the canonical form, made once for all of them)."""
+    if not item.findings:
+        return []
+    canonical = item.evaluation.canonical()
+    return [view(f, item.folder, canonical) for f in item.findings]
+
+
 def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None) -> int:
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
     evaluations = [item.evaluation for item in loaded]
     date = data_date(evaluations)
-    views = {
-        item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
-        for item in loaded
-    }
+    views = {item.evaluation.slug: _views(item) for item in loaded}
     summaries = [summarise(item.evaluation, item.findings) for item in loaded]
     by_slug = {s.slug: s for s in summaries}
     near, history = peers(summaries), histories(summaries)
