@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, file_sort_key
@@ -62,6 +62,12 @@ class JixiaoConfig(Config):
     """The data folder, relative to mkdocs.yml: data/<year>/<unit>/ and site.yaml."""
     search_part_units = c.Type(int, default=PART_UNITS)
     """Unit pages per part of the search index: a bigger site is indexed in parts (jixiao.search_index)."""
+
+    def validate(self):
+        failed, warnings = super().validate()
+        if not failed and self.search_part_units < 1:
+            failed.append(("search_part_units", ValidationError(f"应为正整数，实际为 {self.search_part_units}")))
+        return failed, warnings
 
 
 class JixiaoPlugin(BasePlugin[JixiaoConfig]):

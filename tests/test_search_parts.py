@@ -174,3 +174,18 @@ def test_a_search_finds_units_of_every_part_and_filters_them_as_one(visit, serve
     page.locator(".jx-search-filter legend", has_text="年度").wait_for(timeout=60000)
     counted = page.locator(".jx-search-filter", has_text="年度").inner_text()
     assert re.search(r"2023（6）", counted) and re.search(r"2024（6）", counted), counted
+
+
+def test_a_part_size_below_one_is_a_configuration_error(tmp_path, capsys):
+    from jixiao.cli import main
+
+    data = tmp_path / "data"
+    write_demo(data, units=1, years=[2024])
+    config = _project(tmp_path, per_part=0)
+    assert (
+        main(["build", "-q", "--data", str(data), "--site", str(tmp_path / "site"), "--config", str(config)])
+        == 1
+    )
+    err = capsys.readouterr().err
+    assert "search_part_units" in err and "应为正整数，实际为 0" in err and "Traceback" not in err
+    assert not (tmp_path / "site").exists()
