@@ -66,7 +66,9 @@ class JixiaoConfig(Config):
     def validate(self):
         failed, warnings = super().validate()
         if not failed and self.search_part_units < 1:
-            failed.append(("search_part_units", ValidationError(f"应为正整数，实际为 {self.search_part_units}")))
+            failed.append(
+                ("search_part_units", ValidationError(f"应为正整数，实际为 {self.search_part_units}"))
+            )
         return failed, warnings
 
 

@@ -72,7 +72,9 @@ class SearchParts:
 PART_FOLDER = "part-"
 
 
-def index_for_search(site: Path, parts: SearchParts | None = None, units: frozenset[str] = frozenset()) -> int:
+def index_for_search(
+    site: Path, parts: SearchParts | None = None, units: frozenset[str] = frozenset()
+) -> int:
     """Index the built site in place; return the number of pages indexed. ``units`` are the unit folders
     (``2024/宝城镇/``), which the parts share out."""
     if parts is None or parts.count == 1:
