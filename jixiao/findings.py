@@ -21,6 +21,9 @@ class InvalidData(JixiaoError):
         self.findings = findings
         super().__init__("\n".join(f.line() for f in findings))
 
+    def __reduce__(self):  # from a build's child process to the command line (jixiao.build)
+        return (type(self), (self.findings,))
+
 
 @dataclass(frozen=True)
 class Finding:

@@ -52,15 +52,26 @@ def parallel_map(fn: Callable[[T], R], items: list[T], chunksize: int = 8) -> It
     if len(items) < _POOL_MIN or jobs() == 1 or "fork" not in multiprocessing.get_all_start_methods():
         yield from map(fn, items)
         return
+    # The first item here: what the work loads on first use (templates compiled, modules imported) is loaded once,
+    # before the fork, and every worker inherits it, including those started afresh below.
+    yield fn(items[0])
     # fork: the workers start with every module already imported, and read the data the parent already holds.
     # Frozen first, the parent's objects are never walked by the workers' garbage collector, so the memory pages
-    # that hold them stay shared rather than copied into each worker (at 20,000 units, gigabytes).
+    # that hold them stay shared rather than copied into each worker (at 20,000 units, gigabytes). Reading an
+    # object still copies its page (its reference count changes): a worker is replaced after _PER_WORKER items, so
+    # what it copied is given back rather than growing to the whole data set.
     gc.freeze()
     try:
-        with multiprocessing.get_context("fork").Pool(min(jobs(), len(items))) as pool:
-            yield from pool.imap(fn, items, chunksize)
+        with multiprocessing.get_context("fork").Pool(
+            min(jobs(), len(items) - 1), maxtasksperchild=max(1, _PER_WORKER // chunksize)
+        ) as pool:
+            yield from pool.imap(fn, items[1:], chunksize)
     finally:
         gc.unfreeze()
+
+
+# Items a worker process handles before a fresh one takes over (a fork of a big parent takes milliseconds).
+_PER_WORKER = 1000
 
 
 @cache

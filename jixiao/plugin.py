@@ -14,7 +14,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.files import File, Files, file_sort_key
@@ -25,7 +25,7 @@ from jixiao.fingerprint import add_fingerprinted
 from jixiao.progress import current
 from jixiao.project import PAGES_DIR, THEME_DIR, add_theme, apply_base
 from jixiao.reproducible import data_dates, source_date
-from jixiao.search_index import index_for_search
+from jixiao.search_index import PART_UNITS, SearchParts, index_for_search
 from jixiao.site import data_date, generate, load, site_info
 from jixiao.target import check_target, mark
 from jixiao.timing import phase
@@ -61,6 +61,16 @@ def inert_name(name: str) -> Markup:
 class JixiaoConfig(Config):
     data_dir = c.Type(str, default="data")
     """The data folder, relative to mkdocs.yml: data/<year>/<unit>/ and site.yaml."""
+    search_part_units = c.Type(int, default=PART_UNITS)
+    """Unit pages per part of the search index: a bigger site is indexed in parts (jixiao.search_index)."""
+
+    def validate(self):
+        failed, warnings = super().validate()
+        if not failed and self.search_part_units < 1:
+            failed.append(
+                ("search_part_units", ValidationError(f"应为正整数，实际为 {self.search_part_units}"))
+            )
+        return failed, warnings
 
 
 class JixiaoPlugin(BasePlugin[JixiaoConfig]):
@@ -99,6 +109,8 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         env.filters["asset"] = lambda path: assets.get(path, path)
         env.globals["csp"] = CONTENT_SECURITY_POLICY
         env.globals["csp_not_found"] = NOT_FOUND_POLICY
+        # The search page merges the index's other parts, if any (search.js).
+        env.globals["search_parts"] = self._parts.folders() if getattr(self, "_parts", None) else []
         # The sidebars of pages outside the navigation, rendered once per build (jixiao/nav_memo.py, main.html).
         if nav_memo.usable(config):
             env.globals["site_nav_key"], env.globals["site_nav_memo"] = nav_memo.site_nav_key, {}
@@ -149,6 +161,8 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         self._assets = add_fingerprinted(files, config, str(THEME_DIR))
         # Every page in a unit's folder (its page, its 公示卡) is built apart, over the cores (jixiao.unit_pages).
         slugs = {f"{item.evaluation.slug}/" for item in loaded}
+        self._slugs = frozenset(slugs)
+        self._parts = SearchParts.for_units(len(slugs), self.config.search_part_units)
         self._apart = set_aside(
             [f for p, f in written.items() if f.is_documentation_page() and _in_unit_folder(p, slugs)]
             if UNITS_APART
@@ -189,11 +203,13 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         self._restore_date()
         self._rendering.close()
         mark(Path(config.site_dir))  # a site jixiao built: the next build may replace it (jixiao.target)
-        with phase("pagefind"), current().phase("搜索索引", unit="个页面") as step:
-            try:
-                step.done(index_for_search(Path(config.site_dir)))
-            except JixiaoError as err:
-                raise PluginError(str(err)) from None
+        if INDEX_LATER is not None:  # `jixiao build` indexes the site once MkDocs is done (jixiao.build)
+            INDEX_LATER.append((self._parts, self._slugs))
+            return
+        try:
+            index_site(Path(config.site_dir), self._parts, self._slugs)
+        except JixiaoError as err:
+            raise PluginError(str(err)) from None
 
     def on_build_error(self, error: Exception) -> None:
         self._restore_date()
@@ -203,6 +219,16 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
     def on_serve(self, server, config, builder):
         server.watch(str(self.data_dir(config)))
         return server
+
+
+# Set by `jixiao build` to a list: the search index is then made after MkDocs' build, from what the plugin leaves
+# here (the index's parts and the unit folders), rather than in post_build.
+INDEX_LATER: list | None = None
+
+
+def index_site(site: Path, parts: SearchParts, units: frozenset[str]) -> None:
+    with phase("pagefind"), current().phase("搜索索引", unit="个页面") as step:
+        step.done(index_for_search(site, parts, units))
 
 
 # Unit pages are built apart from MkDocs' own loop (tests switch this off to compare with MkDocs alone).

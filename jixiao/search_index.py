@@ -3,12 +3,20 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from jixiao.findings import JixiaoError
+from jixiao.incremental import cached_files, key_of
 from jixiao.search_filters import stabilise
 
 
@@ -35,18 +43,122 @@ EXCLUDED = (
 )
 
 
-def index_for_search(site: Path) -> int:
-    """Index the built site in place; return the number of pages indexed."""
+# Pages per part of the index. Pagefind holds everything it indexes in memory until it writes (≈ 270 KB a unit page,
+# 5 GB at 20,000), and a search downloads one index chunk per part for each word (a few tens of KB): a site of more
+# units than this is indexed in parts, one after another, that the search page merges (search.js). Hub pages
+# (home, years, directory, …) are a part of their own, so a corrected unit re-indexes its part and the hubs only.
+PART_UNITS = 5000
+
+
+@dataclass(frozen=True)
+class SearchParts:
+    """Which part of the index each unit folder (``2024/宝城镇/``) goes to; part 0 is everything else."""
+
+    count: int  # unit parts (1: one index for the whole site, no parts)
+
+    @classmethod
+    def for_units(cls, units: int, per_part: int = PART_UNITS) -> SearchParts:
+        return cls(max(1, -(-units // max(1, per_part))))
+
+    def of(self, slug: str) -> int:
+        """The unit's part, 1…count: stable as long as the number of parts is (a digest of its folder)."""
+        return 1 + int.from_bytes(hashlib.sha256(slug.encode()).digest()[:8], "big") % self.count
+
+    def folders(self) -> list[str]:
+        """The merged indexes' folders under the site, for the search page (none without parts)."""
+        return [f"pagefind/{PART_FOLDER}{n}/" for n in range(1, self.count + 1)] if self.count > 1 else []
+
+
+PART_FOLDER = "part-"
+
+
+def index_for_search(
+    site: Path, parts: SearchParts | None = None, units: frozenset[str] = frozenset()
+) -> int:
+    """Index the built site in place; return the number of pages indexed. ``units`` are the unit folders
+    (``2024/宝城镇/``), which the parts share out."""
+    if parts is None or parts.count == 1:
+        return _index(site, site / "pagefind")
+    groups: dict[int, list[Path]] = {n: [] for n in range(parts.count + 1)}
+    for page in site.rglob("*.html"):
+        relative = page.relative_to(site).as_posix()
+        if relative.startswith("pagefind/"):
+            continue
+        slug = unit_folder(relative, units)
+        groups[parts.of(slug) if slug else 0].append(page)
+    indexed = 0
+    for n, pages in groups.items():
+        out = site / "pagefind" / (f"{PART_FOLDER}{n}" if n else "")
+        indexed += _index_part(site, pages, out)
+        if n:  # merged into the first part's search: its scripts and WebAssembly are the first part's
+            for extra in out.iterdir():
+                if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
+                    extra.unlink()
+    return indexed
+
+
+def unit_folder(path: str, units: frozenset[str]) -> str | None:
+    """The unit folder (``2024/宝城镇/``) a path of the site lies in, or None."""
+    folder = "/".join(path.split("/")[:2]) + "/"
+    return folder if path.count("/") >= 2 and folder in units else None
+
+
+def _index_part(site: Path, pages: list[Path], out: Path) -> int:
+    """Index ``pages`` (the site's files) into ``out``, or copy the index made last time of the same pages."""
+    digest = hashlib.sha256(f"{pagefind_version()}\0{EXCLUDED}".encode())
+    for page in sorted(pages):
+        digest.update(
+            page.relative_to(site).as_posix().encode() + b"\0" + hashlib.sha256(page.read_bytes()).digest()
+        )
+
+    def index() -> dict[str, bytes]:
+        # Pagefind reads a folder: the part's pages, linked (not copied) into one of its own, as they lie.
+        # Within the site being built, so a killed build leaves nothing elsewhere (jixiao build discards it whole).
+        with tempfile.TemporaryDirectory(prefix=".jixiao-search-", dir=site) as tmp:
+            for page in pages:
+                linked = Path(tmp) / page.relative_to(site)
+                linked.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(page, linked)
+                except OSError:
+                    shutil.copyfile(page, linked)
+            made = Path(tmp) / "pagefind"
+            counted = _index(Path(tmp), made)
+            files = {p.relative_to(made).as_posix(): p.read_bytes() for p in made.rglob("*") if p.is_file()}
+            return {"pages": str(counted).encode(), **{f"index/{k}": v for k, v in files.items()}}
+
+    kept = cached_files(key_of("search-part", digest.hexdigest()), index)
+    for name, content in kept.items():
+        if name.startswith("index/"):
+            target = out / name.removeprefix("index/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(content, Path):
+                shutil.copyfile(content, target)
+            else:
+                target.write_bytes(content)
+    pages_indexed = kept["pages"]
+    return int(pages_indexed.read_text() if isinstance(pages_indexed, Path) else pages_indexed)
+
+
+def _index(site: Path, out: Path) -> int:
     excluded = [arg for selector in EXCLUDED for arg in ("--exclude-selectors", selector)]
     result = subprocess.run(
-        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", "pagefind", *excluded],
+        [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(out), *excluded],
         capture_output=True,
         text=True,
     )
-    if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():
+    if result.returncode != 0 or not (out / "pagefind.js").is_file():
         raise SearchIndexFailed(
             f"搜索索引（Pagefind）生成失败，原网站未改动：{(result.stderr or result.stdout).strip()[-300:]}"
         )
-    stabilise(site / "pagefind")  # filter indexes in a stable order: the same site, the same bytes
+    stabilise(out)  # filter indexes in a stable order: the same site, the same bytes
     pages = re.search(r"Indexed (\d+) pages?", result.stdout)
     return int(pages.group(1)) if pages else 0
+
+
+@cache
+def pagefind_version() -> str:
+    try:
+        return metadata.version("pagefind")
+    except metadata.PackageNotFoundError:
+        return "-"

@@ -31,7 +31,7 @@ from jixiao.render.data_format import render_data_format_page
 from jixiao.render.explorer_page import render_explorer
 from jixiao.render.findings import render_checks_page, render_rules_section, view
 from jixiao.render.open_data import dataset_files, render_open_data_page
-from jixiao.render.overview import render_directory, render_overview
+from jixiao.render.overview import ranking_pages, render_directory, render_overview
 from jixiao.render.unit_page import FILES_DIR
 from jixiao.reproducible import data_dates, source_date
 from jixiao.timing import phase
@@ -143,16 +143,21 @@ def generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None
         return _generate(data_dir, write, append, site_url)
 
 
+def _views(item) -> list:
+    """The unit's findings as its page shows them (the canonical form, made once for all of them)."""
+    if not item.findings:
+        return []
+    canonical = item.evaluation.canonical()
+    return [view(f, item.folder, canonical) for f in item.findings]
+
+
 def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | None) -> int:
     # Load inputs.
     loaded = load(data_dir)
     info = site_info(data_dir)
     evaluations = [item.evaluation for item in loaded]
     date = data_date(evaluations)
-    views = {
-        item.evaluation.slug: [view(f, item.folder, item.evaluation.canonical()) for f in item.findings]
-        for item in loaded
-    }
+    views = {item.evaluation.slug: _views(item) for item in loaded}
     summaries = [summarise(item.evaluation, item.findings) for item in loaded]
     by_slug = {s.slug: s for s in summaries}
     near, history = peers(summaries), histories(summaries)
@@ -167,11 +172,15 @@ def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | Non
         rows = [s for s in summaries if s.year == year]
         page = render_overview(rows, year, years, title, county, "" if home else "../", is_home=home)
         write(f"{'' if home else f'{year}/'}index.md", page)
+    for path, page in ranking_pages(summaries, years).items():
+        write(path, page)
     for path, page in render_directory(latest_by_unit(summaries), history).items():
         write(path, page)
-    page, units_json = render_compare_page(summaries)
+    page, units_json, all_page = render_compare_page(summaries)
     write("compare/index.md", page)
     write("compare/units.json", units_json)
+    if all_page:
+        write("compare/all/index.md", all_page)
     page, data_json = render_explorer(evaluations)
     write("indicators/index.md", page)
     write("indicators/data.json", data_json)

@@ -42,7 +42,8 @@ from pathlib import Path
 from jixiao import timing
 from jixiao.build import build_site
 built = build_site(Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
-print(json.dumps({"units": built.units, "phases": timing.phases()}))
+print(json.dumps({"units": built.units, "phases": timing.phases(), "cpu_phases": timing.cpu_phases(),
+                  "spans": timing.spans()}))
 """
 
 
@@ -73,9 +74,10 @@ def _cpu_of_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def run_measured(command: list[str], env: dict) -> tuple[float, float, int, str]:
+def run_measured(command: list[str], env: dict, samples: list | None = None) -> tuple[float, float, int, str]:
     """Run ``command``; return its wall time, the CPU time of its process tree (less sensitive to other work on
-    a shared machine than the wall time), its peak memory, and its stdout."""
+    a shared machine than the wall time), its peak memory, and its stdout. ``samples`` receives every memory
+    sample as (wall clock, bytes)."""
     peak = 0
     cpu = _cpu_of_children()
     started = time.perf_counter()
@@ -87,7 +89,10 @@ def run_measured(command: list[str], env: dict) -> tuple[float, float, int, str]
         def sample() -> None:
             nonlocal peak
             while not done.wait(0.1):
-                peak = max(peak, tree_memory(proc.pid))
+                now = tree_memory(proc.pid)
+                peak = max(peak, now)
+                if samples is not None:
+                    samples.append((time.time(), now))
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -101,15 +106,29 @@ def run_measured(command: list[str], env: dict) -> tuple[float, float, int, str]
 
 
 def build(data: Path, site: Path, env: dict) -> dict:
+    samples: list[tuple[float, int]] = []
     seconds, cpu, peak, out = run_measured(
-        [sys.executable, "-c", BUILD, str(data), str(site), str(ROOT / "mkdocs.yml")], env
+        [sys.executable, "-c", BUILD, str(data), str(site), str(ROOT / "mkdocs.yml")], env, samples
     )
+    built = json.loads(out.strip().splitlines()[-1])
     return {
         "seconds": seconds,
         "cpu": cpu,
         "peak_mb": peak / 2**20,
-        **json.loads(out.strip().splitlines()[-1]),
+        "peak_mb_by_phase": peak_by_phase(samples, built.pop("spans")),
+        **built,
     }
+
+
+def peak_by_phase(samples: list[tuple[float, int]], spans: list) -> dict[str, float]:
+    """The highest memory sample within each phase, in MB (a sample counts for the innermost phase around it)."""
+    peaks: dict[str, float] = {}
+    for at, memory in samples:
+        inner = [s for s in spans if s[1] <= at <= s[2]]
+        if inner:
+            name = min(inner, key=lambda s: s[2] - s[1])[0]
+            peaks[name] = max(peaks.get(name, 0.0), memory / 2**20)
+    return peaks
 
 
 def change_one_unit(data: Path) -> Path:
@@ -250,7 +269,7 @@ def report(rows: list[dict]) -> None:
     print(
         "\n| units | build (wall) | ms/unit | build (CPU) | yardstick wall / CPU | ratio wall / CPU | "
         + " | ".join(phases)
-        + " | peak memory | one unit changed | unit page HTML | search index | first search |"
+        + " | peak memory (phase) | one unit changed | unit page HTML | search index | first search |"
     )
     print("|---" * (11 + len(phases)) + "|")
     for r in rows:
@@ -265,8 +284,24 @@ def report(rows: list[dict]) -> None:
             f"| {r['units']:,} | {full['seconds']:.1f} s | {full['seconds'] / r['units'] * 1000:.1f} "
             f"| {full['cpu']:.1f} s | {yard['seconds']:.1f} s / {yard['cpu']:.1f} s "
             f"| {full['seconds'] / yard['seconds']:.2f} / {full['cpu'] / yard['cpu']:.2f} | {times} "
-            f"| {full['peak_mb']:,.0f} MB | {again['seconds']:.1f} s ({again['seconds'] / full['seconds']:.0%}) "
+            f"| {full['peak_mb']:,.0f} MB ({_peak_phase(full)}) | {again['seconds']:.1f} s ({again['seconds'] / full['seconds']:.0%}) "
             f"| {r['unit_html_kb']:.0f} KB | {r['index_mb']:.1f} MB | {search} |"
+        )
+    for r in rows:
+        cpu = r["full"].get("cpu_phases") or {}
+        print(
+            f"\nCPU by phase at {r['units']:,} units (wall in brackets): "
+            + ", ".join(
+                f"{name} {seconds:.1f} s ({r['full']['phases'].get(name, 0):.1f} s)"
+                for name, seconds in sorted(cpu.items(), key=lambda kv: -kv[1])
+            )
+        )
+        by_phase = r["full"].get("peak_mb_by_phase") or {}
+        print(
+            f"\npeak memory by phase at {r['units']:,} units: "
+            + ", ".join(
+                f"{name} {mb:,.0f} MB" for name, mb in sorted(by_phase.items(), key=lambda kv: -kv[1])
+            )
         )
     if len(rows) >= 2:
         a, b = rows[0], rows[-1]
@@ -276,6 +311,11 @@ def report(rows: list[dict]) -> None:
             f"\ntime per unit at {b['units']:,} ÷ at {a['units']:,}: {per[1] / per[0]:.2f}× "
             f"(goal 0.9–1.1×); against the yardstick: {ratio[1] / ratio[0]:.2f}×"
         )
+
+
+def _peak_phase(build: dict) -> str:
+    by_phase = build.get("peak_mb_by_phase") or {}
+    return max(by_phase, key=by_phase.get) if by_phase else "—"
 
 
 def main() -> None:

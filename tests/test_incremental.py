@@ -3,6 +3,7 @@ the same as a build from scratch (jixiao/incremental.py, jixiao/units.py)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,20 @@ def test_parallel_map_keeps_the_order(monkeypatch):
     monkeypatch.setenv("JIXIAO_JOBS", "2")
     items = list(range(100))
     assert list(parallel_map(_square, items)) == [n * n for n in items]
+
+
+def _square_and_pid(n: int) -> tuple[int, int]:
+    return n * n, os.getpid()
+
+
+def test_parallel_map_warms_up_here_and_replaces_its_workers(monkeypatch):
+    """The first item runs in this process (what it loads is inherited by every worker); a worker is replaced
+    after its share, so the memory it copied from this process is given back; the order holds throughout."""
+    monkeypatch.setenv("JIXIAO_JOBS", "2")
+    monkeypatch.setattr(incremental, "_PER_WORKER", 16)
+    items = list(range(200))
+    results = list(parallel_map(_square_and_pid, items, chunksize=8))
+    assert [r for r, _ in results] == [n * n for n in items]
+    assert results[0][1] == os.getpid()
+    workers = {pid for _, pid in results[1:]}
+    assert os.getpid() not in workers and len(workers) >= 199 // 16  # fresh workers, 16 items each at most

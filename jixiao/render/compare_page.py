@@ -1,4 +1,5 @@
-"""The comparison page: a pre-rendered table of every unit, and the list the JavaScript picker searches."""
+"""The comparison page: a pre-rendered table of every unit (a page of its own for a province), and the list the
+JavaScript picker searches."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import json
 
 from jixiao.collection import UnitSummary
 from jixiao.render.env import render
+from jixiao.render import overview
 
 MAX_DIMS = 8
 
@@ -42,17 +44,24 @@ def _defaults(rows: list[UnitSummary]) -> list[list[str]]:
     return [[r.slug, _option(r)] for r in [first, *peers]]
 
 
-def render_compare_page(rows: list[UnitSummary]) -> tuple[str, str]:
-    """(Markdown of compare/index.md, JSON of compare/units.json)."""
+def render_compare_page(rows: list[UnitSummary]) -> tuple[str, str, str | None]:
+    """(Markdown of compare/index.md, JSON of compare/units.json, Markdown of compare/all/index.md or None): the
+    table of every unit is on the comparison page up to INLINE_ROWS rows, and a page of its own beyond."""
     rows = sorted(rows, key=lambda r: (-r.year, r.kind, r.short))
+    separate = len(rows) > overview.INLINE_ROWS
+    context = {
+        "rows": rows,
+        "dims": _dims(rows),
+        "years": sorted({r.year for r in rows}, reverse=True),
+        "dim_share": _dim_share,
+        "staff_share": _staff_share,
+    }
     page = render(
         "compare.md.j2",
-        rows=rows,
-        dims=_dims(rows),
-        years=sorted({r.year for r in rows}, reverse=True),
-        dim_share=_dim_share,
-        staff_share=_staff_share,
+        separate=separate,
         defaults=json.dumps(_defaults(rows), ensure_ascii=False, separators=(",", ":")),
+        **context,
     )
     units = [[r.slug, _option(r), r.kind, r.year] for r in rows]
-    return page, json.dumps(units, ensure_ascii=False, separators=(",", ":"))
+    all_page = render("compare_all.md.j2", **context) if separate else None
+    return page, json.dumps(units, ensure_ascii=False, separators=(",", ":")), all_page

@@ -82,7 +82,8 @@ def render_overview(
         years=years,
         is_home=is_home,
         prefix=prefix,
-        rows=sorted(rows, key=lambda r: (-(r.score or 0), r.short)),
+        separate=len(rows) > INLINE_ROWS,
+        rows=_ranked(rows),
         budget=budget,
         execution=spent / budget * 100 if budget else None,
         mean_score=sum(scored) / len(scored) if scored else None,
@@ -90,6 +91,31 @@ def render_overview(
         chart=chart,
         bars=static_bars(chart.figure["data"][0]) if chart else [],
     )
+
+
+# Rows of a table of every unit that a hub page carries itself (≈ 0.5–1 KB each): beyond, the table is a page of its
+# own (the year's ranking, the comparison's table of every unit), so a province's home page stays light on a phone.
+INLINE_ROWS = 1000
+
+
+def ranking_pages(rows: list[UnitSummary], years: list[int]) -> dict[str, str]:
+    """The years' rankings too long for their overview, each a page of its own (``ranking/<year>/``)."""
+    pages = {}
+    for year in years:
+        of_year = [r for r in rows if r.year == year]
+        if len(of_year) > INLINE_ROWS:
+            pages[f"ranking/{year}/index.md"] = render(
+                "ranking.md.j2",
+                year=year,
+                prefix="../../",
+                rows=_ranked(of_year),
+                kinds=Counter(r.kind for r in of_year),
+            )
+    return pages
+
+
+def _ranked(rows: list[UnitSummary]) -> list[UnitSummary]:
+    return sorted(rows, key=lambda r: (-(r.score or 0), r.short))
 
 
 def static_bars(trace: dict) -> list[tuple[str, int, int]]:

@@ -55,7 +55,16 @@
       loading = import(new URL(script.dataset.pagefind, document.baseURI).href).then(function (api) {
         return api.options({ excerptLength: 40 }).then(function () {
           api.init();
-          return api;
+          // A big site's index comes in parts (each a folder of its own): searched as one. Their pages' addresses
+          // are relative to the site, as the first part's are.
+          var parts = (script.dataset.parts || "").split(" ").filter(Boolean);
+          return Promise.all(
+            parts.map(function (part) {
+              return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 });
+            })
+          ).then(function () {
+            return api;
+          });
         });
       });
       loading.catch(function () {
