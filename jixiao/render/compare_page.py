@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from jixiao.collection import UnitSummary
-from jixiao.render.env import render
 from jixiao.render import overview
+from jixiao.render.env import render
 
 MAX_DIMS = 8
 
