@@ -44,10 +44,12 @@ EXCLUDED = (
 
 
 # Pages per part of the index. Pagefind holds everything it indexes in memory until it writes (≈ 270 KB a unit page,
-# 5 GB at 20,000), and a search downloads one index chunk per part for each word (a few tens of KB): a site of more
-# units than this is indexed in parts, one after another, that the search page merges (search.js). Hub pages
-# (home, years, directory, …) are a part of their own, so a corrected unit re-indexes its part and the hubs only.
-PART_UNITS = 5000
+# 5 GB at 20,000), and a search downloads each part's meta and the index chunk of each of its words (≈ 40 KB a part
+# at 5,000 pages): a site of more units than this is indexed in parts, one after another, that the search page
+# merges (search.js). At 20,000 units, parts of 5,000 made the first search 303 KB; of 7,000, three parts of ≈ 2 GB
+# each. Hub pages (home, years, directory, …) are a part of their own, so a corrected unit re-indexes its part and
+# the hubs only.
+PART_UNITS = 7000
 
 
 @dataclass(frozen=True)
