@@ -469,8 +469,9 @@ def test_comparison_table_of_every_unit_is_built_when_opened_and_sorts_and_filte
     page.wait_for_function("document.querySelectorAll('#jx-compare .jx-card').length === 2")
     assert page.locator("#jx-compare-all").count() == 0  # not laid out with the comparison
     page.get_by_text("展开全部 6 份自评的主要指标").click()
+    # The table is built on the details' toggle event, which the browser fires after the click returns.
+    page.wait_for_function("document.querySelectorAll('#jx-compare-all tbody tr').length === 6")
     rows = page.locator("#jx-compare-all tbody tr")
-    assert rows.count() == 6
     page.get_by_role("searchbox", name="查找单位").fill("街道")
     assert page.locator(".jx-filter-count").inner_text() == "显示 2 / 6 项"
     assert [rows.nth(i).is_visible() for i in range(6)].count(True) == 2
