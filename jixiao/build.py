@@ -62,8 +62,8 @@ def build_site(
         target.clean_leftovers(site_dir)
         staging = target.staging_for(site_dir)
         try:
-            work = (_in_child if apart else _call)(_pages, Path(data_dir), staging, config_file, site_url)
-            units, findings, search = work
+            args = (Path(data_dir), staging, config_file, site_url)
+            units, findings, search = _in_child(_pages, *args) if apart else _pages(*args)
             index_site(staging, *search)
             target.swap_in(staging, site_dir)
         except BaseException:
@@ -89,10 +89,6 @@ def _pages(data_dir: Path, staging: Path, config_file: Path | None, site_url: st
     finally:
         plugin.INDEX_LATER = None
     return len(loaded), summary([f for item in loaded for f in item.findings]), later[-1]
-
-
-def _call(fn, *args):
-    return fn(*args)
 
 
 def _in_child(fn, *args):

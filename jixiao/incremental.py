@@ -34,8 +34,8 @@ R = TypeVar("R")
 _POOL_MIN = 16
 _LIBRARIES = (
     *("pydantic", "python-calamine", "python-docx", "xlrd", "openpyxl", "Jinja2"),
-    # and what builds the unit pages from their Markdown (jixiao.unit_pages)
-    *("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Pygments"),
+    # and what builds the unit pages from their Markdown (jixiao.unit_pages), and the search index's parts
+    *("mkdocs", "mkdocs-material", "Markdown", "pymdown-extensions", "Pygments", "pagefind"),
 )
 
 

@@ -18,20 +18,16 @@ from pathlib import Path
 
 from mkdocs.utils import normalize_url
 
+from jixiao.project import packaged_theme
+
 
 def usable(config) -> bool:
     """Whether the ``site_nav`` block is made from Material's and jixiao's templates alone (see above)."""
-    import material
-
-    import jixiao
-
-    packaged = [Path(module.__file__).parent.resolve() for module in (material, jixiao)]
-    for folder in map(Path, config.theme.dirs):
-        if any(folder.resolve().is_relative_to(p) for p in packaged):
-            continue
-        if (folder / "base.html").exists() or (folder / "partials").exists():
-            return False
-    return True
+    return not any(
+        (folder / "base.html").exists() or (folder / "partials").exists()
+        for folder in map(Path, config.theme.dirs)
+        if not packaged_theme(folder)
+    )
 
 
 def site_nav_key(page, nav, config) -> tuple | None:

@@ -25,7 +25,7 @@ from jixiao.fingerprint import add_fingerprinted
 from jixiao.progress import current
 from jixiao.project import PAGES_DIR, THEME_DIR, add_theme, apply_base
 from jixiao.reproducible import data_dates, source_date
-from jixiao.search_index import PART_UNITS, SearchParts, index_for_search
+from jixiao.search_index import PART_UNITS, SearchParts, index_for_search, unit_folder
 from jixiao.site import data_date, generate, load, site_info
 from jixiao.target import check_target, mark
 from jixiao.timing import phase
@@ -160,11 +160,10 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
             files.append(file)
         self._assets = add_fingerprinted(files, config, str(THEME_DIR))
         # Every page in a unit's folder (its page, its 公示卡) is built apart, over the cores (jixiao.unit_pages).
-        slugs = {f"{item.evaluation.slug}/" for item in loaded}
-        self._slugs = frozenset(slugs)
-        self._parts = SearchParts.for_units(len(slugs), self.config.search_part_units)
+        slugs = frozenset(f"{item.evaluation.slug}/" for item in loaded)
+        self._slugs, self._parts = slugs, SearchParts.for_units(len(slugs), self.config.search_part_units)
         self._apart = set_aside(
-            [f for p, f in written.items() if f.is_documentation_page() and _in_unit_folder(p, slugs)]
+            [f for p, f in written.items() if f.is_documentation_page() and unit_folder(p, slugs)]
             if UNITS_APART
             else []
         )
@@ -233,12 +232,6 @@ def index_site(site: Path, parts: SearchParts, units: frozenset[str]) -> None:
 
 # Unit pages are built apart from MkDocs' own loop (tests switch this off to compare with MkDocs alone).
 UNITS_APART = True
-
-
-def _in_unit_folder(path: str, slugs: set[str]) -> bool:
-    """Whether a generated path lies in a unit's folder (``2024/宝城镇/…``): the slug is its first two parts."""
-    parts = path.split("/")
-    return len(parts) > 2 and f"{parts[0]}/{parts[1]}/" in slugs
 
 
 # Hand-written pages that the build extends (the rules catalogue is appended to 说明), rather than replaces.

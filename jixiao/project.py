@@ -134,3 +134,12 @@ def _plugins(config_file: Path) -> dict[str, dict]:
 def _with_data(plugins: dict[str, dict], data_dir: Path) -> dict[str, dict]:
     """The plugins with the jixiao plugin's ``data_dir`` set: how the command line's --data reaches it."""
     return {**plugins, PLUGIN: {**plugins[PLUGIN], "data_dir": str(data_dir)}}
+
+
+def packaged_theme(folder: Path) -> bool:
+    """Whether a theme folder is Material's or jixiao's own (a project's own templates are anything else)."""
+    import material
+
+    import jixiao
+
+    return any(folder.resolve().is_relative_to(Path(m.__file__).parent.resolve()) for m in (material, jixiao))

@@ -11,8 +11,6 @@ import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 from jixiao.findings import JixiaoError
@@ -100,14 +98,14 @@ def index_for_search(
 
 
 def unit_folder(path: str, units: frozenset[str]) -> str | None:
-    """The unit folder (``2024/宝城镇/``) a path of the site lies in, or None."""
+    """The unit folder (``2024/宝城镇/``) a path of the site lies in (its first two parts), or None."""
     folder = "/".join(path.split("/")[:2]) + "/"
     return folder if path.count("/") >= 2 and folder in units else None
 
 
 def _index_part(site: Path, pages: list[Path], out: Path) -> int:
     """Index ``pages`` (the site's files) into ``out``, or copy the index made last time of the same pages."""
-    digest = hashlib.sha256(f"{pagefind_version()}\0{EXCLUDED}".encode())
+    digest = hashlib.sha256(repr(EXCLUDED).encode())  # Pagefind's version is in key_of (code_version)
     for page in sorted(pages):
         digest.update(
             page.relative_to(site).as_posix().encode() + b"\0" + hashlib.sha256(page.read_bytes()).digest()
@@ -156,11 +154,3 @@ def _index(site: Path, out: Path) -> int:
     stabilise(out)  # filter indexes in a stable order: the same site, the same bytes
     pages = re.search(r"Indexed (\d+) pages?", result.stdout)
     return int(pages.group(1)) if pages else 0
-
-
-@cache
-def pagefind_version() -> str:
-    try:
-        return metadata.version("pagefind")
-    except metadata.PackageNotFoundError:
-        return "-"

@@ -13,12 +13,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 _totals: dict[str, float] = defaultdict(float)
-_cpu: dict[str, float] = defaultdict(
-    float
-)  # CPU seconds per phase, of this process and the workers it waited for
-_stack: list[
-    list[float]
-] = []  # per open phase: [started, time in inner phases, CPU at start, CPU in inner phases]
+# CPU seconds per phase, of this process and the workers it waited for
+_cpu: dict[str, float] = defaultdict(float)
+# Per open phase: [started, time in inner phases, CPU at start, CPU in inner phases]
+_stack: list[list[float]] = []
 # Each phase's start and end on the wall clock (time.time), innermost first when they nest: the scale benchmark
 # lays its memory samples over them to say which phase needed the most.
 _spans: list[tuple[str, float, float]] = []

@@ -33,6 +33,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.theme import Theme
 
 from jixiao.incremental import cached, code_version, key_of, parallel_map
+from jixiao.project import packaged_theme
 
 # What the workers read (set just before they fork, so nothing is sent to them): the pages to build and what
 # MkDocs builds a page with.
@@ -144,9 +145,8 @@ _NOT_IN_PAGES = {
 
 def _site_key(config, nav, doc_files) -> str:
     """A digest of everything other than its own Markdown that a set-aside page's HTML is made from."""
-    digest = hashlib.sha256(
-        code_version().encode()
-    )  # jixiao's code, and MkDocs', Material's and Markdown's versions
+    # jixiao's code, and MkDocs', Material's and Markdown's versions
+    digest = hashlib.sha256(code_version().encode())
     digest.update(_stable([(k, config[k]) for k in sorted(config) if k not in _NOT_IN_PAGES]).encode())
     digest.update(_stable({name: dict(plugin.config) for name, plugin in config.plugins.items()}).encode())
     if config.config_file_path and os.path.isfile(config.config_file_path):
@@ -155,7 +155,7 @@ def _site_key(config, nav, doc_files) -> str:
     digest.update(os.environ.get("SOURCE_DATE_EPOCH", "").encode())
     for folder in config.theme.dirs:
         # A project's own templates byte for byte; the packaged themes' are in code_version().
-        if not _packaged(Path(folder)):
+        if not packaged_theme(Path(folder)):
             for path in sorted(Path(folder).rglob("*")):
                 if path.is_file():
                     digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes())
@@ -187,11 +187,3 @@ def _outline(items) -> list:
         )
         for item in items
     ]
-
-
-def _packaged(folder: Path) -> bool:
-    import material
-
-    import jixiao
-
-    return any(folder.resolve().is_relative_to(Path(m.__file__).parent.resolve()) for m in (material, jixiao))
