@@ -10,6 +10,10 @@ contents as the block shows it. Two pages with the same key get the same HTML; t
 navigation, the configuration, the theme's language) are the same for every page of a build, and the cache is new
 for every build (``jixiao.plugin.on_env``). A project's own base.html or partials could read anything off the page:
 with them, every page renders its own (``usable``). tests/test_nav_memo.py builds a site with and without it.
+
+The header and the ``__config`` script are kept the same way, under keys of what they read off the page (see
+``header_key`` and ``config_key``): everything else they print (the site's name, the theme's language, palette,
+icons and features) is the same for every page of a build.
 """
 
 from __future__ import annotations
@@ -68,3 +72,30 @@ def _toc(items) -> tuple:
         (item.url, str(item.title), item.level, repr(getattr(item, "typeset", None)), _toc(item.children))
         for item in items
     )
+
+
+def header_key(page, nav, config) -> tuple | None:
+    """The key of the ``header`` block's HTML (jixiao's partials/header.html) for this page, or None: the addresses
+    its ``url`` filter writes there (the home page, the logo, the search page), relative to this page, and the
+    page's title as it shows it. A header with other languages' links (``extra.alternate``), sticky tabs (the
+    navigation, as seen from the page) or no home page is rendered for each page."""
+    if page is None or nav is None or nav.homepage is None or config.extra.get("alternate"):
+        return None
+    if "navigation.tabs.sticky" in (config.theme.get("features") or []):
+        return None
+    meta = page.meta or {}
+    title = meta["title"] if meta.get("title") else page.title
+    targets = [config.extra.get("homepage") or nav.homepage.url, "search/"]
+    if config.theme.get("logo"):
+        targets.append(config.theme.get("logo"))
+    return ("header", tuple(normalize_url(str(t), page=page) for t in targets), str(title))
+
+
+def config_key(page, base_url: str) -> tuple | None:
+    """The key of the ``config`` block's HTML (Material's ``__config`` script) for this page, or None. It prints the
+    build's configuration, the page's ``base_url`` and the search worker's address under ``assets/`` relative to
+    the page: that address is ``base_url`` followed by the worker's path, unless the page is itself under a folder
+    named ``assets`` (then it is rendered for the page)."""
+    if page is None or "assets" in str(page.url).split("/"):
+        return None
+    return ("config", base_url)
