@@ -12,7 +12,7 @@ for every build (``jixiao.plugin.on_env``). A project's own base.html or partial
 with them, every page renders its own (``usable``). tests/test_nav_memo.py builds a site with and without it.
 
 The header and the ``__config`` script are kept the same way, under keys of what they read off the page (see
-``header_key`` and ``config_key``): everything else they print (the site's name, the theme's language, palette,
+``shared_header`` and ``config_key``): everything else they print (the site's name, the theme's language, palette,
 icons and features) is the same for every page of a build.
 """
 
@@ -74,21 +74,57 @@ def _toc(items) -> tuple:
     )
 
 
-def header_key(page, nav, config) -> tuple | None:
-    """The key of the ``header`` block's HTML (jixiao's partials/header.html) for this page, or None: the addresses
-    its ``url`` filter writes there (the home page, the logo, the search page), relative to this page, and the
-    page's title as it shows it. A header with other languages' links (``extra.alternate``), sticky tabs (the
-    navigation, as seen from the page) or no home page is rendered for each page."""
-    if page is None or nav is None or nav.homepage is None or config.extra.get("alternate"):
-        return None
-    if "navigation.tabs.sticky" in (config.theme.get("features") or []):
-        return None
+def shared_header(memo: dict, page, nav, config, render) -> str:
+    """The ``header`` block's HTML (jixiao's partials/header.html) for this page, ``render`` being Material's way.
+
+    The header prints the page's title once (its topic) and otherwise only what is the same for every page but
+    the addresses its ``url`` filter writes (the home page, the logo, the search page), relative to the page. So
+    the HTML around the title is kept under those addresses, and a page gets it around its own title. A header
+    with other languages' links (``extra.alternate``) or sticky tabs (the navigation, as seen from the page), or
+    without a home page, is rendered for each page; so is one whose title cannot be told apart (empty, or starting
+    with white space the template's own would run into)."""
+    if (
+        page is None
+        or nav is None
+        or nav.homepage is None
+        or config.extra.get("alternate")
+        or "navigation.tabs.sticky" in (config.theme.get("features") or [])
+    ):
+        return render()
     meta = page.meta or {}
-    title = meta["title"] if meta.get("title") else page.title
+    title = str(meta["title"] if meta.get("title") else page.title)  # as the template prints it
     targets = [config.extra.get("homepage") or nav.homepage.url, "search/"]
     if config.theme.get("logo"):
         targets.append(config.theme.get("logo"))
-    return ("header", tuple(normalize_url(str(t), page=page) for t in targets), str(title))
+    key = ("header", tuple(normalize_url(str(t), page=page) for t in targets))
+    around = memo.get(key)
+    if around is not None:
+        return around[0] + title + around[1]
+    html = str(render())
+    around = _around_title(html, title)
+    if around is not None:
+        memo[key] = around
+    return html
+
+
+# Where the header prints the page's title: in the one element marked as its topic, inside its first span.
+_TOPIC, _SPAN = 'data-md-component="header-topic"', '<span class="md-ellipsis">'
+
+
+def _around_title(html: str, title: str) -> tuple[str, str] | None:
+    """The header's HTML before and after the page's title, or None if it is not found where the template prints
+    it (then nothing is kept)."""
+    at = html.find(_TOPIC)
+    if at < 0 or html.find(_TOPIC, at + 1) >= 0 or not title or title[0].isspace():
+        return None
+    start = html.find(_SPAN, at)
+    if start < 0:
+        return None
+    start += len(_SPAN)
+    start += len(html[start:]) - len(html[start:].lstrip())  # the template's white space before the title
+    if html[start : start + len(title)] != title:
+        return None
+    return html[:start], html[start + len(title) :]
 
 
 def config_key(page, base_url: str) -> tuple | None:

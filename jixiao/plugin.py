@@ -115,7 +115,10 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         # once per build for all the pages they come out the same for (jixiao/nav_memo.py, main.html).
         if nav_memo.usable(config):
             env.globals["site_nav_key"], env.globals["site_nav_memo"] = nav_memo.site_nav_key, {}
-            env.globals["header_key"], env.globals["config_key"] = nav_memo.header_key, nav_memo.config_key
+            env.globals["shared_header"], env.globals["config_key"] = (
+                nav_memo.shared_header,
+                nav_memo.config_key,
+            )
         self._env = env
         return env
 
