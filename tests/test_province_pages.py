@@ -1,5 +1,6 @@
 """A province's hub pages stay light: a table of every unit longer than INLINE_ROWS (a year's ranking on its
-overview, the comparison's table of every unit) is a page of its own, linked from where it was."""
+overview, the comparison's table of every unit, the warnings on 数据核对) is a page of its own, linked from where it
+was; the directory links to each kind's page rather than listing every unit again."""
 
 from __future__ import annotations
 
@@ -90,6 +91,18 @@ def test_the_checks_page_lists_each_years_warnings_on_a_page_of_its_own(province
     assert "各规则发现的数量" in checks
 
 
+def test_the_directory_links_to_each_kinds_page_instead_of_listing_every_unit(province):
+    directory = _html(province, "units")
+    assert "jx-unit-list" not in directory
+    assert "共 6 个单位，按类型分页列出" in directory  # the latest year of each unit
+    kinds = re.findall(r'<li><a href="([^"/]+)/">[^<]+</a>（(\d+) 个）</li>', directory)
+    assert sum(int(n) for _, n in kinds) == 6 and len(kinds) > 1
+    for kind, count in kinds:
+        page = _html(province, f"units/{unquote(kind)}")
+        units = _links(page, f"units/{unquote(kind)}", province)
+        assert len(units) == int(count) and all(u.is_file() for u in units)
+
+
 def test_a_county_keeps_its_tables_on_the_hub_pages(built_site):
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'id="jx-ranking"' in home and not (built_site / "ranking").exists()
@@ -97,3 +110,4 @@ def test_a_county_keeps_its_tables_on_the_hub_pages(built_site):
     assert not (built_site / "compare" / "all").exists()
     checks = (built_site / "checks" / "index.html").read_text(encoding="utf-8")
     assert 'id="jx-findings"' in checks and not list((built_site / "checks").glob("*/index.html"))
+    assert "jx-unit-list" in (built_site / "units" / "index.html").read_text(encoding="utf-8")
