@@ -34,6 +34,17 @@ def usable(config) -> bool:
     )
 
 
+def shared_block(memo: dict, key, render) -> str:
+    """A block's HTML kept under ``key`` for every page it comes out the same for; rendered for the page alone
+    (``render``: the block's ``super``) when there is no key."""
+    if key is None:
+        return render()
+    html = memo.get(key)
+    if html is None:
+        html = memo[key] = render()
+    return html
+
+
 def site_nav_key(page, nav, config) -> tuple | None:
     """The key of the ``site_nav`` block's HTML for this page, or None (in the navigation, or not a page)."""
     if page is None or nav is None or not hasattr(page, "toc") or page in nav.pages:
