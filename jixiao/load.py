@@ -15,12 +15,13 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from jixiao import fieldpath, gate
+from jixiao import gate
 from jixiao.findings import Finding, InvalidData, problem
 from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, read_original
 from jixiao.location import Location
 from jixiao.model import Evaluation
 from jixiao.overlay import apply_corrections, apply_overlay, origin_of
+from jixiao.privacy import may_hold
 from jixiao.yaml_input import read_yaml, validation_finding
 
 EVALUATION_FILE = "evaluation.yaml"
@@ -36,7 +37,8 @@ class Loaded:
     folder: Path
     origins: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    # Every text of every file and YAML field with its place, read once with the files (personal-data scan).
+    # Every text of every file with its place, read once with the files (personal-data scan); of the YAML fields,
+    # those that may hold personal data (``yaml_texts``).
     texts: list[Text] = field(default_factory=list)
     # What the readers said about the files without refusing them (a cell not read, a table skipped).
     read_findings: list[Finding] = field(default_factory=list)
@@ -197,23 +199,50 @@ def assemble(
 
 
 def yaml_texts(path: Path, node, prefix: str = "") -> list[Text]:
-    """Every text of a unit's YAML with its field (items from 1), for the personal-data scan."""
+    """The texts of a unit's YAML that may hold personal data, with their field (items from 1), for the scan.
+
+    A text ``privacy.may_hold`` turns away can hold nothing the scan finds, and the scan asks ``may_hold`` first:
+    a unit has thousands of texts (every key's value, every figure), and only the few others get a place."""
     found: list[Text] = []
     _yaml_texts(found, str(path), node, prefix)
     return found
 
 
 def _yaml_texts(found: list[Text], file: str, node, prefix: str) -> None:
-    # Into one list: nested generators handed every text up through every level (a unit has thousands).
+    # Into one list: nested generators handed every text up through every level. A field's path (as
+    # fieldpath.join writes it) is made only for the containers walked into and the texts kept.
     if isinstance(node, dict):
         for key, value in node.items():
-            if key != "personal_data_allowed":
-                _yaml_texts(found, file, value, fieldpath.join(prefix, str(key)) if prefix else str(key))
+            if key == "personal_data_allowed":
+                continue
+            if isinstance(value, (dict, list)):
+                _yaml_texts(found, file, value, _key_path(prefix, key))
+            elif value is not None:
+                text = str(value)
+                if may_hold(text):
+                    found.append((Location(file, field=_key_path(prefix, key)), text))
     elif isinstance(node, list):
         for n, value in enumerate(node, start=1):
-            _yaml_texts(found, file, value, fieldpath.join(prefix, n))
+            if isinstance(value, (dict, list)):
+                _yaml_texts(found, file, value, f"{prefix}[{n}]")
+            elif value is not None:
+                text = str(value)
+                if may_hold(text):
+                    found.append((Location(file, field=f"{prefix}[{n}]"), text))
     elif node is not None:
-        found.append((Location(file, field=prefix), str(node)))
+        text = str(node)
+        if may_hold(text):
+            found.append((Location(file, field=prefix), text))
+
+
+def _key_path(prefix: str, key) -> str:
+    """``fieldpath.join(prefix, str(key))``, and the key alone at the top."""
+    key = str(key)
+    if not prefix:
+        return key
+    if not key:
+        return prefix
+    return prefix + key if key.startswith("[") else f"{prefix}.{key}"
 
 
 def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origins: dict[str, Location]):
