@@ -9,6 +9,7 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 from __future__ import annotations
 
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -125,11 +126,11 @@ def load_unit(folder: Path) -> Evaluation:
 def load_unit_with_origins(folder: Path, root: Path | None = None) -> Loaded:
     folder = Path(folder)
     notices: list[Finding] = []
-    data, origins, where, node, texts = assemble(folder, notices, root)
+    data, origins, where, nodes, texts = assemble(folder, notices, root)
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as err:
-        raise InvalidData([validation_finding(where, node, e, origins) for e in err.errors()]) from None
+        raise InvalidData([validation_finding(where, nodes(), e, origins) for e in err.errors()]) from None
     mismatches = list(_identity_findings(folder, where, evaluation, origins))
     if mismatches:
         raise InvalidData(mismatches)
@@ -138,9 +139,10 @@ def load_unit_with_origins(folder: Path, root: Path | None = None) -> Loaded:
 
 def assemble(
     folder: Path, notices: list[Finding] | None = None, root: Path | None = None
-) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
-    """The canonical dict of a unit folder before validation, where each part came from, and its YAML; the
-    readers' warnings and infos are added to ``notices``."""
+) -> tuple[dict, dict[str, Location], Path, Callable[[], yaml.Node | None], list[Text]]:
+    """The canonical dict of a unit folder before validation, where each part came from, how to get its YAML's
+    node tree (for the lines of validation errors) and its texts; the readers' warnings and infos are added to
+    ``notices``."""
     files = unit_files(folder, root)
     yamls = [p for p in files if p.name in YAML_FILES]
     if len(yamls) > 1:
@@ -154,7 +156,7 @@ def assemble(
             ]
         )
     where = yamls[0] if yamls else folder / UNIT_FILE
-    overlay, node = read_yaml(yamls[0], empty_ok=yamls[0].name == UNIT_FILE) if yamls else ({}, None)
+    overlay, nodes = read_yaml(yamls[0], empty_ok=yamls[0].name == UNIT_FILE) if yamls else ({}, _no_nodes)
     readable = [p for p in files if p.suffix.lower() in READABLE]
     originals = [p for p in files if p.suffix.lower() in ORIGINAL_ONLY]
 
@@ -195,7 +197,11 @@ def assemble(
     data.setdefault("year", int(folder.parent.name) if folder.parent.name.isdigit() else None)
     if isinstance(data.get("unit"), dict):
         data["unit"].setdefault("short_name", folder.name)
-    return data, origins, where, node, texts
+    return data, origins, where, nodes, texts
+
+
+def _no_nodes() -> None:
+    return None
 
 
 def yaml_texts(path: Path, node, prefix: str = "") -> list[Text]:

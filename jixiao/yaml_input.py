@@ -6,7 +6,11 @@ Used for a unit's ``unit.yaml`` / ``evaluation.yaml`` and for ``site.yaml``.
 
 from __future__ import annotations
 
+import gc
 import re
+from collections.abc import Callable
+from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +111,40 @@ _Loader.add_constructor(TIMESTAMP, _timestamp)
 
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """Parse once: the node tree (for line numbers in errors) and the data built from it."""
+    with _no_collection():
+        return _parse(text)
+
+
+def load_yaml(text: str) -> Any:
+    """The data alone: the node tree is let go at once (``yaml_nodes`` composes it again for an error's line)."""
+    with _no_collection():
+        return _parse(text)[1]
+
+
+def yaml_nodes(text: str) -> yaml.Node | None:
+    """The node tree of a text ``load_yaml`` has read (for the lines of validation errors)."""
+    loader = _Loader(text)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+@contextmanager
+def _no_collection():
+    """No cyclic garbage collection while libyaml makes thousands of nodes (each node, its two marks and their
+    attributes are tracked objects): they form no cycles (aliases aside, and those are collected afterwards), and
+    letting each collection walk them cost more than the loading itself on a unit's evaluation.yaml."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _parse(text: str) -> tuple[yaml.Node | None, Any]:
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -280,9 +318,10 @@ def read_yaml_text(path: Path) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def read_yaml(path: Path, empty_ok: bool = False) -> tuple[dict, yaml.Node | None]:
-    """A YAML file's mapping and its node tree; an empty file is no fields when ``empty_ok`` (unit.yaml, site.yaml),
-    and an error naming the file otherwise (an empty evaluation.yaml holds no evaluation)."""
+def read_yaml(path: Path, empty_ok: bool = False) -> tuple[dict, Callable[[], yaml.Node | None]]:
+    """A YAML file's mapping, and how to get its node tree (composed again, only for a validation error's line);
+    an empty file is no fields when ``empty_ok`` (unit.yaml, site.yaml), and an error naming the file otherwise (an
+    empty evaluation.yaml holds no evaluation)."""
     try:
         text = read_yaml_text(path)
     except UnicodeDecodeError as err:
@@ -290,27 +329,28 @@ def read_yaml(path: Path, empty_ok: bool = False) -> tuple[dict, yaml.Node | Non
             [problem("not-utf8", str(path), f"不是 UTF-8 编码的文本（第 {err.start} 字节）")]
         ) from None
     try:
-        node, raw = parse_yaml(text)
+        raw = load_yaml(text)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = Location(str(path), line=mark.line + 1 if mark else None)
         reason = getattr(err, "problem", None) or str(err)
         raise InvalidData([problem("yaml-syntax", where, f"YAML 格式错误：{reason}")]) from None
+    nodes = cache(lambda: yaml_nodes(text))
     if raw is None and empty_ok:
-        return {}, node
+        return {}, nodes
     if not isinstance(raw, dict):
         raise InvalidData([problem("invalid-value", str(path), "文件应为一组字段（映射），实际为空或列表")])
-    return raw, node
+    return raw, nodes
 
 
 def read_settings(path: Path, model: type[BaseModel]) -> BaseModel:
     """A small settings file (site.yaml) validated against ``model``: every problem at its line, or defaults
     when the file is empty."""
-    raw, node = read_yaml(path, empty_ok=True)
+    raw, nodes = read_yaml(path, empty_ok=True)
     try:
         return model.model_validate(raw)
     except ValidationError as err:
-        raise InvalidData([validation_finding(path, node, e, {}) for e in err.errors()]) from None
+        raise InvalidData([validation_finding(path, nodes(), e, {}) for e in err.errors()]) from None
 
 
 def validation_finding(
