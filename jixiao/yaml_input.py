@@ -72,6 +72,10 @@ def _implicit_table(resolvers: dict) -> dict[str, tuple[re.Pattern, tuple[str, .
     return table
 
 
+# Plain scalars already resolved, in this process (short ones, a bounded number): the tag depends on the text alone.
+_RESOLVED: dict[str, str] = {}
+
+
 class _Loader(_CLoader):
     """Safe loading, with an impossible date (2024-02-30) kept as the text written, for the model to reject by line.
 
@@ -83,11 +87,17 @@ class _Loader(_CLoader):
     def resolve(self, kind, value, implicit):
         if kind is yaml.ScalarNode:
             if implicit[0]:
-                found = self._implicit.get(value[:1])  # "" for the empty scalar, as PyYAML looks it up
-                if found is not None:
-                    match = found[0].match(value)
-                    if match is not None:
-                        return found[1][match.lastindex - 1]
+                tag = _RESOLVED.get(value)  # keys and small figures recur in every unit
+                if tag is None:
+                    tag = STR
+                    found = self._implicit.get(value[:1])  # "" for the empty scalar, as PyYAML looks it up
+                    if found is not None:
+                        match = found[0].match(value)
+                        if match is not None:
+                            tag = found[1][match.lastindex - 1]
+                    if len(value) <= 40 and len(_RESOLVED) < 20_000:
+                        _RESOLVED[value] = tag
+                return tag
             return STR
         return SEQ if kind is yaml.SequenceNode else MAP
 
