@@ -8,6 +8,7 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -58,12 +59,29 @@ def find_unit_folders(data_dir: Path) -> list[Path]:
 
 def _candidates(folder: Path) -> list[Path]:
     """Entries named like files jixiao reads or publishes (no hidden or temp files), whatever they really are."""
-    names = READABLE | ORIGINAL_ONLY | {".yaml"}
+    return [Path(entry.path) for entry in _candidate_entries(folder)]
+
+
+_NAMES = READABLE | ORIGINAL_ONLY | {".yaml"}
+
+
+def _candidate_entries(folder: Path) -> list[os.DirEntry]:
+    """``_candidates`` as directory entries, in the same order (by name), each knowing whether it is a link."""
     try:
-        entries = list(folder.iterdir())
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError:
         return []
-    return sorted(p for p in entries if p.suffix.lower() in names and not p.name.startswith((".", "~$")))
+    return sorted(
+        (e for e in entries if _suffix(e.name).lower() in _NAMES and not e.name.startswith((".", "~$"))),
+        key=lambda e: e.name,
+    )
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``: from the last dot, unless the name starts or ends with it."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def unit_files(folder: Path, root: Path | None = None) -> list[Path]:
@@ -81,10 +99,23 @@ def confined_files(folder: Path, root: Path | None = None) -> tuple[list[Path], 
     if not folder.resolve().is_relative_to(real_root):
         return [], [problem("unsafe-file", str(folder), "单位目录是指向数据目录以外的链接，拒绝读取")]
     files, problems = [], []
-    for path in _candidates(folder):
+    for entry in _candidate_entries(folder):
+        path = folder / entry.name
         try:
-            outside = not path.resolve(strict=True).is_relative_to(real_root)
-            mode = path.stat().st_mode
+            if entry.is_symlink():
+                outside = not path.resolve(strict=True).is_relative_to(real_root)
+                mode = path.stat().st_mode
+            else:
+                # Not a link, in a folder that resolves inside the root: inside too, and its type is known from
+                # the listing without asking the file system for each file again.
+                outside = False
+                mode = (
+                    stat.S_IFDIR
+                    if entry.is_dir(follow_symlinks=False)
+                    else stat.S_IFREG
+                    if entry.is_file(follow_symlinks=False)
+                    else entry.stat(follow_symlinks=False).st_mode
+                )
         except (OSError, RuntimeError):  # a dangling or looping link
             problems.append(problem("unsafe-file", str(path), "链接失效或循环，无法读取"))
             continue

@@ -1,4 +1,6 @@
-"""The one-walk YAML loading (jixiao/yaml_input.py ``parse_yaml``) gives what PyYAML's SafeLoader gives.
+"""Loading a unit folder costs less and gives what it gave: the same values, texts, files and refusals.
+
+The one-walk YAML loading (jixiao/yaml_input.py ``parse_yaml``) gives what PyYAML's SafeLoader gives.
 
 The reference is the loading as it was: libyaml's nodes with PyYAML's own resolver, the node count and depth limit,
 then ``construct_document`` with the ``_timestamp`` rule. Compared on every YAML file of the repository and the
@@ -12,14 +14,17 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import math
+import os
 import random
+import stat
 from pathlib import Path
 
 import yaml
 
 from jixiao import fieldpath, limits
 from jixiao.demo import write_demo
-from jixiao.load import yaml_texts
+from jixiao.forms import ORIGINAL_ONLY, READABLE
+from jixiao.load import _candidates, confined_files, yaml_texts
 from jixiao.location import Location
 from jixiao.privacy import may_hold
 from jixiao.yaml_input import _expanded_size, _Loader, _timestamp, _tree_size, parse_yaml
@@ -327,3 +332,82 @@ def test_yaml_texts_are_the_ones_the_scan_looked_at(tmp_path):
         assert after == [(where, text) for where, text in before if may_hold(text)], document
         kept += len(after)
     assert kept > 20
+
+
+def _confined_before(folder: Path, root: Path) -> tuple[list[Path], list]:
+    """load.confined_files as it was: every candidate resolved and stat'ed through pathlib."""
+    names = READABLE | ORIGINAL_ONLY | {".yaml"}
+    real_root = root.resolve()
+    if not folder.resolve().is_relative_to(real_root):
+        return [], [("unsafe-file", str(folder))]
+    candidates = sorted(
+        p for p in folder.iterdir() if p.suffix.lower() in names and not p.name.startswith((".", "~$"))
+    )
+    files, problems = [], []
+    for path in candidates:
+        try:
+            outside = not path.resolve(strict=True).is_relative_to(real_root)
+            mode = path.stat().st_mode
+        except (OSError, RuntimeError):
+            problems.append(("dangling", str(path)))
+            continue
+        if outside:
+            problems.append(("outside", str(path)))
+        elif stat.S_ISDIR(mode):
+            continue
+        elif not stat.S_ISREG(mode):
+            problems.append(("special", str(path)))
+        else:
+            files.append(path)
+    return files, problems
+
+
+def test_a_unit_folder_lists_the_same_files_and_refusals(tmp_path):
+    """Links (inside, outside, dangling, looping), a pipe, folders named like files, hidden and temp files, odd
+    suffixes: the same files in the same order, the same refusals, as when every entry was resolved."""
+    root = tmp_path / "data"
+    unit, other = root / "2024" / "u", root / "2024" / "v"
+    unit.mkdir(parents=True)
+    other.mkdir(parents=True)
+    (other / "a.xlsx").write_bytes(b"x")
+    (tmp_path / "secret.xlsx").write_bytes(b"x")
+    for name in [
+        "evaluation.yaml",
+        "B.XLSX",
+        "c.Docx",
+        "d.pdf",
+        ".hidden.xlsx",
+        "~$lock.xlsx",
+        "x.",
+        "e.txt",
+        "f",
+    ]:
+        (unit / name).write_bytes(b"x")
+    (unit / "dir.xlsx").mkdir()
+    os.mkfifo(unit / "pipe.xlsx")
+    (unit / "in.xlsx").symlink_to(other / "a.xlsx")
+    (unit / "out.xlsx").symlink_to(tmp_path / "secret.xlsx")
+    (unit / "gone.xlsx").symlink_to(tmp_path / "nothing.xlsx")
+    (unit / "loop.xlsx").symlink_to(unit / "loop.xlsx")
+    (unit / "linked-dir.docx").symlink_to(other)
+    linked_unit = root / "2024" / "w"
+    linked_unit.symlink_to(unit)
+    outside_unit = root / "2024" / "z"
+    outside_unit.symlink_to(tmp_path)
+    messages = {"链接失效或循环，无法读取": "dangling", "是指向数据目录以外的链接，拒绝读取": "outside"}
+    messages |= {
+        "不是普通文件（设备、管道或套接字），拒绝读取": "special",
+        "单位目录是指向数据目录以外的链接，拒绝读取": "unsafe-file",
+    }
+    checked = 0
+    for folder in (unit, linked_unit, outside_unit, other):
+        files, problems = confined_files(folder, root)
+        before = _confined_before(folder, root)
+        assert (files, [(messages[p.message], str(p.location.file)) for p in problems]) == before, folder
+        assert _candidates(folder) == sorted(
+            p
+            for p in folder.iterdir()
+            if p.suffix.lower() in READABLE | ORIGINAL_ONLY | {".yaml"} and not p.name.startswith((".", "~$"))
+        )
+        checked += len(files) + len(problems)
+    assert checked > 12
