@@ -294,10 +294,13 @@ def test_dates_and_types_as_safeloader_reads_them():
 
 
 def _texts_before(found: list, file: str, node, prefix: str) -> None:
-    """load._yaml_texts as it was: every text of every field, its path made with fieldpath.join."""
+    """load._yaml_texts as it was: every text of every field, its path made with fieldpath.join; and (since keys
+    of a mapping such as authorized_by_type are published too) each key, at the mapping's own path."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key != "personal_data_allowed":
+                if key is not None:
+                    found.append((Location(file, field=prefix or None), str(key)))
                 _texts_before(found, file, value, fieldpath.join(prefix, str(key)) if prefix else str(key))
     elif isinstance(node, list):
         for n, value in enumerate(node, start=1):
