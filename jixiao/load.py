@@ -252,6 +252,10 @@ def _yaml_texts(found: list[Text], file: str, node, prefix: str) -> None:
         for key, value in node.items():
             if key == "personal_data_allowed":
                 continue
+            if key is not None and may_hold(str(key)):
+                # A mapping's own names are published too (authorized_by_type's kinds of staff): scanned, and
+                # placed at the mapping, as the finding's field must not repeat what it found.
+                found.append((Location(file, field=prefix or None), str(key)))
             if isinstance(value, (dict, list)):
                 _yaml_texts(found, file, value, _key_path(prefix, key))
             elif value is not None:

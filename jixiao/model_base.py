@@ -68,8 +68,13 @@ def _check_any(value) -> None:
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"数值不能是 {value}（NaN 或无穷大）")
         if abs(value) > MAX_NUMBER:
-            # An integer beyond a float's range (400 digits in a YAML file) is shown without converting it.
-            shown = f"{value:g}" if abs(value) < 1e300 else f"{Decimal(value):.6g}"
+            # An integer beyond a float's range (400 digits in a YAML file) is shown without converting it, in the
+            # same form as any other figure (1e+400, not 1.00000e+400); a float is always within its own range.
+            shown = (
+                f"{value:g}"
+                if isinstance(value, float) or abs(value) < 1e300
+                else format(Decimal(value).normalize(), ".6g")
+            )
             raise ValueError(f"数值 {shown} 超出合理范围（绝对值不超过 {MAX_NUMBER:g}）")
     elif isinstance(value, (list, tuple)):
         for item in value:

@@ -283,12 +283,20 @@ def _unreadable(root: yaml.Node, loader) -> yaml.YAMLError:
 
 
 def _expanded_size(node: yaml.Node, seen: dict[int, int], depth: int = 0) -> int:
-    """How many values the document holds once every alias is expanded ("billion laughs" stays small as nodes)."""
-    if id(node) in seen:
-        return seen[id(node)]
+    """How many values the document holds once every alias is expanded ("billion laughs" stays small as nodes).
+
+    A node reached again while it is still being counted contains itself (``&a [*a]``): refused at its line, as
+    the data built from it would hold itself and every walk over a unit's data after loading would never end."""
+    known = seen.get(id(node))
+    if known is not None:
+        if known == 0:
+            raise yaml.MarkedYAMLError(
+                problem="锚点（&/*）的值包含它自己（循环引用），无法读取", problem_mark=node.start_mark
+            )
+        return known
     if depth > 100:
         raise yaml.YAMLError("嵌套超过 100 层")
-    seen[id(node)] = 1  # a node that contains itself counts once
+    seen[id(node)] = 0  # being counted
     if isinstance(node, yaml.MappingNode):
         size = 1 + sum(
             _expanded_size(k, seen, depth + 1) + _expanded_size(v, seen, depth + 1) for k, v in node.value

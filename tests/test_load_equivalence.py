@@ -19,12 +19,14 @@ import random
 import stat
 from pathlib import Path
 
+import pytest
 import yaml
 
 from jixiao import fieldpath, limits
 from jixiao.demo import write_demo
+from jixiao.findings import InvalidData
 from jixiao.forms import ORIGINAL_ONLY, READABLE
-from jixiao.load import _candidates, confined_files, yaml_texts
+from jixiao.load import _candidates, confined_files, load_unit_with_origins, yaml_texts
 from jixiao.location import Location
 from jixiao.privacy import may_hold
 from jixiao.yaml_input import _expanded_size, _Loader, _timestamp, _tree_size, parse_yaml
@@ -292,10 +294,13 @@ def test_dates_and_types_as_safeloader_reads_them():
 
 
 def _texts_before(found: list, file: str, node, prefix: str) -> None:
-    """load._yaml_texts as it was: every text of every field, its path made with fieldpath.join."""
+    """load._yaml_texts as it was: every text of every field, its path made with fieldpath.join; and (since keys
+    of a mapping such as authorized_by_type are published too) each key, at the mapping's own path."""
     if isinstance(node, dict):
         for key, value in node.items():
             if key != "personal_data_allowed":
+                if key is not None:
+                    found.append((Location(file, field=prefix or None), str(key)))
                 _texts_before(found, file, value, fieldpath.join(prefix, str(key)) if prefix else str(key))
     elif isinstance(node, list):
         for n, value in enumerate(node, start=1):
@@ -411,3 +416,26 @@ def test_a_unit_folder_lists_the_same_files_and_refusals(tmp_path):
         )
         checked += len(files) + len(problems)
     assert checked > 12
+
+
+def test_a_value_that_contains_itself_is_a_located_error_not_a_traceback(tmp_path):
+    """``&a [*a]`` built a list holding itself, and every walk over the unit's data after it (the texts for the
+    personal-data scan, the field paths) recursed until Python gave up, as it already did before the one walk:
+    no jixiao field can hold a value containing itself, so the file is refused at the anchor's line."""
+    unit = tmp_path / "2024" / "示例局"
+    unit.mkdir(parents=True)
+    cases = [
+        ("x: &a [*a]\n", 1),
+        ("unit:\n  kind: 部门\nx: &a {b: [1, *a]}\n", 3),
+        ("a: &b [1]\nc:\n  - &a\n    d: *b\n    e: [*a]\n", 3),
+        ("<<: &a {b: *a}\n", 1),
+    ]
+    for text, line in cases:
+        (unit / "unit.yaml").write_text(text, encoding="utf-8")
+        with pytest.raises(InvalidData) as caught:
+            load_unit_with_origins(unit)
+        [finding] = caught.value.findings
+        assert finding.rule == "yaml-syntax" and finding.location.line == line, text
+        assert "循环引用" in finding.message, finding.message
+    # An alias to a finished value (not one it is inside) still loads, expanded as before.
+    assert parse_yaml("a: &a [1, 2]\nb: [*a, *a]\n")[1] == {"a": [1, 2], "b": [[1, 2], [1, 2]]}

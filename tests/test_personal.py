@@ -7,6 +7,7 @@ import random
 import pytest
 
 from jixiao.checks import Context, check_evaluation
+from jixiao.checks.personal import ADVICE
 from jixiao.location import Location, masked_name
 from jixiao.model import Evaluation
 from jixiao.privacy import CARD, EMAIL, ID, MOBILE, find, id_check_char, is_uscc, luhn, mask, masked
@@ -246,3 +247,32 @@ def test_the_quick_prefilter_is_the_digit_count_it_replaced():
     assert sum(before(t) for t in texts) > 1_000 and sum(not before(t) for t in texts) > 1_000
     assert [t for t in texts if may_hold(t) != before(t)] == []
     assert [t for t in texts if find(t) and not may_hold(t)] == []
+
+
+def test_personal_data_written_as_a_mapping_key_in_unit_yaml_is_found(tmp_path, capsys):
+    """authorized_by_type's keys (kinds of staff) are published as written: a mobile or an address written as one
+    was let through by ``jixiao check`` (only values were scanned); found now, at the mapping, masked."""
+    import shutil
+
+    from jixiao.cli import main
+
+    folder = tmp_path / "data" / "2024" / "宝城镇"
+    shutil.copytree(SEED, folder)
+    unit = folder / "unit.yaml"
+    text = unit.read_text(encoding="utf-8")
+    assert "\nstaffing:\n" in text
+    unit.write_text(
+        text.replace(
+            "\nstaffing:\n",
+            '\nstaffing:\n  authorized_by_type: {"联系人 138 1234 5678": 0, ? "ｚｈａｎｇ＠ｑｕ.gov.cn" : 0}\n',
+        ),
+        encoding="utf-8",
+    )
+    assert main(["check", "-q", "--data", str(tmp_path / "data")]) == 1
+    out = capsys.readouterr()
+    lines = [line for line in (out.out + out.err).splitlines() if "[personal-" in line]
+    assert lines == [
+        f"{unit}: staffing.authorized_by_type: 发现手机号 138****5678：{ADVICE} [personal-mobile]",
+        f"{unit}: staffing.authorized_by_type: 发现电子邮箱 z***@qu.gov.cn：{ADVICE} [personal-email]",
+    ]
+    assert "1234 5678" not in out.out + out.err
