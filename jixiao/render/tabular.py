@@ -28,6 +28,8 @@ MAX_CELL_TEXT = 32_767
 _CHUNK_ROWS = 5_000
 # Characters XML 1.0 cannot carry (control characters other than tab and line breaks): written as Excel does.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What XML text escapes (as xml.sax.saxutils.escape, and a carriage return, which XML would read as a newline).
+_MARKUP = re.compile("[&<>\r]")
 
 
 @dataclass(frozen=True)
@@ -96,25 +98,41 @@ def _sheet(table: Table) -> Iterator[bytes]:
 
 
 def _row(r: int, values: Sequence, letters: list[str], bold: bool = False) -> str:
-    cells = []
+    # Every cell of a province's sheets passes here (two million rows): the common types are told apart by their
+    # exact type, the rest (a bool, a subclass, an infinity) as the general case below.
     style = ' s="1"' if bold else ""
-    for c, value in enumerate(values):
-        if value is None:
+    cells = [f'<row r="{r}">']
+    for letter, value in zip(letters, values, strict=False):  # a short row leaves the last cells empty
+        kind = type(value)
+        if kind is str:
+            cells.append(f'<c r="{letter}{r}" t="inlineStr"{style}><is>{_text(value)}</is></c>')
+        elif value is None:
             continue
-        ref = f"{letters[c]}{r}"
-        if isinstance(value, bool):
-            cells.append(f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>')
-        elif isinstance(value, (int, float)) and math.isfinite(value):
-            cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
+        elif (kind is float or kind is int) and math.isfinite(value):
+            cells.append(f'<c r="{letter}{r}"{style}><v>{value!r}</v></c>')
         else:
-            cells.append(f'<c r="{ref}" t="inlineStr"{style}><is>{_text(str(value))}</is></c>')
-    return f'<row r="{r}">{"".join(cells)}</row>'
+            cells.append(_cell(f"{letter}{r}", value, style))
+    cells.append("</row>")
+    return "".join(cells)
+
+
+def _cell(ref: str, value, style: str) -> str:
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"{style}><is>{_text(str(value))}</is></c>'
 
 
 def _text(value: str) -> str:
-    value = _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value[:MAX_CELL_TEXT])
+    if len(value) > MAX_CELL_TEXT:
+        value = value[:MAX_CELL_TEXT]
+    if _NOT_XML.search(value):
+        value = _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-    return f"<t{space}>{escape(value, {chr(13): '&#13;'})}</t>"
+    if _MARKUP.search(value):
+        value = value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("\r", "&#13;")
+    return f"<t{space}>{value}</t>"
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
