@@ -156,9 +156,9 @@ def cached_files(key: str, compute: Callable[[], dict[str, str | bytes]]) -> dic
 
     The files lie beside the other entries (``<key>.<writer>.<n>``), with no folder of their own: making and
     renaming a folder per entry cost more system time than writing the files in it (a unit's files and its 公示卡,
-    20,000 times). The entry's list of files (``<key>.files``) is written last and whole (renamed into place), so
-    a build never reads files another build is still writing; each build writes its own files (``<writer>``:
-    its process and a random part), so two builds keeping the same entry never write the same file.
+    20,000 times). The entry's list of files (``<key>.files``) is written last, so a build never reads files
+    another build is still writing; each build writes its own files (``<writer>``: its process and a random
+    part), so two builds keeping the same entry never write the same file.
     """
     if not _enabled():
         return compute()
@@ -175,9 +175,15 @@ def cached_files(key: str, compute: Callable[[], dict[str, str | bytes]]) -> dic
         _make(folder)
         for n, content in enumerate(files.values()):
             _write(folder / f"{key}.{writer}.{n}", content)
-        partial = folder / f"{key}.{writer}.tmp"
-        _write(partial, json.dumps([writer, list(files)], ensure_ascii=False))
-        os.replace(partial, index)  # whole or not at all: another build may be reading
+        listing = json.dumps([writer, list(files)], ensure_ascii=False)
+        try:
+            _write(index, listing, os.O_EXCL)  # in one write; a build reading it before then finds no JSON
+        except FileExistsError:
+            # Another build kept the same files first, or one that was stopped left its list unfinished: this
+            # build's list takes its place whole.
+            partial = folder / f"{key}.{writer}.tmp"
+            _write(partial, listing)
+            os.replace(partial, index)
     except OSError:
         return files  # a read-only cache folder: the build still works, from memory
     return {path: folder / f"{key}.{writer}.{n}" for n, path in enumerate(files)}
@@ -187,10 +193,10 @@ def cached_files(key: str, compute: Callable[[], dict[str, str | bytes]]) -> dic
 _BUILD = os.urandom(4).hex()
 
 
-def _write(path: Path, content: str | bytes) -> None:
+def _write(path: Path, content: str | bytes, flags: int = os.O_TRUNC) -> None:
     # os.open rather than open(): no buffered file object for content written at once.
     data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | flags, 0o644)
     try:
         while data:
             data = data[os.write(fd, data) :]
