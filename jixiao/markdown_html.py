@@ -23,6 +23,8 @@ from typing import NamedTuple
 
 from markdown import Extension
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+from markdown.util import HTML_PLACEHOLDER_RE, AtomicString
 
 _OPENING = re.compile(r"<([a-zA-Z][a-zA-Z0-9]*)[\t\n\r\f >]")
 # Elements that never close.
@@ -232,10 +234,29 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, int, int]]:
     return paragraphs
 
 
+class StashedParagraphs(Treeprocessor):
+    """Mark each paragraph that is nothing but a stashed HTML block as text the inline patterns leave alone.
+
+    Every HTML block, stashed here or by the HTML block processor, becomes a paragraph holding only its placeholder
+    (STX, "wzxhzdk:", a number, ETX), which the raw-HTML postprocessor replaces with the block. The inline
+    processor would try each of its two dozen patterns on that text, and none can match it (no pattern matches
+    those control characters, letters and digits: a source's own STX and ETX are removed before anything else), so
+    it would leave the paragraph as it is; a unit page has a dozen such paragraphs and its inline processing is
+    mostly that. An ``AtomicString`` is what Python-Markdown's inline processor skips."""
+
+    def run(self, root):
+        for paragraph in root.iter("p"):
+            text = paragraph.text
+            if text and not len(paragraph) and HTML_PLACEHOLDER_RE.fullmatch(text):
+                paragraph.text = AtomicString(text)
+
+
 class WholeHtmlBlocksExtension(Extension):
     def extendMarkdown(self, md):  # noqa: N802 (Python-Markdown's name)
         # After fenced code (25) has set code aside, before the HTML block parser (20).
         md.preprocessors.register(WholeHtmlBlocks(md), "jixiao_whole_html", 22)
+        # Before the inline processor (20).
+        md.treeprocessors.register(StashedParagraphs(md), "jixiao_stashed_paragraphs", 25)
 
 
 def makeExtension(**kwargs):  # noqa: N802 (Python-Markdown's entry point)

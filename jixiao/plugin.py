@@ -111,9 +111,16 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         env.globals["csp_not_found"] = NOT_FOUND_POLICY
         # The search page merges the index's other parts, if any (search.js).
         env.globals["search_parts"] = self._parts.folders() if getattr(self, "_parts", None) else []
-        # The sidebars of pages outside the navigation, rendered once per build (jixiao/nav_memo.py, main.html).
+        # The sidebars of pages outside the navigation, and every page's header and configuration script, rendered
+        # once per build for all the pages they come out the same for (jixiao/nav_memo.py, main.html).
         if nav_memo.usable(config):
-            env.globals["site_nav_key"], env.globals["site_nav_memo"] = nav_memo.site_nav_key, {}
+            env.globals.update(
+                site_nav_memo={},
+                shared_block=nav_memo.shared_block,
+                site_nav_key=nav_memo.site_nav_key,
+                shared_header=nav_memo.shared_header,
+                config_key=nav_memo.config_key,
+            )
         self._env = env
         return env
 

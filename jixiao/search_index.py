@@ -77,24 +77,43 @@ def index_for_search(
 ) -> int:
     """Index the built site in place; return the number of pages indexed. ``units`` are the unit folders
     (``2024/宝城镇/``), which the parts share out."""
-    if parts is None or parts.count == 1:
-        return _index(site, site / "pagefind")
-    groups: dict[int, list[Path]] = {n: [] for n in range(parts.count + 1)}
-    for page in site.rglob("*.html"):
-        relative = page.relative_to(site).as_posix()
-        if relative.startswith("pagefind/"):
-            continue
-        slug = unit_folder(relative, units)
-        groups[parts.of(slug) if slug else 0].append(page)
+    parts = parts or SearchParts(1)
+    pages = {
+        page: _Read.of(page)
+        for page in sorted(site.rglob("*.html"))
+        if not page.relative_to(site).as_posix().startswith("pagefind/")
+    }
+    # When any page marks its body, Pagefind indexes only the pages that do (not a unit's 公示卡, for one), but it
+    # reads every page to find out: a fifth of its time at 1,000 units. So it is given only the pages it would
+    # index (a page that merely quotes the attribute in its text is given too, and Pagefind leaves it out).
+    if any(read.body for read in pages.values()):
+        pages = {page: read for page, read in pages.items() if read.body}
+    groups: dict[int, dict[Path, _Read]] = {n: {} for n in range(parts.count + 1 if parts.count > 1 else 1)}
+    for page, read in pages.items():
+        slug = unit_folder(page.relative_to(site).as_posix(), units) if parts.count > 1 else None
+        groups[parts.of(slug) if slug else 0][page] = read
     indexed = 0
-    for n, pages in groups.items():
+    for n, group in groups.items():
         out = site / "pagefind" / (f"{PART_FOLDER}{n}" if n else "")
-        indexed += _index_part(site, pages, out)
+        indexed += _index_part(site, group, out)
         if n:  # merged into the first part's search: its scripts and WebAssembly are the first part's
             for extra in out.iterdir():
                 if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
                     extra.unlink()
     return indexed
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What indexing needs of a page: whether it marks its body, and a digest of its bytes (for the cache)."""
+
+    body: bool
+    digest: bytes
+
+    @classmethod
+    def of(cls, page: Path) -> _Read:
+        html = page.read_bytes()
+        return cls(b"data-pagefind-body" in html, hashlib.sha256(html).digest())
 
 
 def unit_folder(path: str, units: frozenset[str]) -> str | None:
@@ -103,13 +122,11 @@ def unit_folder(path: str, units: frozenset[str]) -> str | None:
     return folder if path.count("/") >= 2 and folder in units else None
 
 
-def _index_part(site: Path, pages: list[Path], out: Path) -> int:
+def _index_part(site: Path, pages: dict[Path, _Read], out: Path) -> int:
     """Index ``pages`` (the site's files) into ``out``, or copy the index made last time of the same pages."""
     digest = hashlib.sha256(repr(EXCLUDED).encode())  # Pagefind's version is in key_of (code_version)
     for page in sorted(pages):
-        digest.update(
-            page.relative_to(site).as_posix().encode() + b"\0" + hashlib.sha256(page.read_bytes()).digest()
-        )
+        digest.update(page.relative_to(site).as_posix().encode() + b"\0" + pages[page].digest)
 
     def index() -> dict[str, bytes]:
         # Pagefind reads a folder: the part's pages, linked (not copied) into one of its own, as they lie.

@@ -29,7 +29,7 @@ from jixiao.progress import current
 from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.explorer_page import render_explorer
-from jixiao.render.findings import render_checks_page, render_rules_section, view
+from jixiao.render.findings import render_checks_pages, render_rules_section, view
 from jixiao.render.open_data import dataset_files, render_open_data_page
 from jixiao.render.overview import ranking_pages, render_directory, render_overview
 from jixiao.render.unit_page import FILES_DIR
@@ -184,12 +184,8 @@ def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | Non
     page, data_json = render_explorer(evaluations)
     write("indicators/index.md", page)
     write("indicators/data.json", data_json)
-    write(
-        "checks/index.md",
-        render_checks_page(
-            [(i.evaluation, f"../{i.evaluation.slug}/", i.findings, i.folder) for i in loaded]
-        ),
-    )
+    for path, page in render_checks_pages([(ev, views[ev.slug]) for ev in evaluations]).items():
+        write(path, page)
     with phase("downloads"):
         files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
     for name, content in files.items():

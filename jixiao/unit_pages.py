@@ -26,10 +26,13 @@ import os
 from collections.abc import Callable
 from pathlib import Path
 
+import markdown
 from mkdocs.commands import build as mkdocs_build
 from mkdocs.exceptions import PluginError
+from mkdocs.structure import pages as mkdocs_pages
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
 from mkdocs.theme import Theme
 
 from jixiao.incremental import cached, code_version, key_of, parallel_map
@@ -111,7 +114,7 @@ def _build_one(index: int) -> tuple[list[tuple[str, int, str]], str | None]:
     def build() -> tuple[list[tuple[str, int, str]], bytes]:
         nonlocal built
         built = True
-        page = Page(None, file, job["config"])
+        page = _Page(None, file, job["config"])
         mkdocs_build._populate_page(page, job["config"], job["files"])
         mkdocs_build._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
         return list(collect.records), Path(file.abs_dest_path).read_bytes()
@@ -128,6 +131,58 @@ def _build_one(index: int) -> tuple[list[tuple[str, int, str]], str | None]:
         file.page = None  # written: nothing of it is kept
         logger.handlers[:], logger.propagate = handlers, propagate
     return (records if in_worker or not built else []), None
+
+
+class _Page(Page):
+    """A page rendered as ``Page.render`` renders it, line for line, with one Markdown instance per process.
+
+    MkDocs makes a new ``markdown.Markdown`` for every page: building it (every extension registered, every pattern
+    made) cost as much as a fifth of converting a unit page. Python-Markdown's own way to convert many documents is
+    one instance, ``reset()`` between them, which hands every extension its ``reset`` (the table of contents, the
+    HTML stash, the references). MkDocs' four per-page processors are made anew for each page and registered under
+    their names, which replaces the previous page's. An extension outside Python-Markdown's own and jixiao's may
+    keep state across documents that ``reset()`` does not clear: with one of them, every page gets a new instance,
+    as in MkDocs. A conversion that fails drops the instance."""
+
+    def render(self, config, files) -> None:
+        if self.markdown is None:
+            raise RuntimeError("`markdown` field hasn't been set (via `read_source`)")
+        md = _markdown(config)
+        raw_html_ext = mkdocs_pages._RawHTMLPreprocessor()
+        raw_html_ext._register(md)
+        extract_anchors_ext = mkdocs_pages._ExtractAnchorsTreeprocessor(self.file, files, config)
+        extract_anchors_ext._register(md)
+        relative_path_ext = mkdocs_pages._RelativePathTreeprocessor(self.file, files, config)
+        relative_path_ext._register(md)
+        extract_title_ext = mkdocs_pages._ExtractTitleTreeprocessor()
+        extract_title_ext._register(md)
+        try:
+            self.content = md.convert(self.markdown)
+        except BaseException:
+            _job.pop("markdown", None)
+            raise
+        self.toc = get_toc(getattr(md, "toc_tokens", []))
+        self._title_from_render = extract_title_ext.title
+        self.present_anchor_ids = extract_anchors_ext.present_anchor_ids | raw_html_ext.present_anchor_ids
+        if mkdocs_pages.log.getEffectiveLevel() > logging.DEBUG:
+            self.links_to_anchors = relative_path_ext.links_to_anchors
+
+
+def _markdown(config) -> markdown.Markdown:
+    """This process's Markdown instance for this build, reset; a new one if the extensions may not allow it."""
+    md = _job.get("markdown")
+    if md is not None:
+        return md.reset()
+    md = markdown.Markdown(
+        extensions=config["markdown_extensions"], extension_configs=config["mdx_configs"] or {}
+    )
+    if all(type(ext).__module__.startswith(_RESETTABLE) for ext in md.registeredExtensions):
+        _job["markdown"] = md
+    return md
+
+
+# Extensions whose state across documents ``Markdown.reset()`` clears (those of Python-Markdown and jixiao).
+_RESETTABLE = ("markdown.extensions.", "jixiao.")
 
 
 # Configuration that does not shape a page's HTML (folders of this build, the server, the strictness).

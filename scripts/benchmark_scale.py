@@ -328,6 +328,12 @@ def main() -> None:
     parser.add_argument(
         "--search-only", type=Path, metavar="SITE", help="only measure the first search of this built site"
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="build in DIR (a new folder) and keep the data, sites and caches, e.g. for benchmark_search.py on DIR/site-N",
+    )
     args = parser.parse_args()
     if args.search_only:
         fetched = first_search(args.search_only, "满意度")
@@ -337,8 +343,10 @@ def main() -> None:
         return
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
+        where = args.keep or Path(tmp)
+        where.mkdir(parents=True, exist_ok=True)
         for n in args.units:
-            rows.append(measure(Path(tmp), n, not args.no_search))
+            rows.append(measure(where, n, not args.no_search))
             print(json.dumps(rows[-1], ensure_ascii=False), file=sys.stderr, flush=True)
     report(rows)
     if args.json:

@@ -200,7 +200,7 @@ def test_every_list_position_in_a_message_counts_from_one():
 
 
 def test_an_unread_original_is_a_warning_on_the_site_wide_page(tmp_path):
-    from jixiao.render.findings import render_checks_page
+    from jixiao.render.findings import render_checks_pages, view
 
     folder = tmp_path / "2024" / "宝城镇"
     shutil.copytree(SEED, folder)
@@ -209,7 +209,8 @@ def test_an_unread_original_is_a_warning_on_the_site_wide_page(tmp_path):
     found = check_loaded(item)
     [withheld] = [f for f in found if f.rule == "withheld-original"]
     assert withheld.severity == "warning" and withheld.location.file.endswith("附件.pdf")
-    page = render_checks_page([(item.evaluation, "../2024/宝城镇/", found, folder)])
+    views = [view(f, folder, item.evaluation.canonical()) for f in found]
+    page = render_checks_pages([(item.evaluation, views)])["checks/index.md"]
     assert "原件“附件.pdf”未公开：PDF 无法读取" in page
 
 

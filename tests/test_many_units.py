@@ -13,6 +13,7 @@ import yaml
 
 from jixiao.cli import main
 from jixiao.collection import UnitSummary, normalised_name, peers
+from jixiao.render.explorer_page import TEXT_COLUMNS
 
 from .conftest import ROOT
 
@@ -118,15 +119,44 @@ def test_indicator_names_are_grouped_ignoring_punctuation():
     assert normalised_name("乡（镇）出勤率") == normalised_name("乡(镇)出勤率")
 
 
+def _expanded(data: dict) -> dict:
+    """The explorer's rows as explorer.js restores them: texts from their numbers, the key where left out."""
+    rows = []
+    for r in data["rows"]:
+        r = r if len(r) == 10 else [*r, r[3]]
+        rows.append([data["texts"][v] if c in TEXT_COLUMNS and v is not None else v for c, v in enumerate(r)])
+    return {**data, "rows": rows}
+
+
 def test_explorer_data_holds_every_indicator(demo):
     data_dir, site = demo
-    data = json.loads(read(site, "indicators/data.json"))
+    data = _expanded(json.loads(read(site, "indicators/data.json")))
     expected = sum(
         len(yaml.safe_load(p.read_text(encoding="utf-8"))["indicators"])
         for p in data_dir.glob("*/*/evaluation.yaml")
     )
     assert len(data["rows"]) == expected > 0
     assert len(data["units"]) == 6
+    # Each row says what the unit's data says, texts and figures alike.
+    written = sorted(
+        (
+            path.parent.parent.name,
+            i["level1"],
+            i["level2"],
+            i["name"],
+            i.get("op"),
+            i["target"],
+            i.get("unit"),
+            i["actual"],
+        )
+        for path in data_dir.glob("*/*/evaluation.yaml")
+        for i in yaml.safe_load(path.read_text(encoding="utf-8"))["indicators"]
+    )
+    shown = sorted(
+        (str(data["units"][r[0]][2]), r[1], r[2], r[3], r[4], r[5], r[6] or None, r[7]) for r in data["rows"]
+    )
+    assert shown == written
+    assert {r[8] for r in data["rows"]} <= {"达成", "未达成", "定性", "无法判定"}
     page = read(site, "indicators/index.html")
     shared = re.search(r"多个单位共有的指标.*?<tbody>(.*?)</tbody>", page, re.S).group(1)
     names = {r[9] for r in data["rows"]}

@@ -1,5 +1,6 @@
 """A province's hub pages stay light: a table of every unit longer than INLINE_ROWS (a year's ranking on its
-overview, the comparison's table of every unit) is a page of its own, linked from where it was."""
+overview, the comparison's table of every unit, the warnings on 数据核对) is a page of its own, linked from where it
+was; the directory links to each kind's page rather than listing every unit again."""
 
 from __future__ import annotations
 
@@ -37,7 +38,7 @@ def _links(html: str, page: str, site: Path) -> list[Path]:
     base = (site / page).resolve()
     found = []
     for href in re.findall(r'<th scope="row"><a href="([^"]+)"', html):
-        target = (base / unquote(href)).resolve() / "index.html"
+        target = (base / unquote(href.split("#")[0])).resolve() / "index.html"
         found.append(target)
     return found
 
@@ -66,8 +67,47 @@ def test_the_comparison_links_to_the_table_of_every_unit_on_a_page_of_its_own(pr
     assert 'id="jx-compare-all"' in table and "data-sortable" in table
 
 
+def _warnings(html: str) -> list[str]:
+    """The rows of a page's table of findings to check (unit and year, rule, message, place), as text."""
+    table = re.search(r'<table[^>]*id="jx-findings".*?<tbody>(.*?)</tbody>', html, re.S)
+    return re.findall(r"<tr>(.*?)</tr>", table.group(1), re.S) if table else []
+
+
+def test_the_checks_page_lists_each_years_warnings_on_a_page_of_its_own(province, tmp_path):
+    checks = _html(province, "checks")
+    assert 'id="jx-findings"' not in checks
+    listed = dict(re.findall(r'<a href="(\d{4})/">\d{4} 年度：需核对 (\d+) 条</a>', checks))
+    assert set(listed) == {"2023", "2024"}
+    total = int(re.search(r"需核对的发现共 (\d+) 条", checks).group(1))
+    assert sum(map(int, listed.values())) == total > 5
+    for year, count in listed.items():
+        page = _html(province, f"checks/{year}")
+        rows = _warnings(page)
+        assert len(rows) == int(count) and all(f"{year}</a>" in row for row in rows)
+        units = _links(page, f"checks/{year}", province)
+        assert len(units) == len(rows) and all(u.is_file() and f"/{year}/" in u.as_posix() for u in units)
+        assert 'class="jx-filter" data-table="jx-findings"' in page  # filterable, as on the one page
+    # The rule counts stay on the one page.
+    assert "各规则发现的数量" in checks
+
+
+def test_the_directory_links_to_each_kinds_page_instead_of_listing_every_unit(province):
+    directory = _html(province, "units")
+    assert "jx-unit-list" not in directory
+    assert "共 6 个单位，按类型分页列出" in directory  # the latest year of each unit
+    kinds = re.findall(r'<li><a href="([^"/]+)/">[^<]+</a>（(\d+) 个）</li>', directory)
+    assert sum(int(n) for _, n in kinds) == 6 and len(kinds) > 1
+    for kind, count in kinds:
+        page = _html(province, f"units/{unquote(kind)}")
+        units = _links(page, f"units/{unquote(kind)}", province)
+        assert len(units) == int(count) and all(u.is_file() for u in units)
+
+
 def test_a_county_keeps_its_tables_on_the_hub_pages(built_site):
     home = (built_site / "index.html").read_text(encoding="utf-8")
     assert 'id="jx-ranking"' in home and not (built_site / "ranking").exists()
     assert 'id="jx-compare-all"' in (built_site / "compare" / "index.html").read_text(encoding="utf-8")
     assert not (built_site / "compare" / "all").exists()
+    checks = (built_site / "checks" / "index.html").read_text(encoding="utf-8")
+    assert 'id="jx-findings"' in checks and not list((built_site / "checks").glob("*/index.html"))
+    assert "jx-unit-list" in (built_site / "units" / "index.html").read_text(encoding="utf-8")

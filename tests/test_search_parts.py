@@ -124,9 +124,13 @@ def test_a_corrected_unit_reindexes_only_the_parts_it_changed(tmp_path, monkeypa
     after = _pages(site)
     changed = {p for p in after if before.get(p) != after[p]}
     assert f"2024/{unit.parent.name}/index.html" in changed
-    # Pagefind ran only for the parts that hold a changed page, and for each of them.
-    assert all(run & changed for run in runs), runs
-    assert set().union(*runs) >= changed
+    # Pagefind is given only the pages it indexes (those that mark their body): not the unit's 公示卡.
+    indexed = {p for p in changed if b"data-pagefind-body" in after[p]}
+    assert f"2024/{unit.parent.name}/card/index.html" in changed - indexed
+    assert all(b"data-pagefind-body" in after[p] for run in runs for p in run)
+    # Pagefind ran only for the parts that hold a changed page it indexes, and for each of them.
+    assert all(run & indexed for run in runs), runs
+    assert set().union(*runs) >= indexed
     assert 2 <= len(runs) < PARTS + 1
     # The same site as one built from nothing.
     monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "empty-cache"))

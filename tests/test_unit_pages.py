@@ -12,7 +12,11 @@ import sys
 from pathlib import Path
 from urllib.parse import quote
 
+import markdown
 import pytest
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
 
 import jixiao.plugin as plugin
 import jixiao.unit_pages as unit_pages
@@ -173,3 +177,80 @@ def test_the_kept_pages_are_found_again_by_another_process(demo_data, tmp_path):
         subprocess.run([*command, "--site", str(tmp_path / "site")], env=env, check=True, cwd=tmp_path)
         kept = sorted(p.name for p in cache.rglob("unit-html-*.pickle"))
         assert len(kept) == 24  # the second build added none: it found every page kept by the first
+
+
+def _config(extensions: list) -> MkDocsConfig:
+    config = MkDocsConfig()
+    config.load_dict({"site_name": "测试", "docs_dir": "docs", "markdown_extensions": extensions})
+    assert config.validate() == ([], [])
+    return config
+
+
+def _file(path: str, text: str, site: Path) -> File:
+    file = File(path, src_dir=None, dest_dir=str(site), use_directory_urls=True)
+    file.content_string = text
+    return file
+
+
+# Pages that leave state behind in Python-Markdown if it is not reset: link references, abbreviations, footnotes,
+# heading ids; and HTML blocks (stashed) between headings.
+_SOURCES = {
+    "a/index.md": '# 甲 {: #top }\n\n<div class="x">\n<p>表</p>\n</div>\n\n## 乙\n\n见[说明][ref]，HTML[^1]。\n\n'
+    "[ref]: ../b/\n*[HTML]: 超文本\n[^1]: 注。\n\n## 乙\n\n<table><tr><td>1</td></tr></table>\n",
+    "b/index.md": "见[说明][ref]与 HTML[^1]。\n\n## 乙\n\n<div>\n\n**粗**\n\n</div>\n\n## 丙\n\n[上一页](../a/)\n",
+    "c/index.md": "# 丁\n\n<p>只有 HTML</p>\n",
+}
+
+
+def test_pages_rendered_with_one_markdown_instance_are_mkdocs_own(tmp_path):
+    """Each page as MkDocs renders it with a new Markdown instance: nothing of the page before carries over."""
+    extensions = ["toc", "attr_list", "abbr", "footnotes", "tables", "admonition", "jixiao.markdown_html"]
+    config = _config(extensions)
+    files = Files([_file(path, text, tmp_path) for path, text in _SOURCES.items()])
+    rendered = {}
+    try:
+        unit_pages._job.clear()
+        for kind in (
+            Page,
+            unit_pages._Page,
+            unit_pages._Page,
+        ):  # the second round reuses the instance throughout
+            for file in files:
+                page = kind(None, file, config)
+                page.read_source(config)
+                page.render(config, files)
+                rendered.setdefault(file.src_uri, []).append((page.content, str(page.toc), page.title))
+        assert isinstance(unit_pages._job.get("markdown"), markdown.Markdown)  # really reused
+    finally:
+        unit_pages._job.clear()
+    assert len(rendered) == 3 and all(len(set(versions)) == 1 for versions in rendered.values()), rendered
+    assert 'href="../b/"' in rendered["a/index.md"][0][0] and "[说明][ref]" in rendered["b/index.md"][0][0]
+
+
+def test_an_extension_that_may_keep_state_gets_a_new_instance_per_page(tmp_path):
+    try:
+        unit_pages._job.clear()
+        own = _config(["toc", "jixiao.markdown_html"])
+        assert unit_pages._markdown(own) is unit_pages._markdown(own)
+        unit_pages._job.clear()
+        other = _config(["toc", "pymdownx.caret"])
+        assert unit_pages._markdown(other) is not unit_pages._markdown(other)
+        assert "markdown" not in unit_pages._job
+    finally:
+        unit_pages._job.clear()
+
+
+def test_a_page_that_fails_to_convert_leaves_no_instance_behind(tmp_path, monkeypatch):
+    config = _config(["toc", "jixiao.markdown_html"])
+    file = _file("a/index.md", _SOURCES["a/index.md"], tmp_path)
+    try:
+        unit_pages._job.clear()
+        md = unit_pages._markdown(config)
+        monkeypatch.setattr(md, "convert", lambda text: (_ for _ in ()).throw(ValueError("坏了")))
+        page = unit_pages._Page(None, file, config)
+        page.read_source(config)
+        with pytest.raises(ValueError, match="坏了"):
+            page.render(config, Files([file]))
+        assert "markdown" not in unit_pages._job  # the next page starts from a new instance
+    finally:
+        unit_pages._job.clear()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from jixiao.checks import RULES, SEVERITY_LABELS, rule_by_id
 from jixiao.findings import Finding
+from jixiao.render import overview
 from jixiao.render.env import render
 from jixiao.render.summary import section_of
 
@@ -45,30 +47,41 @@ def view(finding: Finding, folder: Path | str | None = None, data: dict | None =
     )
 
 
-def render_checks_page(units: list[tuple[object, str, list[Finding], Path]]) -> str:
-    """The site-wide 数据核对 page: how often each rule fired, and every warning of every unit.
+def render_checks_pages(units: list[tuple[object, list[FindingView]]]) -> dict[str, str]:
+    """The site-wide 数据核对 page (``checks/index.md``): how often each rule fired, and every warning of every
+    unit, each unit with its findings as its page shows them. Beyond INLINE_ROWS warnings, a province's, each
+    year's warnings are a page of their own (``checks/<year>/index.md``), linked from it.
 
     The many neutral infos are counted, and listed on each unit's page: this page stays light however many units.
     """
-    rows = []
-    for ev, href, findings, folder in units:
-        data = (
-            ev.canonical() if findings else None
-        )  # list items named in the places: 第 10 项“辖区群众满意度”
-        rows += [(ev, href, view(f, folder, data)) for f in findings]
-    per_rule = {r.id: sum(1 for _, _, v in rows if v.rule == r.id) for r in RULES}
-    warnings = [row for row in rows if row[2].severity == "warning"]
-    infos = len(rows) - len(warnings)
-    return render(
-        "checks.md.j2",
-        warnings=warnings,
-        infos=infos,
-        rules=RULES,
-        per_rule=per_rule,
-        fired=sum(1 for r in RULES if r.severity != "error" and per_rule[r.id]),
-        labels=SEVERITY_LABELS,
-        units=len(units),
-    )
+    rows = [(ev, v) for ev, views in units for v in views]
+    per_rule = Counter(v.rule for _, v in rows)
+    warnings = [row for row in rows if row[1].severity == "warning"]
+    per_year = Counter(ev.year for ev, _ in warnings)
+    split = len(warnings) > overview.INLINE_ROWS
+    pages = {
+        "checks/index.md": render(
+            "checks.md.j2",
+            warnings=warnings,
+            by_year=sorted(per_year.items(), reverse=True) if split else [],
+            prefix="../",
+            infos=len(rows) - len(warnings),
+            rules=RULES,
+            per_rule=per_rule,
+            fired=sum(1 for r in RULES if r.severity != "error" and per_rule[r.id]),
+            labels=SEVERITY_LABELS,
+            units=len(units),
+        )
+    }
+    for year in per_year if split else []:
+        pages[f"checks/{year}/index.md"] = render(
+            "checks_year.md.j2",
+            year=year,
+            warnings=[row for row in warnings if row[0].year == year],
+            units=sum(1 for ev, _ in units if ev.year == year),
+            prefix="../../",
+        )
+    return pages
 
 
 def render_rules_section() -> str:

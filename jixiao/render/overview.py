@@ -94,7 +94,8 @@ def render_overview(
 
 
 # Rows of a table of every unit that a hub page carries itself (≈ 0.5–1 KB each): beyond, the table is a page of its
-# own (the year's ranking, the comparison's table of every unit), so a province's home page stays light on a phone.
+# own (the year's ranking, the comparison's table of every unit, each year's warnings on 数据核对), or left to the
+# pages that have it already (the directory's lists, on each kind's page), so a province's hubs stay light on a phone.
 INLINE_ROWS = 1000
 
 
@@ -132,7 +133,15 @@ def render_directory(latest: list[UnitSummary], history: dict[str, list[UnitSumm
     for s in latest:
         by_kind.setdefault(s.kind, []).append(s)
     kinds = [k for k in KIND_ORDER if k in by_kind] + sorted(k for k in by_kind if k not in KIND_ORDER)
-    pages = {"units/index.md": render("directory.md.j2", kinds=kinds, by_kind=by_kind)}
+    pages = {
+        "units/index.md": render(
+            "directory.md.j2",
+            kinds=kinds,
+            by_kind=by_kind,
+            total=len(latest),
+            inline=len(latest) <= INLINE_ROWS,
+        )
+    }
     for kind in kinds:
         rows = sorted(by_kind[kind], key=lambda s: s.short)
         pages[f"units/{kind}/index.md"] = render("kind.md.j2", kind=kind, rows=rows, history=history)

@@ -115,8 +115,20 @@
     out.appendChild(button);
   }
 
+  // Each row's text columns are numbers into one list of texts; the grouping key is left out where it is the name
+  // (jixiao/render/explorer_page.py): restored here, once, to the row the filters read.
+  var TEXT = [1, 2, 3, 4, 6, 8, 9];
+  function expand(json) {
+    var texts = json.texts;
+    json.rows.forEach(function (r) {
+      if (r.length < 10) r.push(r[3]);
+      TEXT.forEach(function (c) { r[c] = r[c] === null ? null : texts[r[c]]; });
+    });
+    return json;
+  }
+
   fetch(source).then(function (r) { return r.json(); }).then(function (json) {
-    data = json;
+    data = expand(json);
     form.hidden = false;
     form.addEventListener("input", function () { shown = PAGE; apply(); });
     form.addEventListener("change", function () { shown = PAGE; apply(); });
