@@ -3,7 +3,7 @@
 Written directly, row by row. A pandas frame per file cost more than the page it sits beside (27% of a build), and
 a general XLSX library still spends about 10 µs on every cell: 280 seconds for a province's indicator and score
 sheets (two million rows). The XLSX here is the smallest package Excel, LibreOffice and openpyxl read: a workbook,
-a style sheet (bold headers) and one worksheet per table, its rows streamed into the zip as they are formatted.
+a style sheet (bold headers) and one worksheet per table, its rows compressed as they are formatted.
 Text is stored as text (an inline string: never read as a formula, number or link), numbers as numbers, None as
 an empty cell; the zip entries and document properties carry the data's date, so the same tables give the same bytes.
 """
@@ -107,7 +107,7 @@ def _zip(entries: list[_Entry], when: dt.datetime) -> bytes:
     offset = 0
     for name, crc, size, data in entries:
         packed = sum(map(len, data))
-        # The entry's header: its sizes in a ZIP64 field (its place is kept while the data is streamed).
+        # The entry's header: its sizes in a ZIP64 field, as zipfile writes an entry streamed with force_zip64.
         sizes = struct.pack("<HHQQ", 1, 16, size, packed)
         head = struct.pack(
             "<4s2B4HL2L2H", b"PK\x03\x04", _ZIP64_VERSION, 0, 0, _DEFLATED, time, date, crc,
