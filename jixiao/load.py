@@ -8,19 +8,22 @@ against its folder. Every problem in every file is collected as a Finding; nothi
 
 from __future__ import annotations
 
+import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
-from jixiao import fieldpath, gate
+from jixiao import gate
 from jixiao.findings import Finding, InvalidData, problem
 from jixiao.forms import ORIGINAL_ONLY, READABLE, UNREAD_ORIGINAL, Text, import_files, read_original
 from jixiao.location import Location
 from jixiao.model import Evaluation
 from jixiao.overlay import apply_corrections, apply_overlay, origin_of
+from jixiao.privacy import may_hold
 from jixiao.yaml_input import read_yaml, validation_finding
 
 EVALUATION_FILE = "evaluation.yaml"
@@ -36,7 +39,8 @@ class Loaded:
     folder: Path
     origins: dict[str, Location] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
-    # Every text of every file and YAML field with its place, read once with the files (personal-data scan).
+    # Every text of every file with its place, read once with the files (personal-data scan); of the YAML fields,
+    # those that may hold personal data (``yaml_texts``).
     texts: list[Text] = field(default_factory=list)
     # What the readers said about the files without refusing them (a cell not read, a table skipped).
     read_findings: list[Finding] = field(default_factory=list)
@@ -55,12 +59,29 @@ def find_unit_folders(data_dir: Path) -> list[Path]:
 
 def _candidates(folder: Path) -> list[Path]:
     """Entries named like files jixiao reads or publishes (no hidden or temp files), whatever they really are."""
-    names = READABLE | ORIGINAL_ONLY | {".yaml"}
+    return [Path(entry.path) for entry in _candidate_entries(folder)]
+
+
+_NAMES = READABLE | ORIGINAL_ONLY | {".yaml"}
+
+
+def _candidate_entries(folder: Path) -> list[os.DirEntry]:
+    """``_candidates`` as directory entries, in the same order (by name), each knowing whether it is a link."""
     try:
-        entries = list(folder.iterdir())
+        with os.scandir(folder) as listing:
+            entries = list(listing)
     except OSError:
         return []
-    return sorted(p for p in entries if p.suffix.lower() in names and not p.name.startswith((".", "~$")))
+    return sorted(
+        (e for e in entries if _suffix(e.name).lower() in _NAMES and not e.name.startswith((".", "~$"))),
+        key=lambda e: e.name,
+    )
+
+
+def _suffix(name: str) -> str:
+    """``PurePath(name).suffix``: from the last dot, unless the name starts or ends with it."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def unit_files(folder: Path, root: Path | None = None) -> list[Path]:
@@ -78,10 +99,23 @@ def confined_files(folder: Path, root: Path | None = None) -> tuple[list[Path], 
     if not folder.resolve().is_relative_to(real_root):
         return [], [problem("unsafe-file", str(folder), "单位目录是指向数据目录以外的链接，拒绝读取")]
     files, problems = [], []
-    for path in _candidates(folder):
+    for entry in _candidate_entries(folder):
+        path = folder / entry.name
         try:
-            outside = not path.resolve(strict=True).is_relative_to(real_root)
-            mode = path.stat().st_mode
+            if entry.is_symlink():
+                outside = not path.resolve(strict=True).is_relative_to(real_root)
+                mode = path.stat().st_mode
+            else:
+                # Not a link, in a folder that resolves inside the root: inside too, and its type is known from
+                # the listing without asking the file system for each file again.
+                outside = False
+                mode = (
+                    stat.S_IFDIR
+                    if entry.is_dir(follow_symlinks=False)
+                    else stat.S_IFREG
+                    if entry.is_file(follow_symlinks=False)
+                    else entry.stat(follow_symlinks=False).st_mode
+                )
         except (OSError, RuntimeError):  # a dangling or looping link
             problems.append(problem("unsafe-file", str(path), "链接失效或循环，无法读取"))
             continue
@@ -123,11 +157,11 @@ def load_unit(folder: Path) -> Evaluation:
 def load_unit_with_origins(folder: Path, root: Path | None = None) -> Loaded:
     folder = Path(folder)
     notices: list[Finding] = []
-    data, origins, where, node, texts = assemble(folder, notices, root)
+    data, origins, where, nodes, texts = assemble(folder, notices, root)
     try:
         evaluation = Evaluation.model_validate(data)
     except ValidationError as err:
-        raise InvalidData([validation_finding(where, node, e, origins) for e in err.errors()]) from None
+        raise InvalidData([validation_finding(where, nodes(), e, origins) for e in err.errors()]) from None
     mismatches = list(_identity_findings(folder, where, evaluation, origins))
     if mismatches:
         raise InvalidData(mismatches)
@@ -136,9 +170,10 @@ def load_unit_with_origins(folder: Path, root: Path | None = None) -> Loaded:
 
 def assemble(
     folder: Path, notices: list[Finding] | None = None, root: Path | None = None
-) -> tuple[dict, dict[str, Location], Path, yaml.Node | None, list[Text]]:
-    """The canonical dict of a unit folder before validation, where each part came from, and its YAML; the
-    readers' warnings and infos are added to ``notices``."""
+) -> tuple[dict, dict[str, Location], Path, Callable[[], yaml.Node | None], list[Text]]:
+    """The canonical dict of a unit folder before validation, where each part came from, how to get its YAML's
+    node tree (for the lines of validation errors) and its texts; the readers' warnings and infos are added to
+    ``notices``."""
     files = unit_files(folder, root)
     yamls = [p for p in files if p.name in YAML_FILES]
     if len(yamls) > 1:
@@ -152,7 +187,7 @@ def assemble(
             ]
         )
     where = yamls[0] if yamls else folder / UNIT_FILE
-    overlay, node = read_yaml(yamls[0], empty_ok=yamls[0].name == UNIT_FILE) if yamls else ({}, None)
+    overlay, nodes = read_yaml(yamls[0], empty_ok=yamls[0].name == UNIT_FILE) if yamls else ({}, _no_nodes)
     readable = [p for p in files if p.suffix.lower() in READABLE]
     originals = [p for p in files if p.suffix.lower() in ORIGINAL_ONLY]
 
@@ -193,27 +228,58 @@ def assemble(
     data.setdefault("year", int(folder.parent.name) if folder.parent.name.isdigit() else None)
     if isinstance(data.get("unit"), dict):
         data["unit"].setdefault("short_name", folder.name)
-    return data, origins, where, node, texts
+    return data, origins, where, nodes, texts
+
+
+def _no_nodes() -> None:
+    return None
 
 
 def yaml_texts(path: Path, node, prefix: str = "") -> list[Text]:
-    """Every text of a unit's YAML with its field (items from 1), for the personal-data scan."""
+    """The texts of a unit's YAML that may hold personal data, with their field (items from 1), for the scan.
+
+    A text ``privacy.may_hold`` turns away can hold nothing the scan finds, and the scan asks ``may_hold`` first:
+    a unit has thousands of texts (every key's value, every figure), and only the few others get a place."""
     found: list[Text] = []
     _yaml_texts(found, str(path), node, prefix)
     return found
 
 
 def _yaml_texts(found: list[Text], file: str, node, prefix: str) -> None:
-    # Into one list: nested generators handed every text up through every level (a unit has thousands).
+    # Into one list: nested generators handed every text up through every level. A field's path (as
+    # fieldpath.join writes it) is made only for the containers walked into and the texts kept.
     if isinstance(node, dict):
         for key, value in node.items():
-            if key != "personal_data_allowed":
-                _yaml_texts(found, file, value, fieldpath.join(prefix, str(key)) if prefix else str(key))
+            if key == "personal_data_allowed":
+                continue
+            if isinstance(value, (dict, list)):
+                _yaml_texts(found, file, value, _key_path(prefix, key))
+            elif value is not None:
+                text = str(value)
+                if may_hold(text):
+                    found.append((Location(file, field=_key_path(prefix, key)), text))
     elif isinstance(node, list):
         for n, value in enumerate(node, start=1):
-            _yaml_texts(found, file, value, fieldpath.join(prefix, n))
+            if isinstance(value, (dict, list)):
+                _yaml_texts(found, file, value, f"{prefix}[{n}]")
+            elif value is not None:
+                text = str(value)
+                if may_hold(text):
+                    found.append((Location(file, field=f"{prefix}[{n}]"), text))
     elif node is not None:
-        found.append((Location(file, field=prefix), str(node)))
+        text = str(node)
+        if may_hold(text):
+            found.append((Location(file, field=prefix), text))
+
+
+def _key_path(prefix: str, key) -> str:
+    """``fieldpath.join(prefix, str(key))``, and the key alone at the top."""
+    key = str(key)
+    if not prefix:
+        return key
+    if not key:
+        return prefix
+    return prefix + key if key.startswith("[") else f"{prefix}.{key}"
 
 
 def _identity_findings(folder: Path, where: Path, evaluation: Evaluation, origins: dict[str, Location]):

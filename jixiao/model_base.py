@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -42,15 +43,34 @@ class Strict(BaseModel):
 
 
 def _check_plain(value) -> None:
+    # Called for every field of every part (hundreds per unit): the usual values (text, a figure within range,
+    # a list of them) are let through on their exact type first; anything else takes the general way below.
+    kind = value.__class__
+    if kind is str:
+        if _CONTROL.search(value) is None:
+            return
+    elif kind is float or kind is int:
+        if -MAX_NUMBER <= value <= MAX_NUMBER:  # False for NaN too
+            return
+    elif kind is list:
+        for item in value:
+            _check_plain(item)
+        return
+    _check_any(value)
+
+
+def _check_any(value) -> None:
     if isinstance(value, str):
         bad = _CONTROL.search(value)
         if bad:
             raise ValueError(f"含控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符），请删除")
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        if not math.isfinite(value):
+        if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"数值不能是 {value}（NaN 或无穷大）")
         if abs(value) > MAX_NUMBER:
-            raise ValueError(f"数值 {value:g} 超出合理范围（绝对值不超过 {MAX_NUMBER:g}）")
+            # An integer beyond a float's range (400 digits in a YAML file) is shown without converting it.
+            shown = f"{value:g}" if abs(value) < 1e300 else f"{Decimal(value):.6g}"
+            raise ValueError(f"数值 {shown} 超出合理范围（绝对值不超过 {MAX_NUMBER:g}）")
     elif isinstance(value, (list, tuple)):
         for item in value:
             _check_plain(item)

@@ -8,6 +8,7 @@ content, so a preview (``jixiao serve``) that rebuilds after an edit reads the e
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -59,6 +60,7 @@ def site_info(data_dir: Path) -> SiteInfo:
 def forget() -> None:
     """Drop the evaluations loaded in this process (the benchmark times loading, as a fresh build does)."""
     _loaded.clear()
+    _digests.clear()
 
 
 def fingerprint(data_dir: Path) -> str:
@@ -68,10 +70,28 @@ def fingerprint(data_dir: Path) -> str:
     # Only what loading may read: regular files inside the data folder (a link to /proc or a device is refused
     # there by name, and must not be read here first).
     inside = (p for p in Path(data_dir).rglob("*") if not p.is_symlink() or p.resolve().is_relative_to(root))
-    for path in sorted(p for p in inside if p.is_file() and p.stat().st_size <= limits.MAX_FILE_BYTES):
+    paths = sorted(p for p in inside if p.is_file() and p.stat().st_size <= limits.MAX_FILE_BYTES)
+    # A build asks several times (the pages, the plugin, the data's date): the files' contents are read and hashed
+    # again only if a file was added, removed or written since. Writing a file changes its ctime, which no tool
+    # can set back, so a file whose stat is unchanged holds what it held; unless it was written in the last two
+    # seconds, within the clock's granularity (as git treats a "racily clean" file): then it is read again.
+    signature = tuple(
+        (str(p), s.st_size, s.st_mtime_ns, s.st_ctime_ns, s.st_ino) for p in paths for s in [p.stat()]
+    )
+    known = _digests.get(root)
+    if known is not None and known[0] == signature:
+        return known[1]
+    for path in paths:
         digest.update(path.relative_to(data_dir).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    settled = time.time_ns() - 2_000_000_000
+    if all(entry[3] < settled for entry in signature):
+        _digests[root] = (signature, digest.hexdigest())
     return digest.hexdigest()
+
+
+# Per data folder: the files' stat signature and the content digest it was made for (see fingerprint).
+_digests: dict[Path, tuple[tuple, str]] = {}
 
 
 def load(data_dir: Path) -> list[Loaded]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from jixiao.metrics import score_dimensions
@@ -56,3 +58,69 @@ def test_seed_indicator_weights_leave_ten_for_execution(seed):
 def test_seed_project_counts_agree(seed):
     ps = seed.project_summary
     assert sum(g.count for g in ps.groups) == ps.total == sum(f.count for f in ps.by_fund)
+
+
+def _check_plain_before(value) -> None:
+    """model_base._check_plain as it was (before the exact-type fast path)."""
+    import math
+
+    from jixiao.limits import MAX_NUMBER
+    from jixiao.model_base import _CONTROL
+
+    if isinstance(value, str):
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(f"含控制字符 U+{ord(bad.group()):04X}（第 {bad.start() + 1} 个字符），请删除")
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        if not math.isfinite(value):
+            raise ValueError(f"数值不能是 {value}（NaN 或无穷大）")
+        if abs(value) > MAX_NUMBER:
+            raise ValueError(f"数值 {value:g} 超出合理范围（绝对值不超过 {MAX_NUMBER:g}）")
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _check_plain_before(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_plain_before(key)
+            _check_plain_before(item)
+
+
+def test_the_plain_check_refuses_what_it_refused_with_the_same_message():
+    import random
+
+    from jixiao.model import Evaluation
+    from jixiao.model_base import _check_plain
+
+    class Text(str):
+        pass
+
+    rng = random.Random(7)
+    leaves = [
+        *["名称", "a\x00b", "ok\tline\n", "\x7f", "\ufffe", Text("x\x01"), Text("fine"), ""],
+        *[0, 1, -1, 10**12, 10**12 + 1, -(10**13), 1e12, 1e12 + 1, -1e13, 0.5, -0.0, True, False],
+        *[math.nan, math.inf, -math.inf, None, b"\x00", Evaluation],
+    ]
+
+    def value(depth: int = 0):
+        roll = rng.random()
+        if depth > 2 or roll < 0.6:
+            return rng.choice(leaves)
+        if roll < 0.75:
+            return [value(depth + 1) for _ in range(rng.randint(0, 3))]
+        if roll < 0.85:
+            return tuple(value(depth + 1) for _ in range(rng.randint(0, 3)))
+        return {rng.choice(["k", "\x02", 3, 1e13]): value(depth + 1) for _ in range(rng.randint(0, 3))}
+
+    def outcome(check, v):
+        try:
+            check(v)
+        except ValueError as err:
+            return str(err)
+        return None
+
+    values = [value() for _ in range(5_000)]
+    refused = [outcome(_check_plain_before, v) for v in values]
+    assert sum(r is not None for r in refused) > 500 and sum(r is None for r in refused) > 500
+    assert [outcome(_check_plain, v) for v in values] == refused
+    # An integer beyond a float's range (400 digits in a YAML file) was a traceback: a message now.
+    assert "超出合理范围" in outcome(_check_plain, 10**400)

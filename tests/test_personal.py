@@ -226,3 +226,23 @@ def test_personal_data_in_any_cell_of_any_sheet_blocks_the_build(tmp_path, capsy
     assert first.endswith("[personal-id]")
     assert make_id() not in err
     assert not site.exists()
+
+
+def test_the_quick_prefilter_is_the_digit_count_it_replaced():
+    """``may_hold`` counts digits with one regex: the same characters str.isdigit() counts (every code point),
+    the same answer on texts around the threshold, and never False where ``find`` finds something."""
+    import sys
+
+    from jixiao.privacy import _DIGIT, may_hold
+
+    def before(text: str) -> bool:
+        return "@" in text or "＠" in text or sum(ch.isdigit() for ch in text) >= 11
+
+    assert [c for c in range(sys.maxunicode + 1) if bool(_DIGIT.fullmatch(chr(c))) != chr(c).isdigit()] == []
+    rng = random.Random(5)
+    pieces = ["1", "9", "０", "٣", "²", "①", "⑴", "𝟙", " ", "-", "a", "中", "@", "＠", ".", "元"]
+    texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 24))) for _ in range(20_000)]
+    texts += MOBILES + ["1" * 10, "1" * 11, "²" * 11, "a@b", "＠"]
+    assert sum(before(t) for t in texts) > 1_000 and sum(not before(t) for t in texts) > 1_000
+    assert [t for t in texts if may_hold(t) != before(t)] == []
+    assert [t for t in texts if find(t) and not may_hold(t)] == []

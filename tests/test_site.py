@@ -186,3 +186,30 @@ def test_hostile_text_is_shown_as_text(tmp_path, capsys):
     unit = (site / UNIT / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in unit
     assert "&lt;img src=x onerror=alert(2)&gt;" in unit
+
+
+def test_the_data_is_read_once_per_build_until_a_file_changes(tmp_path, monkeypatch):
+    """The build asks for the data's fingerprint several times: a settled data folder is read once; a file written
+    since, even to the same size, or written within the last two seconds, is read again."""
+    import time
+
+    import jixiao.site as site
+
+    data = tmp_path / "data"
+    (data / "2024" / "宝城镇").mkdir(parents=True)
+    unit = data / "2024" / "宝城镇" / "evaluation.yaml"
+    unit.write_text("year: 2024\n", encoding="utf-8")
+    (data / "site.yaml").write_text("title: 示例\n", encoding="utf-8")
+    reads: list[Path] = []
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: reads.append(self) or read_bytes(self))
+    site.forget()
+    first = site.fingerprint(data)
+    assert len(reads) == 2 and site.fingerprint(data) == first and len(reads) == 4  # just written: read again
+    later = time.time_ns() + 10_000_000_000
+    monkeypatch.setattr(site.time, "time_ns", lambda: later)
+    assert site.fingerprint(data) == first and len(reads) == 6
+    assert site.fingerprint(data) == first and len(reads) == 6  # settled: not read again
+    time.sleep(0.05)
+    unit.write_text("year: 2023\n", encoding="utf-8")  # the same size
+    assert site.fingerprint(data) != first and len(reads) == 8
