@@ -18,8 +18,6 @@ import json
 import multiprocessing
 import os
 import pickle
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import metadata
@@ -120,6 +118,16 @@ def _path(key: str) -> Path:
     return cache_dir() / "units" / key[-2:] / f"{key}.pickle"
 
 
+# The cache's folders this process has made (or found): made once, not asked for again with every entry.
+_made: set[Path] = set()
+
+
+def _make(folder: Path) -> None:
+    if folder not in _made:
+        folder.mkdir(parents=True, exist_ok=True)
+        _made.add(folder)
+
+
 def cached(key: str, compute: Callable[[], R]) -> R:
     """The kept result for ``key``, or ``compute()`` kept for next time."""
     if not _enabled():
@@ -144,26 +152,53 @@ def cached(key: str, compute: Callable[[], R]) -> R:
 
 def cached_files(key: str, compute: Callable[[], dict[str, str | bytes]]) -> dict[str, str | bytes | Path]:
     """Like ``cached``, for a set of generated files: kept as files, and given back as their paths, so a build
-    of 20,000 units holds file names in memory rather than every page and download."""
+    of 20,000 units holds file names in memory rather than every page and download.
+
+    The files lie beside the other entries (``<key>.<writer>.<n>``), with no folder of their own: making and
+    renaming a folder per entry cost more system time than writing the files in it (a unit's files and its 公示卡,
+    20,000 times). The entry's list of files (``<key>.files``) is written last, so a build never reads files
+    another build is still writing; each build writes its own files (``<writer>``: its process and a random
+    part), so two builds keeping the same entry never write the same file.
+    """
     if not _enabled():
         return compute()
-    folder = _path(key).with_suffix("")
+    index = _path(key).with_suffix(".files")
+    folder = index.parent
     try:
-        paths = json.loads((folder / "files.json").read_text(encoding="utf-8"))
-        return {path: folder / str(n) for n, path in enumerate(paths)}
-    except (OSError, ValueError):
+        writer, paths = json.loads(index.read_bytes())
+        return {path: folder / f"{key}.{writer}.{n}" for n, path in enumerate(paths)}
+    except (OSError, ValueError, TypeError):
         pass
     files = compute()
+    writer = f"{os.getpid()}-{_BUILD}"
     try:
-        folder.parent.mkdir(parents=True, exist_ok=True)
-        partial = Path(tempfile.mkdtemp(prefix=f"{key}.", dir=folder.parent))
+        _make(folder)
         for n, content in enumerate(files.values()):
-            (partial / str(n)).write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
-        (partial / "files.json").write_text(json.dumps(list(files), ensure_ascii=False), encoding="utf-8")
+            _write(folder / f"{key}.{writer}.{n}", content)
+        listing = json.dumps([writer, list(files)], ensure_ascii=False)
         try:
-            partial.rename(folder)  # whole or not at all: another build may be reading
-        except OSError:
-            shutil.rmtree(partial, ignore_errors=True)  # another build kept the same files first
-        return {path: folder / str(n) for n, path in enumerate(files)}
+            _write(index, listing, os.O_EXCL)  # in one write; a build reading it before then finds no JSON
+        except FileExistsError:
+            # Another build kept the same files first, or one that was stopped left its list unfinished: this
+            # build's list takes its place whole.
+            partial = folder / f"{key}.{writer}.tmp"
+            _write(partial, listing)
+            os.replace(partial, index)
     except OSError:
         return files  # a read-only cache folder: the build still works, from memory
+    return {path: folder / f"{key}.{writer}.{n}" for n, path in enumerate(files)}
+
+
+# Random, so that a later build whose process has the same id as an earlier one still writes files of its own.
+_BUILD = os.urandom(4).hex()
+
+
+def _write(path: Path, content: str | bytes, flags: int = os.O_TRUNC) -> None:
+    # os.open rather than open(): no buffered file object for content written at once.
+    data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | flags, 0o644)
+    try:
+        while data:
+            data = data[os.write(fd, data) :]
+    finally:
+        os.close(fd)

@@ -19,7 +19,7 @@ from jixiao.model import Evaluation
 from jixiao.render.card import CARD_DIR, QR_FILE, render_card
 from jixiao.render.downloads import unit_downloads
 from jixiao.render.findings import FindingView
-from jixiao.render.unit_page import FIGURES_FILE, render_unit_figures, render_unit_page
+from jixiao.render.unit_page import FIGURES_FILE, render_unit_figures, render_unit_page, unit_charts_of
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,10 @@ def files_per_unit(inputs: list[UnitInputs]) -> Iterator[dict[str, str | bytes |
 
 def _files_at(index: int) -> dict[str, str | bytes | Path]:
     unit = _inputs[index]
-    files = cached_files(unit.key(), lambda: _render(unit))
+    key = unit.key()
+    files = cached_files(key, lambda: _render(unit))
     # The 公示卡 carries the data's date and the public address: kept apart, so a new day remakes only the cards.
-    card_key = key_of("unit-card", unit.key(), unit.site_url or "", unit.date)
+    card_key = key_of("unit-card", key, unit.site_url or "", unit.date)
     return {**files, **cached_files(card_key, lambda: _render_card(unit))}
 
 
@@ -75,9 +76,10 @@ def _render_card(unit: UnitInputs) -> dict[str, str | bytes]:
 
 def _render(unit: UnitInputs) -> dict[str, str | bytes]:
     ev, slug = unit.evaluation, unit.evaluation.slug
+    charts = unit_charts_of(ev, unit.history)
     files: dict[str, str | bytes] = {
-        f"{slug}/index.md": render_unit_page(ev, unit.findings, unit.peers, unit.history),
-        f"{slug}/{FIGURES_FILE}": render_unit_figures(ev, unit.history),
+        f"{slug}/index.md": render_unit_page(ev, unit.findings, unit.peers, unit.history, charts),
+        f"{slug}/{FIGURES_FILE}": render_unit_figures(ev, unit.history, charts),
         f"{slug}/summary.json": json.dumps(unit.summary.as_json(), ensure_ascii=False, separators=(",", ":")),
     }
     files.update({f"{slug}/{name}": content for name, content in unit_downloads(ev).items()})

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import zipfile
 
 import openpyxl
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.render import tabular
 from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
@@ -66,3 +70,46 @@ def test_text_that_xml_cannot_carry_is_kept_readable():
     assert sheet["A2"].value == "甲_x0001_乙"  # Excel's own escape for a control character
     assert sheet["A3"].value == "  前后有空格  "
     assert len(sheet["A4"].value) == tabular.MAX_CELL_TEXT
+
+
+def _zipfile_workbook(sheets: dict[str, Table], when: dt.datetime) -> bytes:
+    """The workbook as the standard library's zipfile writes it, entry by entry: what tabular._zip stands in for."""
+    entries = [(name, [text.encode()]) for name, text in tabular._package(list(sheets), tabular._iso(when))]
+    entries += [(f"xl/worksheets/sheet{n}.xml", tabular._sheet(t)) for n, t in enumerate(sheets.values(), 1)]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as book:
+        for name, parts in entries:
+            info = zipfile.ZipInfo(name, when.timetuple()[:6])
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            with book.open(info, "w", force_zip64=True) as entry:
+                for part in parts:
+                    entry.write(part)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("limit", [None, 300])
+def test_the_workbook_is_the_zip_that_zipfile_writes(monkeypatch, limit):
+    # With a small limit, the ZIP64 fields of the central directory and its ZIP64 end records are written too
+    # (a real workbook needs them only beyond 2 GB).
+    if limit:
+        monkeypatch.setattr(tabular, "_ZIP64_LIMIT", limit)
+        monkeypatch.setattr(zipfile, "ZIP64_LIMIT", limit)
+    when = dt.datetime(2025, 3, 31, 12, 30, 59, tzinfo=dt.UTC)
+    rows = [(f"单位{n}", n, n / 7, "说明" * (n % 5)) for n in range(400)]
+    sheets = {"绩效指标": TABLE, "大表": Table(["单位", "序号", "比例", "说明"], rows)}
+    written = xlsx_bytes(sheets, when)
+    assert written == _zipfile_workbook(sheets, when)
+    with zipfile.ZipFile(io.BytesIO(written)) as book:
+        assert book.testzip() is None
+        assert book.getinfo("xl/worksheets/sheet2.xml").date_time == (2025, 3, 31, 12, 30, 58)
+    if not limit:
+        assert openpyxl.load_workbook(io.BytesIO(written))["大表"]["D400"].value == "说明" * 3
+
+
+@settings(max_examples=60)
+@given(st.text(st.characters(blacklist_characters="_"), max_size=40))
+def test_any_text_is_a_cell_that_reads_back(value):
+    # ("_" left out: a text such as "_x0041_" reads back as the character it escapes, in openpyxl as in Excel.)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"表": Table(["文字"], [(value,)])})))["表"]
+    # Control characters XML cannot carry come back as Excel's escape (_x0001_).
+    assert sheet["A2"].value == tabular._NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value)

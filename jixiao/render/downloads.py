@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
-
 from jixiao import metrics
 from jixiao.model import Evaluation
+from jixiao.render.json_text import indented_json
 from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
 from jixiao.reproducible import data_dates, source_date
 
@@ -94,7 +93,7 @@ def tasks_table(ev: Evaluation) -> Table:
 
 
 def to_json(ev: Evaluation) -> bytes:
-    return json.dumps(ev.canonical(), ensure_ascii=False, indent=1).encode("utf-8")
+    return indented_json(ev.canonical()).encode("utf-8")
 
 
 def unit_downloads(ev: Evaluation) -> dict[str, bytes]:

@@ -8,7 +8,7 @@ from functools import cache
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
-from jixiao.render import fmt
+from jixiao.render import fmt, rows
 
 
 def _front_matter_string(text: object) -> Markup:
@@ -39,6 +39,8 @@ def environment() -> Environment:
         yaml_str=_front_matter_string,
         paragraphs=lambda text: [p.strip() for p in str(text).split("\n\n") if p.strip()],
     )
+    # The long tables' rows, written in Python (see jixiao.render.rows).
+    env.globals.update(chart_row=rows.chart_row, indicator_row=rows.indicator_row, score_row=rows.score_row)
     return env
 
 

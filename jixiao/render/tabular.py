@@ -3,7 +3,7 @@
 Written directly, row by row. A pandas frame per file cost more than the page it sits beside (27% of a build), and
 a general XLSX library still spends about 10 µs on every cell: 280 seconds for a province's indicator and score
 sheets (two million rows). The XLSX here is the smallest package Excel, LibreOffice and openpyxl read: a workbook,
-a style sheet (bold headers) and one worksheet per table, its rows streamed into the zip as they are formatted.
+a style sheet (bold headers) and one worksheet per table, its rows compressed as they are formatted.
 Text is stored as text (an inline string: never read as a formula, number or link), numbers as numbers, None as
 an empty cell; the zip entries and document properties carry the data's date, so the same tables give the same bytes.
 """
@@ -15,9 +15,11 @@ import datetime as dt
 import io
 import math
 import re
-import zipfile
+import struct
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from jixiao.forms.addresses import column_letter
@@ -28,6 +30,8 @@ MAX_CELL_TEXT = 32_767
 _CHUNK_ROWS = 5_000
 # Characters XML 1.0 cannot carry (control characters other than tab and line breaks): written as Excel does.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# What XML text escapes (as xml.sax.saxutils.escape, and a carriage return, which XML would read as a newline).
+_MARKUP = re.compile("[&<>\r]")
 
 
 @dataclass(frozen=True)
@@ -60,22 +64,77 @@ def csv_bytes(table: Table) -> bytes:
 def xlsx_bytes(sheets: dict[str, Table], when: dt.datetime = ZIP_EPOCH) -> bytes:
     """The workbook; its entries and document dates are ``when`` (from the data: see jixiao.reproducible)."""
     when = max(when, ZIP_EPOCH)
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as book:
-        for name, text in _package(list(sheets), when.strftime("%Y-%m-%dT%H:%M:%SZ")):
-            _write(book, name, [text.encode("utf-8")], when)
-        for n, table in enumerate(sheets.values(), start=1):
-            _write(book, f"xl/worksheets/sheet{n}.xml", _sheet(table), when)
-    return buffer.getvalue()
+    entries = [*_package_entries(tuple(sheets), when)]
+    for n, table in enumerate(sheets.values(), start=1):
+        entries.append(_deflated(f"xl/worksheets/sheet{n}.xml", _sheet(table)))
+    return _zip(entries, when)
 
 
-def _write(book: zipfile.ZipFile, name: str, parts: Iterable[bytes], when: dt.datetime) -> None:
-    info = zipfile.ZipInfo(name, when.timetuple()[:6])
-    info.compress_type = zipfile.ZIP_DEFLATED
-    info.external_attr = 0o644 << 16
-    with book.open(info, "w", force_zip64=True) as entry:
-        for part in parts:
-            entry.write(part)
+@lru_cache(maxsize=64)
+def _package_entries(names: tuple[str, ...], when: dt.datetime) -> list[_Entry]:
+    # The same for every unit's workbook of the same date: compressed once.
+    return [_deflated(name, [text.encode("utf-8")]) for name, text in _package(list(names), _iso(when))]
+
+
+def _iso(when: dt.datetime) -> str:
+    return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+# The zip container, as zipfile writes it with force_zip64 (the same bytes: tests/test_tabular.py holds the two
+# side by side), without its cost per entry: a unit's workbook has ten entries, a province 200,000.
+_Entry = tuple[bytes, int, int, list[bytes]]  # name, CRC-32, size, compressed data
+_ZIP64_LIMIT = (1 << 31) - 1
+_ZIP64_VERSION = 45
+_UNIX = 3  # the system that made the entries, for their permissions (0o644)
+_DEFLATED = 8
+
+
+def _deflated(name: str, parts: Iterable[bytes]) -> _Entry:
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    crc, size, data = 0, 0, []
+    for part in parts:
+        crc, size = zlib.crc32(part, crc), size + len(part)
+        data.append(compressor.compress(part))
+    data.append(compressor.flush())
+    return name.encode("ascii"), crc, size, data
+
+
+def _zip(entries: list[_Entry], when: dt.datetime) -> bytes:
+    date = (when.year - 1980) << 9 | when.month << 5 | when.day
+    time = when.hour << 11 | when.minute << 5 | when.second // 2
+    out: list[bytes] = []
+    directory: list[bytes] = []
+    offset = 0
+    for name, crc, size, data in entries:
+        packed = sum(map(len, data))
+        # The entry's header: its sizes in a ZIP64 field, as zipfile writes an entry streamed with force_zip64.
+        sizes = struct.pack("<HHQQ", 1, 16, size, packed)
+        head = struct.pack(
+            "<4s2B4HL2L2H", b"PK\x03\x04", _ZIP64_VERSION, 0, 0, _DEFLATED, time, date, crc,
+            0xFFFFFFFF, 0xFFFFFFFF, len(name), len(sizes),
+        )  # fmt: skip
+        out += [head, name, sizes, *data]
+        # The central directory's record: a ZIP64 field only for what does not fit its own fields.
+        large_sizes, large_offset = size > _ZIP64_LIMIT or packed > _ZIP64_LIMIT, offset > _ZIP64_LIMIT
+        large = [size, packed] * large_sizes + [offset] * large_offset
+        extra = struct.pack(f"<HH{len(large)}Q", 1, 8 * len(large), *large) if large else b""
+        record = struct.pack(
+            "<4s4B4HL2L5H2L", b"PK\x01\x02", _ZIP64_VERSION, _UNIX, _ZIP64_VERSION, 0, 0, _DEFLATED, time, date,
+            crc, 0xFFFFFFFF if large_sizes else packed, 0xFFFFFFFF if large_sizes else size,
+            len(name), len(extra), 0, 0, 0, 0o644 << 16, 0xFFFFFFFF if large_offset else offset,
+        )  # fmt: skip
+        directory += [record, name, extra]
+        offset += len(head) + len(name) + len(sizes) + packed
+    count, start, size = len(entries), offset, sum(map(len, directory))
+    end: list[bytes] = []
+    if count > 0xFFFF or start > _ZIP64_LIMIT or size > _ZIP64_LIMIT:
+        end += [
+            struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, count, count, size, start),
+            struct.pack("<4sLQL", b"PK\x06\x07", 0, start + size, 1),
+        ]
+        count, start, size = min(count, 0xFFFF), min(start, 0xFFFFFFFF), min(size, 0xFFFFFFFF)
+    end.append(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
+    return b"".join([*out, *directory, *end])
 
 
 def _sheet(table: Table) -> Iterator[bytes]:
@@ -96,25 +155,41 @@ def _sheet(table: Table) -> Iterator[bytes]:
 
 
 def _row(r: int, values: Sequence, letters: list[str], bold: bool = False) -> str:
-    cells = []
+    # Every cell of a province's sheets passes here (two million rows): the common types are told apart by their
+    # exact type, the rest (a bool, a subclass, an infinity) as the general case below.
     style = ' s="1"' if bold else ""
-    for c, value in enumerate(values):
-        if value is None:
+    cells = [f'<row r="{r}">']
+    for letter, value in zip(letters, values, strict=False):  # a short row leaves the last cells empty
+        kind = type(value)
+        if kind is str:
+            cells.append(f'<c r="{letter}{r}" t="inlineStr"{style}><is>{_text(value)}</is></c>')
+        elif value is None:
             continue
-        ref = f"{letters[c]}{r}"
-        if isinstance(value, bool):
-            cells.append(f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>')
-        elif isinstance(value, (int, float)) and math.isfinite(value):
-            cells.append(f'<c r="{ref}"{style}><v>{value!r}</v></c>')
+        elif (kind is float or kind is int) and math.isfinite(value):
+            cells.append(f'<c r="{letter}{r}"{style}><v>{value!r}</v></c>')
         else:
-            cells.append(f'<c r="{ref}" t="inlineStr"{style}><is>{_text(str(value))}</is></c>')
-    return f'<row r="{r}">{"".join(cells)}</row>'
+            cells.append(_cell(f"{letter}{r}", value, style))
+    cells.append("</row>")
+    return "".join(cells)
+
+
+def _cell(ref: str, value, style: str) -> str:
+    if isinstance(value, bool):
+        return f'<c r="{ref}" t="b"{style}><v>{int(value)}</v></c>'
+    if isinstance(value, (int, float)) and math.isfinite(value):
+        return f'<c r="{ref}"{style}><v>{value!r}</v></c>'
+    return f'<c r="{ref}" t="inlineStr"{style}><is>{_text(str(value))}</is></c>'
 
 
 def _text(value: str) -> str:
-    value = _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value[:MAX_CELL_TEXT])
+    if len(value) > MAX_CELL_TEXT:
+        value = value[:MAX_CELL_TEXT]
+    if _NOT_XML.search(value):
+        value = _NOT_XML.sub(lambda m: f"_x{ord(m.group()):04X}_", value)
     space = ' xml:space="preserve"' if value != value.strip() or "\n" in value else ""
-    return f"<t{space}>{escape(value, {chr(13): '&#13;'})}</t>"
+    if _MARKUP.search(value):
+        value = value.replace("&", "&amp;").replace(">", "&gt;").replace("<", "&lt;").replace("\r", "&#13;")
+    return f"<t{space}>{value}</t>"
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from functools import cache
 
 from jixiao import metrics
 from jixiao.collection import UnitSummary, compare_href
 from jixiao.location import field_words
 from jixiao.model import Evaluation
+from jixiao.render.chart_kit import Chart
 from jixiao.render.charts import build_charts
 from jixiao.render.env import render
 from jixiao.render.findings import FindingView
@@ -88,16 +90,19 @@ def render_unit_page(
     findings: list[FindingView] | None = None,
     peers: list[UnitSummary] = (),
     history: list[UnitSummary] = (),
+    charts: tuple[list[Chart], list[Chart]] | None = None,
 ) -> str:
-    """The Markdown of a unit's page, with what the checks found, its peers and its other years."""
+    """The Markdown of a unit's page, with what the checks found, its peers and its other years. ``charts``: the
+    page's charts and its trend charts, when the caller made them already (for the figures beside the page)."""
     statuses = [metrics.indicator_status(i) for i in ev.indicators]
     findings = findings or []
     lost = lost_points(ev)
-    data = ev.canonical()
+    data = cache(ev.canonical)  # for the corrections' places only: most evaluations have none
+    unit_charts, trend = charts or unit_charts_of(ev, history)
     return render(
         "unit.md.j2",
         ev=ev,
-        charts=build_charts(ev),
+        charts=unit_charts,
         counts=metrics.indicator_counts(ev),
         grade=metrics.grade(ev.scores.total) if ev.scores else None,
         execution_rate=metrics.execution_rate(ev),
@@ -119,16 +124,24 @@ def render_unit_page(
         missed=missed_targets(ev),
         sections=_sections(ev, findings, peers, history),
         project_gap=_project_gap(ev),
-        correction_place=lambda field: field_words(field, data),
+        correction_place=lambda field: field_words(field, data()),
         peers=list(peers),
         compare=compare_href([ev.slug, *(p.slug for p in peers)], "../../") if peers else None,
         history=list(history),
-        trend=trend_charts(list(history)),
+        trend=trend,
         files_dir=FILES_DIR,
     )
 
 
-def render_unit_figures(ev: Evaluation, history: list[UnitSummary] = ()) -> str:
+def unit_charts_of(ev: Evaluation, history: list[UnitSummary] = ()) -> tuple[list[Chart], list[Chart]]:
+    """The unit's charts and its trend charts: on its page, and as the figures beside it."""
+    return build_charts(ev), trend_charts(list(history))
+
+
+def render_unit_figures(
+    ev: Evaluation, history: list[UnitSummary] = (), charts: tuple[list[Chart], list[Chart]] | None = None
+) -> str:
     """The JSON written beside the page: every chart's figure, keyed by chart id."""
-    figures = {chart.id: chart.figure for chart in [*build_charts(ev), *trend_charts(list(history))]}
+    unit_charts, trend = charts or unit_charts_of(ev, history)
+    figures = {chart.id: chart.figure for chart in [*unit_charts, *trend]}
     return json.dumps(figures, ensure_ascii=False, separators=(",", ":"))
