@@ -10,6 +10,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,7 +97,7 @@ def index_for_search(
     indexed = 0
     for n, group in groups.items():
         out = site / "pagefind" / (f"{PART_FOLDER}{n}" if n else "")
-        indexed += _index_part(site, group, out)
+        indexed += _index_part(site, group, out, keep=parts.count > 1)
         if n:  # merged into the first part's search: its scripts and WebAssembly are the first part's
             for extra in out.iterdir():
                 if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
@@ -122,25 +124,21 @@ def unit_folder(path: str, units: frozenset[str]) -> str | None:
     return folder if path.count("/") >= 2 and folder in units else None
 
 
-def _index_part(site: Path, pages: dict[Path, _Read], out: Path) -> int:
-    """Index ``pages`` (the site's files) into ``out``, or copy the index made last time of the same pages."""
+def _index_part(site: Path, pages: dict[Path, _Read], out: Path, keep: bool = True) -> int:
+    """Index ``pages`` (the site's files) into ``out``; with ``keep``, copy the index made last time of the same
+    pages instead, or keep this one for next time. (A site in one part is indexed again whenever a page changed,
+    which is every rebuild that matters: keeping its index would only cost writing and copying it.)"""
+    if not keep:
+        with _linked(site, pages) as folder:
+            return _index(folder, out)
     digest = hashlib.sha256(repr(EXCLUDED).encode())  # Pagefind's version is in key_of (code_version)
     for page in sorted(pages):
         digest.update(page.relative_to(site).as_posix().encode() + b"\0" + pages[page].digest)
 
     def index() -> dict[str, bytes]:
-        # Pagefind reads a folder: the part's pages, linked (not copied) into one of its own, as they lie.
-        # Within the site being built, so a killed build leaves nothing elsewhere (jixiao build discards it whole).
-        with tempfile.TemporaryDirectory(prefix=".jixiao-search-", dir=site) as tmp:
-            for page in pages:
-                linked = Path(tmp) / page.relative_to(site)
-                linked.parent.mkdir(parents=True, exist_ok=True)
-                try:
-                    os.link(page, linked)
-                except OSError:
-                    shutil.copyfile(page, linked)
-            made = Path(tmp) / "pagefind"
-            counted = _index(Path(tmp), made)
+        with _linked(site, pages) as folder:
+            made = folder / "pagefind"
+            counted = _index(folder, made)
             files = {p.relative_to(made).as_posix(): p.read_bytes() for p in made.rglob("*") if p.is_file()}
             return {"pages": str(counted).encode(), **{f"index/{k}": v for k, v in files.items()}}
 
@@ -155,6 +153,21 @@ def _index_part(site: Path, pages: dict[Path, _Read], out: Path) -> int:
                 target.write_bytes(content)
     pages_indexed = kept["pages"]
     return int(pages_indexed.read_text() if isinstance(pages_indexed, Path) else pages_indexed)
+
+
+@contextmanager
+def _linked(site: Path, pages: Iterable[Path]) -> Iterator[Path]:
+    """A folder holding ``pages`` as they lie in the site, linked (not copied): Pagefind reads a folder. Within the
+    site being built, so a killed build leaves nothing elsewhere (jixiao build discards it whole)."""
+    with tempfile.TemporaryDirectory(prefix=".jixiao-search-", dir=site) as tmp:
+        for page in pages:
+            linked = Path(tmp) / page.relative_to(site)
+            linked.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.link(page, linked)
+            except OSError:
+                shutil.copyfile(page, linked)
+        yield Path(tmp)
 
 
 def _index(site: Path, out: Path) -> int:
