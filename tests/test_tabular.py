@@ -65,11 +65,13 @@ def test_a_large_sheet_is_streamed_in_chunks_with_every_row(monkeypatch):
 
 
 def test_text_that_xml_cannot_carry_is_kept_readable():
-    odd = Table(["文字"], [("甲\x01乙",), ("  前后有空格  ",), ("长" * 40_000,)])
+    odd = Table(["文字"], [("甲\x01乙",), ("  前后有空格  ",), ("长" * 40_000,), ("甲\ud800乙",)])
     sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes({"表": odd})))["表"]
     assert sheet["A2"].value == "甲_x0001_乙"  # Excel's own escape for a control character
     assert sheet["A3"].value == "  前后有空格  "
     assert len(sheet["A4"].value) == tabular.MAX_CELL_TEXT
+    # A lone surrogate (UTF-8 cannot encode it): escaped, not a crash.
+    assert sheet["A5"].value == "甲_xD800_乙"
 
 
 def _zipfile_workbook(sheets: dict[str, Table], when: dt.datetime) -> bytes:

@@ -28,8 +28,9 @@ from jixiao.reproducible import ZIP_EPOCH
 # Excel's limit on the text of one cell.
 MAX_CELL_TEXT = 32_767
 _CHUNK_ROWS = 5_000
-# Characters XML 1.0 cannot carry (control characters other than tab and line breaks): written as Excel does.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot carry (control characters other than tab and line breaks, lone surrogates, which
+# UTF-8 cannot encode either; the model refuses both in data): written as Excel does.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 # What XML text escapes (as xml.sax.saxutils.escape, and a carriage return, which XML would read as a newline).
 _MARKUP = re.compile("[&<>\r]")
 
