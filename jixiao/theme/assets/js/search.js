@@ -52,33 +52,38 @@
   // A big site's index comes in parts (search_index.py): the hubs in the first, the unit pages in the others. Merged
   // into one Pagefind, every part is searched in Pagefind's one web worker, one after another, and nothing shows
   // until the last has answered (2.3 s for a word on every unit page at 20,000 units on a throttled phone). So each
-  // part gets a Pagefind of its own: pagefind.js imported under another fragment (#part-N) is another module, with
-  // its own worker (the file itself comes from the browser's cache: a fragment is never sent). The parts are searched
-  // at once, on as many cores as the phone has, and each one's results are drawn as it answers. A part's Pagefind
-  // holds the hubs too (Pagefind's own index is always the first), so its answer is taken without the hubs' pages,
-  // which the first Pagefind answers alone. Scores are each index's own, as when Pagefind merges them itself. ---
+  // part is searched by a Pagefind instance of its own, and its results are drawn as it answers. Pagefind runs all
+  // the instances of one import in one worker; pagefind.js imported under another fragment (#worker-N) is another
+  // module, with a worker of its own (the file comes from the browser's cache: a fragment is never sent). The parts
+  // are spread over as many workers as the phone has cores to spare, and searched at once. A part's instance holds
+  // the hubs too (Pagefind's own index is always the first): its answer is taken without the hubs' pages, which the
+  // first instance answers alone. Scores are each index's own, as when Pagefind merges the parts itself. ---
   var DEADLINE = 300; // ms: a query all of whose parts answer by then is drawn once, so the list does not jump
   var loading = null;
   function pagefind() {
     if (!loading) {
       var href = new URL(script.dataset.pagefind, document.baseURI).href;
       var parts = (script.dataset.parts || "").split(" ").filter(Boolean);
-      var one = function (fragment, part) {
-        return import(href + fragment).then(function (api) {
-          return api.options({ excerptLength: 40 }).then(function () {
-            api.init();
-            // The part's pages' addresses are relative to the site, as the first part's are.
-            if (!part) return api;
-            return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 }).then(function () {
-              return api;
-            });
-          });
+      var lanes = Math.max(1, Math.min(parts.length, (navigator.hardwareConcurrency || 2) - 1));
+      var modules = [];
+      for (var j = 0; j < lanes; j++) modules.push(import(href + (j ? "#worker-" + j : "")));
+      // Each searcher: its instance and its lane (the worker it runs in; one search at a time in each).
+      var hubs = modules[0].then(function (api) {
+        return api.options({ excerptLength: 40 }).then(function () {
+          api.init();
+          return { api: api, lane: 0 };
         });
-      };
+      });
       loading = Promise.all(
-        [one("", null)].concat(
+        [hubs].concat(
           parts.map(function (part, i) {
-            return one("#part-" + (i + 1), part);
+            return modules[i % lanes].then(function (module) {
+              var api = module.createInstance({ excerptLength: 40 });
+              // The part's pages' addresses are relative to the site, as the first part's are.
+              return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 }).then(function () {
+                return { api: api, lane: i % lanes };
+              });
+            });
           })
         )
       );
@@ -152,15 +157,15 @@
       return Promise.resolve();
     }
     status.textContent = "正在搜索“" + term + "”……";
-    return pagefind().then(function (apis) {
+    return pagefind().then(function (searchers) {
       if (mine !== asked) return;
       var query = {
         mine: mine,
         term: term,
-        answers: apis.map(function () {
+        answers: searchers.map(function () {
           return null;
         }),
-        left: apis.length,
+        left: searchers.length,
         late: false, // the deadline has passed: what is known is drawn as it comes
         results: [],
         drawn: [], // the results drawn, in the list's order
@@ -169,21 +174,33 @@
         chain: Promise.resolve(), // drawing, one step after another
       };
       var opts = { filters: filters() };
-      var timer = setTimeout(function () {
-        query.late = true;
-        if (mine === asked && query.answers[0]) show(query, false);
-      }, DEADLINE);
       return new Promise(function (resolve) {
-        apis.forEach(function (api, i) {
-          api.search(term, opts).then(function (found) {
-            if (mine !== asked) return resolve(); // a newer query is asked: this answer is nobody's
-            query.answers[i] = found || { results: [], filters: {} };
-            query.left -= 1;
-            if (!query.answers[0]) return; // the parts' answers wait for the hubs', which they repeat
-            if (!query.left) {
-              clearTimeout(timer);
-              show(query, true).then(resolve);
-            } else if (query.late) show(query, false);
+        var timer = setTimeout(function () {
+          query.late = true;
+          if (mine === asked && query.answers[0]) show(query, false);
+        }, DEADLINE);
+        // After each answer: the parts' answers wait for the hubs', which they repeat.
+        var progress = function () {
+          if (!query.answers[0]) return;
+          if (!query.left) {
+            clearTimeout(timer);
+            return show(query, true).then(resolve);
+          }
+          if (query.late) return show(query, false);
+        };
+        // One search at a time in each worker, the next once the answer is drawn: a result's page (its fragment)
+        // comes from the worker that found it, and would otherwise wait for the other parts' searches there. A
+        // newer query skips what an older one has not searched yet.
+        var lanes = [];
+        searchers.forEach(function (s, i) {
+          lanes[s.lane] = (lanes[s.lane] || Promise.resolve()).then(function () {
+            if (mine !== asked) return resolve(); // a newer query is asked: this one is nobody's
+            return s.api.search(term, opts).then(function (found) {
+              if (mine !== asked) return resolve(); // nor is its late answer
+              query.answers[i] = found || { results: [], filters: {} };
+              query.left -= 1;
+              return progress();
+            });
           });
         });
       });
@@ -328,10 +345,10 @@
     if (totals || !panel.open) return;
     choices.textContent = "正在载入筛选项……";
     pagefind()
-      .then(function (apis) {
+      .then(function (searchers) {
         return Promise.all(
-          apis.map(function (api) {
-            return api.filters();
+          searchers.map(function (s) {
+            return s.api.filters();
           })
         );
       })
@@ -398,9 +415,9 @@
     clearTimeout(timer);
     var term = input.value.trim();
     if (term)
-      pagefind().then(function (apis) {
-        apis.forEach(function (api) {
-          api.preload(term, { filters: filters() });
+      pagefind().then(function (searchers) {
+        searchers.forEach(function (s) {
+          s.api.preload(term, { filters: filters() });
         });
       });
     timer = setTimeout(search, 300); // searched as the reader types, once they pause
