@@ -242,20 +242,13 @@ def _ask(page, term: str) -> None:
     page.locator("#jx-search-q").press("Enter")
 
 
-# The parts are spread over as many workers as the device has cores to spare: one on a two-core phone (searched one
-# after another), four here on an eight-core one (all at once).
-CORES = "Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => %d })"
-
-
-@pytest.mark.parametrize("cores", [2, 8])
 def test_a_slow_part_does_not_hold_back_the_others_results_and_the_final_list_is_in_score_order(
     visit,  # noqa: F811
     served_parted,
     parted,
-    cores,
 ):
     site = parted[1]
-    v = visit(served_parted + "search/", init_script=CORES % cores, viewport={"width": 390, "height": 844})
+    v = visit(served_parted + "search/", viewport={"width": 390, "height": 844})
     page = v.page
     expected = page.evaluate(ORACLE, ["示例", None])
     assert len(expected) >= 12  # every unit page, from the four parts
@@ -285,14 +278,12 @@ def test_a_slow_part_does_not_hold_back_the_others_results_and_the_final_list_is
     assert _all_drawn(page) == expected
 
 
-@pytest.mark.parametrize("cores", [2, 8])
 def test_a_late_answer_to_an_older_query_does_not_replace_the_newer_ones_results(
     visit,  # noqa: F811
     served_parted,
     parted,
-    cores,
 ):
-    v = visit(served_parted + "search/", init_script=CORES % cores, viewport={"width": 1366, "height": 900})
+    v = visit(served_parted + "search/", viewport={"width": 1366, "height": 900})
     page = v.page
     older, newer = page.evaluate(ORACLE, ["示例街道02", None]), page.evaluate(ORACLE, ["示例局03", None])
     # The older query's first results hold pages of the third part the newer one does not show.

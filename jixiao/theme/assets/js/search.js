@@ -54,36 +54,37 @@
   // until the last has answered (2.3 s for a word on every unit page at 20,000 units on a throttled phone). So each
   // part is searched by a Pagefind instance of its own, and its results are drawn as it answers. Pagefind runs all
   // the instances of one import in one worker; pagefind.js imported under another fragment (#worker-N) is another
-  // module, with a worker of its own (the file comes from the browser's cache: a fragment is never sent). The hubs
-  // have a worker of their own (small, they answer at once, not after a part's index has loaded); the parts are
-  // spread over as many other workers as the phone has cores to spare, and searched at once. A part's instance holds
-  // the hubs too (Pagefind's own index is always the first): its answer is taken without the hubs' pages, which the
-  // first instance answers alone. Scores are each index's own, as when Pagefind merges the parts itself. ---
+  // module, with a worker of its own (the file comes from the browser's cache: a fragment is never sent). Each part
+  // has a worker of its own, and so do the hubs (small, they answer at once, not after a part's index has loaded):
+  // all are searched at once, on as many cores as the phone has. (Several instances in one worker share Pagefind's
+  // one WebAssembly memory, and searching them there broke it: "memory access out of bounds" for 满意度 培训.) A
+  // part's instance holds the hubs too (Pagefind's own index is always the first): its answer is taken without the
+  // hubs' pages, which the first instance answers alone. Scores are each index's own, as when Pagefind merges the parts itself. ---
   var DEADLINE = 300; // ms: a query all of whose parts answer by then is drawn once, so the list does not jump
-  var SLOW = 100; // ms: a part's search (Pagefind's own timing) after which the answer is drawn before the next
   var loading = null;
   function pagefind() {
     if (!loading) {
       var href = new URL(script.dataset.pagefind, document.baseURI).href;
       var parts = (script.dataset.parts || "").split(" ").filter(Boolean);
-      var lanes = Math.max(1, Math.min(parts.length, (navigator.hardwareConcurrency || 2) - 1));
-      var modules = [];
-      for (var j = 0; j <= lanes; j++) modules.push(import(href + (j ? "#worker-" + j : "")));
-      // Each searcher: its instance and its lane (the worker it runs in; one search at a time in each).
+      var modules = [import(href)].concat(
+        parts.map(function (part, i) {
+          return import(href + "#worker-" + (i + 1));
+        })
+      );
       var hubs = modules[0].then(function (api) {
         return api.options({ excerptLength: 40 }).then(function () {
           api.init();
-          return { api: api, lane: 0 };
+          return api;
         });
       });
       loading = Promise.all(
         [hubs].concat(
           parts.map(function (part, i) {
-            return modules[1 + (i % lanes)].then(function (module) {
+            return modules[1 + i].then(function (module) {
               var api = module.createInstance({ excerptLength: 40 });
               // The part's pages' addresses are relative to the site, as the first part's are.
               return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 }).then(function () {
-                return { api: api, lane: 1 + (i % lanes) };
+                return api;
               });
             });
           })
@@ -181,37 +182,20 @@
           query.late = true;
           if (mine === asked && query.answers[0]) show(query, false);
         }, DEADLINE);
-        // After each answer: the parts' answers wait for the hubs', which they repeat. A worker's first answer
-        // drawn, if its search was slow, is drawn before the worker searches its next part: a result's page (its
-        // fragment) comes from the worker that found it, and would otherwise wait for that next search, as slow
-        // (≈ 0.7 s for a common word at 6,700 pages). After a quick search, the next one goes first.
-        var waited = {};
-        var progress = function (lane, slow) {
+        // After each answer: the parts' answers wait for the hubs', which they repeat.
+        var progress = function () {
           if (!query.answers[0]) return;
           if (!query.left) {
             clearTimeout(timer);
-            return show(query, true).then(resolve);
-          }
-          if (!query.late) return;
-          var drawn = show(query, false);
-          if (!slow || waited[lane]) return;
-          waited[lane] = true;
-          return drawn;
+            show(query, true).then(resolve);
+          } else if (query.late) show(query, false);
         };
-        // One search at a time in each worker. A newer query skips what an older one has not searched yet.
-        var lanes = [];
-        searchers.forEach(function (s, i) {
-          lanes[s.lane] = (lanes[s.lane] || Promise.resolve()).then(function () {
-            if (mine !== asked) return resolve(); // a newer query is asked: this one is nobody's
-            return s.api.search(term, opts).then(function (found) {
-              if (mine !== asked) return resolve(); // nor is its late answer
-              query.answers[i] = found || { results: [], filters: {} };
-              query.left -= 1;
-              var spent = (query.answers[i].timings || []).reduce(function (sum, t) {
-                return sum + ((t && t.search) || 0);
-              }, 0);
-              return progress(s.lane, spent > SLOW);
-            });
+        searchers.forEach(function (api, i) {
+          api.search(term, opts).then(function (found) {
+            if (mine !== asked) return resolve(); // a newer query is asked: this late answer is nobody's
+            query.answers[i] = found || { results: [], filters: {} };
+            query.left -= 1;
+            progress();
           });
         });
       });
@@ -358,8 +342,8 @@
     pagefind()
       .then(function (searchers) {
         return Promise.all(
-          searchers.map(function (s) {
-            return s.api.filters();
+          searchers.map(function (api) {
+            return api.filters();
           })
         );
       })
@@ -427,8 +411,8 @@
     var term = input.value.trim();
     if (term)
       pagefind().then(function (searchers) {
-        searchers.forEach(function (s) {
-          s.api.preload(term, { filters: filters() });
+        searchers.forEach(function (api) {
+          api.preload(term, { filters: filters() });
         });
       });
     timer = setTimeout(search, 300); // searched as the reader types, once they pause
