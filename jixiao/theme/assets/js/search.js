@@ -54,24 +54,26 @@
   // until the last has answered (2.3 s for a word on every unit page at 20,000 units on a throttled phone). So each
   // part is searched by a Pagefind instance of its own, and its results are drawn as it answers. Pagefind runs all
   // the instances of one import in one worker; pagefind.js imported under another fragment (#worker-N) is another
-  // module, with a worker of its own (the file comes from the browser's cache: a fragment is never sent). Each part
-  // has a worker of its own, and so do the hubs (small, they answer at once, not after a part's index has loaded):
-  // all are searched at once, on as many cores as the phone has. (Several instances in one worker share Pagefind's
-  // one WebAssembly memory, and searching them there broke it: "memory access out of bounds" for 满意度 培训.) A
-  // part's instance holds the hubs too (Pagefind's own index is always the first): its answer is taken without the
-  // hubs' pages, which the first instance answers alone. Scores are each index's own, as when Pagefind merges the parts itself. ---
+  // module, with a worker of its own (the file comes from the browser's cache: a fragment is never sent). The hubs
+  // have a worker of their own (small, they answer at once, not after a part's index has loaded); the parts are
+  // spread over as many other workers as the phone has cores to spare, all searched at once: on a two-core phone
+  // one worker searches every part, as before, and only the hubs come first. (One instance per worker: several in
+  // one share Pagefind's one WebAssembly memory, and searching them broke it, "memory access out of bounds" for
+  // 满意度 培训; parts merged into one instance are Pagefind's own way.) A worker's instance holds the hubs too
+  // (Pagefind's own index is always the first): its answer is taken without the hubs' pages, which the first
+  // instance answers alone. Scores are each index's own, as when Pagefind merges the parts itself. ---
   var DEADLINE = 300; // ms: a query all of whose parts answer by then is drawn once, so the list does not jump
   var loading = null;
   function pagefind() {
     if (!loading) {
       var href = new URL(script.dataset.pagefind, document.baseURI).href;
       var parts = (script.dataset.parts || "").split(" ").filter(Boolean);
-      var modules = [import(href)].concat(
-        parts.map(function (part, i) {
-          return import(href + "#worker-" + (i + 1));
-        })
-      );
-      var hubs = modules[0].then(function (api) {
+      var workers = Math.max(1, Math.min(parts.length, (navigator.hardwareConcurrency || 2) - 1));
+      var groups = [];
+      parts.forEach(function (part, i) {
+        (groups[i % workers] = groups[i % workers] || []).push(part);
+      });
+      var hubs = import(href).then(function (api) {
         return api.options({ excerptLength: 40 }).then(function () {
           api.init();
           return api;
@@ -79,11 +81,15 @@
       });
       loading = Promise.all(
         [hubs].concat(
-          parts.map(function (part, i) {
-            return modules[1 + i].then(function (module) {
+          groups.map(function (group, i) {
+            return import(href + "#worker-" + (i + 1)).then(function (module) {
               var api = module.createInstance({ excerptLength: 40 });
-              // The part's pages' addresses are relative to the site, as the first part's are.
-              return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 }).then(function () {
+              // The parts' pages' addresses are relative to the site, as the first part's are.
+              return Promise.all(
+                group.map(function (part) {
+                  return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 });
+                })
+              ).then(function () {
                 return api;
               });
             });
