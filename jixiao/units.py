@@ -18,7 +18,7 @@ from jixiao.collection import UnitSummary
 from jixiao.incremental import cached_files, key_of, parallel_map
 from jixiao.model import Evaluation
 from jixiao.render.card import CARD_DIR, QR_FILE, render_card
-from jixiao.render.downloads import unit_downloads
+from jixiao.render.downloads import UnitTables, unit_downloads
 from jixiao.render.findings import FindingView
 from jixiao.render.open_data import unit_piece
 from jixiao.render.unit_page import FIGURES_FILE, render_unit_figures, render_unit_page, unit_charts_of
@@ -90,6 +90,7 @@ def _render(unit: UnitInputs) -> dict[str, str | bytes]:
         f"{slug}/{FIGURES_FILE}": render_unit_figures(ev, unit.history, charts),
         f"{slug}/summary.json": json.dumps(unit.summary.as_json(), ensure_ascii=False, separators=(",", ":")),
     }
-    files.update({f"{slug}/{name}": content for name, content in unit_downloads(ev).items()})
-    files[PIECE] = unit_piece(ev, unit.findings)
+    tables = UnitTables.of(ev)  # rows, worksheet rows and JSON shared by its downloads and its piece
+    files.update({f"{slug}/{name}": content for name, content in unit_downloads(ev, tables).items()})
+    files[PIECE] = unit_piece(ev, unit.findings, tables)
     return files

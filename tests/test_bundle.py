@@ -71,7 +71,7 @@ def build(data: Path, monkeypatch) -> tuple[dict[str, bytes], list[str]]:
     """The generated open-data files, and the units whose piece was made (not taken from the cache)."""
     made: list[str] = []
     piece = units.unit_piece
-    monkeypatch.setattr(units, "unit_piece", lambda ev, views: made.append(ev.slug) or piece(ev, views))
+    monkeypatch.setattr(units, "unit_piece", lambda ev, *rest: made.append(ev.slug) or piece(ev, *rest))
     files: dict[str, bytes] = {}
 
     def write(path: str, content: str | bytes | Path) -> None:
@@ -171,3 +171,23 @@ def test_a_sheet_joined_from_pieces_is_the_sheet_of_the_whole_table(tmp_path_fac
         assert (folder / "book.xlsx").read_bytes() == xlsx_bytes({"小": small, "表": Table(columns, rows)})
     finally:
         tabular._CHUNK_ROWS = 5_000
+
+
+def test_a_units_workbook_from_rows_formatted_once_is_the_workbook_of_its_tables(demo):
+    """The unit's indicator and score rows are formatted once for its own workbook and the site's: its workbook is
+    the bytes its plain tables give."""
+    from jixiao.render.downloads import funds_table, tasks_table, unit_downloads
+
+    checked = 0
+    for item in site.load(demo):
+        ev = item.evaluation
+        plain = {
+            "资金": funds_table(ev),
+            "绩效指标": indicators_table(indicator_rows(ev)),
+            "自评打分": scores_table(score_rows(ev)),
+            "年度主要任务": tasks_table(ev),
+        }
+        expected = xlsx_bytes(plain, source_date(data_dates([ev])))
+        assert unit_downloads(ev)["evaluation.xlsx"] == expected, ev.slug
+        checked += len(plain["绩效指标"].rows) > 0 and len(plain["自评打分"].rows) > 0
+    assert checked == 18

@@ -25,9 +25,8 @@ from jixiao.render.downloads import (
     INDICATOR_COLUMNS,
     SCORE_COLUMNS,
     STATUS_COLUMN,
-    indicator_rows,
+    UnitTables,
     indicators_table,
-    score_rows,
     scores_table,
 )
 from jixiao.render.env import render
@@ -110,22 +109,18 @@ _HEADS = {
 }
 
 
-def unit_piece(
-    ev: Evaluation,
-    views: list[FindingView],
-    indicators: list[tuple] | None = None,
-    scores: list[tuple] | None = None,
-) -> bytes:
+def unit_piece(ev: Evaluation, views: list[FindingView], tables: UnitTables | None = None) -> bytes:
     """The unit's part of the dataset but its two CSV downloads (the bundle's lines are theirs, see ``Bundle``):
-    its findings' CSV lines, its rows of the three worksheets, and its evaluation's JSON. ``indicators`` and
-    ``scores`` are its ``indicator_rows`` and ``score_rows``, when the caller has them already."""
+    its findings' CSV lines, its rows of the three worksheets, and its evaluation's JSON; ``tables`` are those its
+    downloads were made of, when they were."""
+    tables = tables or UnitTables.of(ev)
     findings = finding_rows(ev, views)
     parts = [
         csv_lines(findings),
-        sheet_rows(indicator_rows(ev) if indicators is None else indicators, len(_HEADS["绩效指标"])),
-        sheet_rows(score_rows(ev) if scores is None else scores, len(_HEADS["自评打分"])),
-        sheet_rows(findings, len(_HEADS["数据核对"])),
-        json.dumps(ev.canonical(), ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+        tables.indicator_sheet.rows,
+        tables.score_sheet.rows,
+        sheet_rows(findings, len(FINDING_COLUMNS)),
+        json.dumps(tables.canonical, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
     ]
     return struct.pack(_PIECE_HEAD, *map(len, parts)) + b"".join(parts)
 
@@ -240,8 +235,11 @@ def dataset_files(
     with tempfile.TemporaryDirectory(prefix="jixiao-open-data-") as folder:
         bundle = Bundle(Path(folder))
         for ev in evaluations:
-            own = unit_downloads(ev)
-            bundle.add(own["indicators.csv"], own["scores.csv"], unit_piece(ev, views.get(id(ev), [])))
+            tables = UnitTables.of(ev)
+            own = unit_downloads(ev, tables)
+            bundle.add(
+                own["indicators.csv"], own["scores.csv"], unit_piece(ev, views.get(id(ev), []), tables)
+            )
         files = bundle.finish(rows, source_date(data_dates(evaluations)))
         return {name: path.read_bytes() for name, path in files.items()}
 

@@ -71,7 +71,7 @@ def csv_lines(rows: Iterable[Sequence]) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def xlsx_bytes(sheets: dict[str, Table], when: dt.datetime = ZIP_EPOCH) -> bytes:
+def xlsx_bytes(sheets: dict[str, Table | FormattedTable], when: dt.datetime = ZIP_EPOCH) -> bytes:
     """The workbook; its entries and document dates are ``when`` (from the data: see jixiao.reproducible)."""
     when = max(when, ZIP_EPOCH)
     entries = [*_package_entries(tuple(sheets), when)]
@@ -93,6 +93,30 @@ def sheet_rows(rows: Sequence[Sequence], width: int) -> bytes:
     return _ROW_MARK.join([_row(_NUMBER_MARK, row, letters).encode("utf-8") for row in rows])
 
 
+def _numbered(piece: bytes, first: int) -> tuple[bytes, int]:
+    """The rows of a ``sheet_rows`` piece numbered from ``first``, and the number after the last."""
+    if not piece:
+        return b"", first
+    rows = piece.split(_ROW_MARK)
+    # Each row's template split at its marks (one opens the row, one is in every cell), joined by its number.
+    return b"".join([(b"%d" % n).join(row.split(b"\x00")) for n, row in enumerate(rows, first)]), first + len(
+        rows
+    )
+
+
+@dataclass(frozen=True)
+class FormattedTable:
+    """A table with its worksheet rows formatted already (``sheet_rows``): a unit's indicators and scores are
+    sheets of its own workbook and of the site's, formatted once for both."""
+
+    columns: Sequence[str]
+    rows: bytes
+
+    @classmethod
+    def of(cls, table: Table) -> FormattedTable:
+        return cls(table.columns, sheet_rows(table.rows, len(table.columns)))
+
+
 class SheetWriter:
     """A worksheet written to ``path`` as it comes, compressed: its head, then ``sheet_rows`` pieces numbered in
     turn. The same bytes as ``_sheet`` of the whole table, without holding the table (a province's is 500 MB)."""
@@ -111,12 +135,8 @@ class SheetWriter:
 
     def add(self, piece: bytes) -> None:
         """A piece made by ``sheet_rows``: its rows get the next numbers."""
-        if not piece:
-            return
-        rows = piece.split(_ROW_MARK)
-        first, self._next = self._next, self._next + len(rows)
-        # Each row's template split at its marks (one opens the row, one is in every cell), joined by its number.
-        self._put(b"".join([(b"%d" % n).join(row.split(b"\x00")) for n, row in enumerate(rows, first)]))
+        rows, self._next = _numbered(piece, self._next)
+        self._put(rows)
 
     def close(self, name: str) -> _Entry:
         """The finished zip entry ``name``, its compressed data left in the file."""
@@ -230,7 +250,11 @@ def _sheet_head(columns: Sequence[str], letters: list[str]) -> str:
 _SHEET_END = b"</sheetData></worksheet>"
 
 
-def _sheet(table: Table) -> Iterator[bytes]:
+def _sheet(table: Table | FormattedTable) -> Iterator[bytes]:
+    if isinstance(table, FormattedTable):
+        yield _sheet_head(table.columns, [column_letter(c) for c in range(len(table.columns))]).encode()
+        yield _numbered(table.rows, 2)[0] + _SHEET_END
+        return
     letters = [column_letter(c) for c in range(max([len(table.columns), *map(len, table.rows)], default=0))]
     yield _sheet_head(table.columns, letters).encode()
     chunk: list[str] = []
