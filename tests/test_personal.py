@@ -276,3 +276,15 @@ def test_personal_data_written_as_a_mapping_key_in_unit_yaml_is_found(tmp_path, 
         f"{unit}: staffing.authorized_by_type: 发现电子邮箱 z***@qu.gov.cn：{ADVICE} [personal-email]",
     ]
     assert "1234 5678" not in out.out + out.err
+
+
+def test_personal_data_in_a_mapping_key_of_the_model_itself_is_found():
+    """Without the source files' texts (a model built by a reader or by hand), the model's own texts are scanned:
+    a mapping's keys (authorized_by_type: kinds of staff, published as written) as well as its values."""
+    data = good()
+    data["staffing"] = {"authorized": 3, "authorized_by_type": {"行政": 2, "联系人 13812345678": 1}}
+    found = [
+        f for f in check_evaluation(Context(Evaluation.model_validate(data), "d")) if f.severity == "error"
+    ]
+    assert [(f.rule, f.location.field) for f in found] == [("personal-mobile", "staffing.authorized_by_type")]
+    assert "138****5678" in found[0].message and "13812345678" not in found[0].message
