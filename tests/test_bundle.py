@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import time
 from pathlib import Path
 
 import openpyxl
@@ -191,3 +193,24 @@ def test_a_units_workbook_from_rows_formatted_once_is_the_workbook_of_its_tables
         assert unit_downloads(ev)["evaluation.xlsx"] == expected, ev.slug
         checked += len(plain["绩效指标"].rows) > 0 and len(plain["自评打分"].rows) > 0
     assert checked == 18
+
+
+def test_a_stopped_builds_dataset_folder_is_removed_and_a_running_ones_kept(tmp_path, monkeypatch):
+    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path))
+    parent = tmp_path / "open-data"
+    stopped, recent, running = (
+        parent / "999999999-old",
+        parent / "999999998-new",
+        parent / f"{os.getpid()}-old",
+    )
+    for folder in (stopped, recent, running):
+        folder.mkdir(parents=True)
+        (folder / "evaluations.json").write_text("[]")
+    for folder in (stopped, running):
+        os.utime(folder, (time.time() - 2 * 86_400,) * 2)
+    mine = open_data.bundle_folder()
+    assert mine.parent == parent and not any(mine.iterdir())
+    assert not stopped.exists()  # a day old, its process gone
+    assert recent.exists() and running.exists()  # younger than a day; its process still running
+    again = open_data.bundle_folder()
+    assert again != mine and not mine.exists()  # this process's previous build's folder: replaced

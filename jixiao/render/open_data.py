@@ -16,6 +16,7 @@ import os
 import shutil
 import struct
 import tempfile
+import time
 from pathlib import Path
 
 from jixiao.collection import UnitSummary
@@ -210,12 +211,37 @@ def bundle_folder() -> Path:
         try:
             parent = cache_dir() / "open-data"
             parent.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(parent)
             folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=parent))
         except OSError:
             pass  # a read-only cache: a temporary folder instead
     folder = folder or Path(tempfile.mkdtemp(prefix="jixiao-open-data-"))
     _folders.append(folder)
     return folder
+
+
+def _remove_leftovers(parent: Path) -> None:
+    """The folders of builds that were stopped before they could remove their own (a province's is 300 MB): a
+    day old and their process gone, so that no build still running, here or sharing the cache, loses its files."""
+    stale = time.time() - 86_400
+    for folder in parent.iterdir():
+        pid = folder.name.partition("-")[0]
+        try:
+            if folder.stat().st_mtime > stale or not pid.isdigit() or _alive(int(pid)):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a number a process can have: left alone
+    return True
 
 
 _folders: list[Path] = []
