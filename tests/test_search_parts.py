@@ -8,7 +8,7 @@ import gzip
 import json
 import re
 from pathlib import Path
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
@@ -178,6 +178,196 @@ def test_a_search_finds_units_of_every_part_and_filters_them_as_one(visit, serve
     page.locator(".jx-search-filter legend", has_text="年度").wait_for(timeout=60000)
     counted = page.locator(".jx-search-filter", has_text="年度").inner_text()
     assert re.search(r"2023（6）", counted) and re.search(r"2024（6）", counted), counted
+
+
+# Pagefind's own answer, as it gives it when it merges every part itself in one worker (one after another): the
+# pages' addresses in score order. What the search page shows is held against it.
+ORACLE = """async ([q, filters]) => {
+  const s = document.querySelector("script[data-pagefind]");
+  const api = await import(new URL(s.dataset.pagefind, document.baseURI).href + "#oracle");
+  if (!window.__jxOracle) {
+    window.__jxOracle = true;
+    await api.options({ excerptLength: 40 });
+    await api.init();
+    for (const part of (s.dataset.parts || "").split(" ").filter(Boolean))
+      await api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 });
+    await api.filters(); // every filter loaded, as once the reader opens them: a search counts each
+  }
+  const found = await api.search(q, { filters: filters || {} });
+  window.__jxOracleCounts = found.filters;
+  return Promise.all(found.results.map(r => r.data().then(d => d.url)));
+}"""
+
+FINAL = "/^(找到 \\d+ 个结果|没有找到)/.test(document.querySelector('.jx-search-status').innerText)"
+
+
+def _links(page) -> list[str]:
+    return page.locator(".jx-result-link").evaluate_all("els => els.map(e => e.getAttribute('href'))")
+
+
+def _all_drawn(page) -> list[str]:
+    """Every result, drawn five at a time with "显示更多结果", in the list's order."""
+    while page.locator(".jx-search-more").is_visible():
+        shown = page.locator(".jx-result-link").count()
+        page.locator(".jx-search-more").click()
+        page.wait_for_function(
+            f"document.querySelectorAll('.jx-result-link').length > {shown}", timeout=60000
+        )
+    return _links(page)
+
+
+class Held:
+    """Requests to the site held back (as a slow network or a slow part would) until released."""
+
+    def __init__(self, context, pattern):
+        self.routes: list = []
+        self.holding = True
+        context.route(pattern, self._route)
+
+    def _route(self, route):
+        if self.holding:
+            self.routes.append(route)
+        else:
+            route.continue_()
+
+    def release(self):
+        self.holding = False
+        for route in self.routes:
+            route.continue_()
+        self.routes.clear()
+
+
+def _ask(page, term: str) -> None:
+    page.locator("#jx-search-q").fill(term)
+    page.locator("#jx-search-q").press("Enter")
+
+
+# The parts are spread over as many workers as the device has cores to spare: here eight (the four parts searched at
+# once, each in a worker of its own), or two (one worker searches all the parts, only the hubs come first).
+CORES = "Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => %d })"
+
+
+def test_a_slow_part_does_not_hold_back_the_others_results_and_the_final_list_is_in_score_order(
+    visit,  # noqa: F811
+    served_parted,
+    parted,
+):
+    site = parted[1]
+    v = visit(served_parted + "search/", init_script=CORES % 8, viewport={"width": 390, "height": 844})
+    page = v.page
+    expected = page.evaluate(ORACLE, ["示例", None])
+    assert len(expected) >= 12  # every unit page, from the four parts
+    # The third part's index is slow to come: the others' results are drawn meanwhile, and the status says the
+    # search goes on, with the count so far.
+    held = Held(v.context, "**/pagefind/part-3/index/**")
+    _ask(page, "示例")
+    page.wait_for_function(
+        "document.querySelector('.jx-search-status').innerText.startsWith('已找到')", timeout=60000
+    )
+    assert held.routes  # the third part is still waiting for its index
+    status = page.locator(".jx-search-status").inner_text()
+    so_far = int(re.search(r"^已找到 (\d+) 个结果，仍在搜索……$", status).group(1))
+    assert 0 < so_far < len(expected), status
+    early = _links(page)
+    third = {
+        u for u in expected if "/" + u.split("/", 3)[3] in {unquote(_url(f)) for f in _fragments_of(site, 3)}
+    }
+    assert third and 0 < len(early) <= 5 and not set(early) & third, early  # none of the slow part's pages
+    assert page.locator(".jx-search-status").get_attribute("role") == "status"
+    held.release()
+    page.wait_for_function(FINAL, timeout=60000)
+    assert page.locator(".jx-search-status").inner_text() == f"找到 {len(expected)} 个结果"
+    # The first five are the best five of all parts now (redrawn: the reader had not used the list yet), and the
+    # whole list, drawn five at a time, is Pagefind's own order of the merged index.
+    assert _links(page) == expected[:5]
+    assert _all_drawn(page) == expected
+
+
+@pytest.mark.parametrize("cores", [2, 8])
+def test_a_late_answer_to_an_older_query_does_not_replace_the_newer_ones_results(
+    visit,  # noqa: F811
+    served_parted,
+    parted,
+    cores,
+):
+    v = visit(served_parted + "search/", init_script=CORES % cores, viewport={"width": 1366, "height": 900})
+    page = v.page
+    older, newer = page.evaluate(ORACLE, ["示例街道02", None]), page.evaluate(ORACLE, ["示例局03", None])
+    # The older query's first results hold pages of the third part the newer one does not show.
+    site = parted[1]
+    slow = {
+        f.name
+        for f in _fragments_of(site, 3)
+        if urlsplit(served_parted).path.rstrip("/") + unquote(_url(f)) in set(older[:5]) - set(newer[:5])
+    }
+    assert slow and sorted(older[:5]) != sorted(newer[:5])
+    # Those pages are slow to come: the older query's results are still being drawn when the reader asks for
+    # another unit.
+    held = Held(v.context, lambda url: url.rsplit("/", 1)[-1] in slow)
+    _ask(page, "示例街道02")
+    page.wait_for_function("document.querySelector('.jx-search-status').innerText.startsWith('正在搜索')")
+    while not held.routes:
+        page.wait_for_timeout(50)
+    _ask(page, "示例局03")
+    page.wait_for_function(FINAL, timeout=60000)
+    assert page.locator(".jx-search-status").inner_text() == f"找到 {len(newer)} 个结果"
+    assert _links(page) == newer[:5]
+    # The older query's pages arrive now: they are dropped, the newer query's results stay.
+    held.release()
+    page.evaluate("() => new Promise(r => setTimeout(r, 1500))")  # time for the late answer to be (not) drawn
+    assert page.locator(".jx-search-status").inner_text() == f"找到 {len(newer)} 个结果"
+    assert _links(page) == newer[:5]
+    assert page.locator("#jx-search-q").input_value() == "示例局03"
+
+
+def _fragments_of(site: Path, part: int) -> list[Path]:
+    return sorted((site / "pagefind" / f"part-{part}" / "fragment").glob("*.pf_fragment"))
+
+
+def _url(fragment: Path) -> str:
+    raw = gzip.decompress(fragment.read_bytes())
+    return json.loads(raw[raw.index(b"{") :])["url"]
+
+
+@pytest.mark.parametrize("cores", [2, 8])
+def test_a_filter_counts_and_keeps_the_pages_of_every_part(visit, served_parted, cores):  # noqa: F811
+    v = visit(
+        served_parted + "search/?q=" + quote("示例"),
+        init_script=CORES % cores,
+        viewport={"width": 390, "height": 844},
+    )
+    page = v.page
+    page.wait_for_function(FINAL, timeout=60000)
+    page.locator(".jx-search-filters summary").click()
+    page.locator(".jx-search-filter legend", has_text="年度").wait_for(timeout=60000)
+    page.get_by_role("checkbox", name="2024").check()
+    page.wait_for_function(
+        "document.querySelector('.jx-search-status').innerText.startsWith('找到 6 ')", timeout=60000
+    )
+    expected = page.evaluate(ORACLE, ["示例", {"年度": {"any": ["2024"]}}])
+    assert len(expected) == 6  # the six units' 2024 pages, spread over the four parts
+    assert _all_drawn(page) == expected
+    # Each year's count among this query's results is summed over the parts (the hubs, which every part's answer
+    # repeats, counted once).
+    oracle = page.evaluate("window.__jxOracleCounts")
+    shown = {
+        f"{name}={value}": int(count)
+        for name, value, count in page.locator(".jx-search-choice").evaluate_all(
+            "els => els.map(e => [e.closest('fieldset').dataset.filter, e.querySelector('input').value,"
+            " e.querySelector('.jx-search-count').textContent.replace(/[（）]/g, '')])"
+        )
+    }
+    assert shown == {f"{n}={v}": c for n in oracle for v, c in oracle[n].items()}
+    # The 2024 pages of 示例镇01 and 示例镇04 are in the third and the fourth part.
+    assert shown["年度=2024"] == 6 and shown["单位类型=乡镇"] == 2, shown
+
+
+def test_without_javascript_the_search_page_of_a_parted_site_says_so(visit, served_parted):  # noqa: F811
+    v = visit(served_parted + "search/?q=" + quote("示例"), java_script_enabled=False)
+    page = v.page
+    assert page.locator("#jx-search").inner_text() == ""
+    assert "搜索需要 JavaScript" in page.locator("article").inner_text()
+    assert page.locator(".jx-result").count() == 0
 
 
 def test_a_part_size_below_one_is_a_configuration_error(tmp_path, capsys):

@@ -48,25 +48,54 @@
   root.replaceChildren(form, panel, status, list, more);
 
   // --- Pagefind, loaded on the first need (a query in the address, a focus in the box). init() fetches its
-  // WebAssembly and the index's meta at once, while the reader is still typing, not after they press Enter. ---
+  // WebAssembly and the index's meta at once, while the reader is still typing, not after they press Enter.
+  // A big site's index comes in parts (search_index.py): the hubs in the first, the unit pages in the others. Merged
+  // into one Pagefind, every part is searched in Pagefind's one web worker, one after another, and nothing shows
+  // until the last has answered (2.3 s for a word on every unit page at 20,000 units on a throttled phone). So each
+  // part is searched by a Pagefind instance of its own, and its results are drawn as it answers. Pagefind runs all
+  // the instances of one import in one worker; pagefind.js imported under another fragment (#worker-N) is another
+  // module, with a worker of its own (the file comes from the browser's cache: a fragment is never sent). The hubs
+  // have a worker of their own (small, they answer at once, not after a part's index has loaded); the parts are
+  // spread over as many other workers as the phone has cores to spare, all searched at once: on a two-core phone
+  // one worker searches every part, as before, and only the hubs come first. (One instance per worker: several in
+  // one share Pagefind's one WebAssembly memory, and searching them broke it, "memory access out of bounds" for
+  // 满意度 培训; parts merged into one instance are Pagefind's own way.) A worker's instance holds the hubs too
+  // (Pagefind's own index is always the first): its answer is taken without the hubs' pages, which the first
+  // instance answers alone. Scores are each index's own, as when Pagefind merges the parts itself. ---
+  var DEADLINE = 300; // ms: a query all of whose parts answer by then is drawn once, so the list does not jump
   var loading = null;
   function pagefind() {
     if (!loading) {
-      loading = import(new URL(script.dataset.pagefind, document.baseURI).href).then(function (api) {
+      var href = new URL(script.dataset.pagefind, document.baseURI).href;
+      var parts = (script.dataset.parts || "").split(" ").filter(Boolean);
+      var workers = Math.max(1, Math.min(parts.length, (navigator.hardwareConcurrency || 2) - 1));
+      var groups = [];
+      parts.forEach(function (part, i) {
+        (groups[i % workers] = groups[i % workers] || []).push(part);
+      });
+      var hubs = import(href).then(function (api) {
         return api.options({ excerptLength: 40 }).then(function () {
           api.init();
-          // A big site's index comes in parts (each a folder of its own): searched as one. Their pages' addresses
-          // are relative to the site, as the first part's are.
-          var parts = (script.dataset.parts || "").split(" ").filter(Boolean);
-          return Promise.all(
-            parts.map(function (part) {
-              return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 });
-            })
-          ).then(function () {
-            return api;
-          });
+          return api;
         });
       });
+      loading = Promise.all(
+        [hubs].concat(
+          groups.map(function (group, i) {
+            return import(href + "#worker-" + (i + 1)).then(function (module) {
+              var api = module.createInstance({ excerptLength: 40 });
+              // The parts' pages' addresses are relative to the site, as the first part's are.
+              return Promise.all(
+                group.map(function (part) {
+                  return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 });
+                })
+              ).then(function () {
+                return api;
+              });
+            });
+          })
+        )
+      );
       loading.catch(function () {
         status.textContent = MISSING;
       });
@@ -76,7 +105,7 @@
 
   var chosen = {}; // filter name → values ticked
   var totals = null; // filter name → value → page count, once the reader has opened the filters
-  var current = null; // the last search: its results, how many are drawn
+  var current = null; // the search whose results are shown (see ask())
   var asked = 0; // each search's number: a late answer to an older query is dropped
 
   function filters() {
@@ -87,6 +116,41 @@
     return out;
   }
 
+  // Filter counts (name → value → pages) added into `into`, times `sign` (−1: the hubs a part's answer repeats).
+  function addCounts(into, from, sign) {
+    Object.keys(from || {}).forEach(function (name) {
+      var row = (into[name] = into[name] || {});
+      Object.keys(from[name]).forEach(function (value) {
+        row[value] = (row[value] || 0) + sign * from[name][value];
+      });
+    });
+    return into;
+  }
+
+  // The answers so far as one: the hubs' results and every answered part's without the hubs, in score order (parts
+  // in their order, the sort stable: the order Pagefind gives when it merges them itself), and the filter counts.
+  function merged(query) {
+    var hubs = query.answers[0];
+    var seen = {};
+    hubs.results.forEach(function (r) {
+      seen[r.id] = true;
+    });
+    var results = hubs.results.slice();
+    var counts = addCounts({}, hubs.filters, 1);
+    query.answers.slice(1).forEach(function (found) {
+      if (!found) return;
+      found.results.forEach(function (r) {
+        if (!seen[r.id]) results.push(r);
+      });
+      addCounts(counts, found.filters, 1);
+      addCounts(counts, hubs.filters, -1);
+    });
+    results.sort(function (a, b) {
+      return b.score - a.score;
+    });
+    return { results: results, filters: counts };
+  }
+
   function search() {
     var term = input.value.trim();
     var mine = ++asked;
@@ -95,42 +159,126 @@
     else url.searchParams.delete("q");
     history.replaceState(null, "", url);
     if (!term) {
+      current = null;
       list.replaceChildren();
       status.textContent = "";
       more.hidden = true;
       return Promise.resolve();
     }
     status.textContent = "正在搜索“" + term + "”……";
-    return pagefind()
-      .then(function (api) {
-        return api.search(term, { filters: filters() });
-      })
-      .then(function (found) {
-        if (mine !== asked || !found) return;
-        current = { results: found.results, shown: 0 };
-        list.replaceChildren();
-        if (totals) counts(found.filters);
-        return draw(mine).then(function () {
-          if (mine !== asked) return;
-          var n = found.results.length;
-          status.textContent = n ? "找到 " + n + " 个结果" : "没有找到“" + term + "”";
+    return pagefind().then(function (searchers) {
+      if (mine !== asked) return;
+      var query = {
+        mine: mine,
+        term: term,
+        answers: searchers.map(function () {
+          return null;
+        }),
+        left: searchers.length,
+        late: false, // the deadline has passed: what is known is drawn as it comes
+        results: [],
+        drawn: [], // the results drawn, in the list's order
+        nodes: {}, // result id → its list item
+        touched: false, // the reader has used the list: what is drawn stays where it is
+        chain: Promise.resolve(), // drawing, one step after another
+      };
+      var opts = { filters: filters() };
+      return new Promise(function (resolve) {
+        var timer = setTimeout(function () {
+          query.late = true;
+          if (mine === asked && query.answers[0]) show(query, false);
+        }, DEADLINE);
+        // After each answer: the parts' answers wait for the hubs', which they repeat.
+        var progress = function () {
+          if (!query.answers[0]) return;
+          if (!query.left) {
+            clearTimeout(timer);
+            show(query, true).then(resolve);
+          } else if (query.late) show(query, false);
+        };
+        searchers.forEach(function (api, i) {
+          api.search(term, opts).then(function (found) {
+            if (mine !== asked) return resolve(); // a newer query is asked: this late answer is nobody's
+            query.answers[i] = found || { results: [], filters: {} };
+            query.left -= 1;
+            progress();
+          });
         });
       });
+    });
   }
 
-  function draw(mine) {
-    var next = current.results.slice(current.shown, current.shown + SHOWN);
+  // Draws the answers known so far. Until the reader uses the list, the first SHOWN results are kept in score order
+  // as better ones arrive (items moved, added or dropped: none has the reader's focus); after, what is drawn stays
+  // and later results come after it. The status line says whether the search goes on.
+  function show(query, final) {
+    query.chain = query.chain.then(function () {
+      if (query.mine !== asked) return;
+      var now = merged(query);
+      query.results = now.results;
+      if (current !== query) {
+        current = query;
+        list.replaceChildren();
+      }
+      if (totals) counts(now.filters);
+      var want = query.touched ? query.drawn : now.results.slice(0, Math.max(SHOWN, query.drawn.length));
+      return place(query, want).then(function () {
+        if (query.mine !== asked) return;
+        var n = query.results.length;
+        if (final) status.textContent = n ? "找到 " + n + " 个结果" : "没有找到“" + query.term + "”";
+        else if (n) status.textContent = "已找到 " + n + " 个结果，仍在搜索……";
+      });
+    });
+    return query.chain;
+  }
+
+  // Makes the list show `want` (results) in that order, fetching the fragments of those not drawn yet. A list the
+  // reader has started to use in the meantime is only appended to.
+  function place(query, want) {
+    var fresh = want.filter(function (r) {
+      return !query.nodes[r.id];
+    });
     return Promise.all(
-      next.map(function (r) {
+      fresh.map(function (r) {
         return r.data();
       })
     ).then(function (pages) {
-      if (mine !== asked) return;
-      pages.forEach(function (page) {
-        list.append(result(page));
+      if (query.mine !== asked) return;
+      fresh.forEach(function (r, i) {
+        query.nodes[r.id] = result(pages[i]);
       });
-      current.shown += next.length;
-      more.hidden = current.shown >= current.results.length;
+      if (query.touched) {
+        want = query.drawn.concat(
+          fresh.filter(function (r) {
+            return query.drawn.indexOf(r) < 0;
+          })
+        );
+      }
+      var nodes = want.map(function (r) {
+        return query.nodes[r.id];
+      });
+      var same =
+        nodes.length === list.children.length &&
+        nodes.every(function (node, i) {
+          return list.children[i] === node;
+        });
+      if (!same) list.replaceChildren.apply(list, nodes);
+      query.drawn = want;
+      more.hidden = want.length >= query.results.length;
+    });
+  }
+
+  // "显示更多结果": the next SHOWN results not drawn yet, after those drawn.
+  function drawMore() {
+    var query = current;
+    if (!query) return;
+    query.touched = true;
+    query.chain = query.chain.then(function () {
+      if (query.mine !== asked) return;
+      var rest = query.results.filter(function (r) {
+        return query.drawn.indexOf(r) < 0;
+      });
+      return place(query, query.drawn.concat(rest.slice(0, SHOWN)));
     });
   }
 
@@ -198,10 +346,20 @@
     if (totals || !panel.open) return;
     choices.textContent = "正在载入筛选项……";
     pagefind()
-      .then(function (api) {
-        return api.filters();
+      .then(function (searchers) {
+        return Promise.all(
+          searchers.map(function (api) {
+            return api.filters();
+          })
+        );
       })
-      .then(function (all) {
+      .then(function (each) {
+        // Each part's Pagefind counts the hubs too: counted once, with the first's.
+        var all = addCounts({}, each[0], 1);
+        each.slice(1).forEach(function (part) {
+          addCounts(all, part, 1);
+          addCounts(all, each[0], -1);
+        });
         totals = all;
         choices.replaceChildren();
         Object.keys(all)
@@ -258,8 +416,10 @@
     clearTimeout(timer);
     var term = input.value.trim();
     if (term)
-      pagefind().then(function (api) {
-        api.preload(term, { filters: filters() });
+      pagefind().then(function (searchers) {
+        searchers.forEach(function (api) {
+          api.preload(term, { filters: filters() });
+        });
       });
     timer = setTimeout(search, 300); // searched as the reader types, once they pause
   });
@@ -271,8 +431,12 @@
     clearTimeout(timer);
     search();
   });
-  more.addEventListener("click", function () {
-    draw(asked);
+  more.addEventListener("click", drawMore);
+  // A reader who clicks, taps or tabs into the list is using it: from then on the drawn results stay in place.
+  ["focusin", "pointerdown", "keydown"].forEach(function (type) {
+    list.addEventListener(type, function () {
+      if (current) current.touched = true;
+    });
   });
   panel.addEventListener("toggle", openFilters);
 
