@@ -176,6 +176,11 @@ def put(data: dict, path: str, value: Any, overwrite: bool = True) -> None:
 _MAPS = {"authorized_by_type"}
 
 
+def is_mapping(key: object) -> bool:
+    """Whether the field named ``key`` is a mapping keyed by name (its entries' keys are not positions)."""
+    return key in _MAPS
+
+
 def plain(path: str) -> str:
     """The path without selectors: ``indicators[3].actual`` -> ``indicators.actual``."""
     return ".".join(s.key for s in parse(path) if s.key is not None)

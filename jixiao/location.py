@@ -88,7 +88,10 @@ class Location:
             head += f":{self.line}"
         elif self.row is not None:
             head += f":第 {self.row} 行"
-        parts = [p for p in (head, self.part, self.field) if p]
+        # A part's title and a field path may carry what a file holds (an unknown key written as a name and mobile):
+        # masked as file names are.
+        parts = [head, *(masked_name(p) for p in (self.part, self.field) if p)]
+        parts = [p for p in parts if p]
         return ": ".join(parts) or "（未知位置）"
 
     __str__ = terminal
@@ -111,9 +114,9 @@ class Location:
         if self.line is not None:
             out.append(f"第 {self.line} 行")
         if self.part:
-            out.append(self.part)
+            out.append(masked_name(self.part))
         if self.field:
-            out.append(field_words(self.field, data))
+            out.append(masked_name(field_words(self.field, data)))
         return " › ".join(out) or "—"
 
     # Storage (the parse cache) -----------------------------------------------------------------------------

@@ -28,7 +28,9 @@ def _fill(data: dict, overlay: dict, prefix: str, where: Location, origins, find
     for key, value in overlay.items():
         if not prefix and key in NOT_OVERLAID:
             continue
-        path = fieldpath.join(prefix, str(key)) if prefix else str(key)
+        # An entry of a mapping keyed by name is written as readers record it: authorized_by_type[行政].
+        inner = f"[{key}]" if fieldpath.is_mapping(prefix.rpartition(".")[2]) else str(key)
+        path = fieldpath.join(prefix, inner) if prefix else inner
         if key not in data or data[key] is None:
             data[key] = value
         elif isinstance(value, dict) and isinstance(data[key], dict):

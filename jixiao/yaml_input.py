@@ -396,8 +396,20 @@ def _clean_loc(loc: tuple) -> tuple:
 
 
 def _field_path(loc: tuple) -> str:
-    """A pydantic location (list positions from 0) as a field path (items counted from 1)."""
-    return fieldpath.join(*(p + 1 if isinstance(p, int) else p for p in _clean_loc(loc))) or "（文件）"
+    """A pydantic location (list positions from 0) as a field path (items counted from 1). In a mapping keyed by
+    name (authorized_by_type) an integer is the key as written, not a position: ``[2024]``; pydantic's ``[key]``
+    marker (the key itself is wrong) points at the same entry."""
+    parts: list[str | int] = []
+    after = None
+    for p in _clean_loc(loc):
+        if p == "[key]":
+            continue
+        if fieldpath.is_mapping(after):
+            parts.append(f"[{p}]")
+        else:
+            parts.append(p + 1 if isinstance(p, int) else p)
+        after = p
+    return fieldpath.join(*parts) or "（文件）"
 
 
 def _short(value: Any) -> Any:

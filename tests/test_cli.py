@@ -243,3 +243,33 @@ def test_failed_mkdocs_build_leaves_previous_site_untouched(tmp_path, capsys):
     assert "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
     assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "docs", "mkdocs.yml", "site"]
+
+
+def test_a_staffing_kind_written_as_a_number_is_named_by_its_key_not_a_position(tmp_path, capsys):
+    """authorized_by_type is keyed by the kind of staff: a wrong entry is named by its key as written, ``[2024]``
+    (an integer key is no list position, not one too high), and a wrong count by its kind."""
+    text = BAD_YAML.replace(
+        "year: 2024\n", "year: 2024\nstaffing:\n  authorized_by_type: {2024: 3, 行政: 多}\n"
+    )
+    path = write_unit(tmp_path, text)
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    lines = [line for line in capsys.readouterr().out.splitlines() if "authorized_by_type" in line]
+    assert lines == [
+        f"{path}:6: staffing.authorized_by_type[2024]: 应为文字，实际为 2024 [invalid-value]",
+        f"{path}:6: staffing.authorized_by_type[行政]: 应为整数，实际为 '多' [invalid-number]",
+    ]
+
+
+def test_a_silent_change_of_a_staffing_kind_names_the_entry_as_readers_do(tmp_path, capsys):
+    """unit.yaml may not quietly overwrite a count the report states: the entry is named as the readers and
+    corrections name it (authorized_by_type[行政]), so the report's place for it can be found."""
+    folder = tmp_path / "2024" / "宝城镇"
+    shutil.copytree(SEED, folder)
+    unit = folder / "unit.yaml"
+    text = unit.read_text(encoding="utf-8")
+    unit.write_text(
+        text.replace("\nstaffing:\n", "\nstaffing:\n  authorized_by_type: {行政: 30}\n"), encoding="utf-8"
+    )
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    [line] = [line for line in capsys.readouterr().out.splitlines() if "[silent-correction]" in line]
+    assert line.startswith(f"{unit}: staffing.authorized_by_type[行政]: 原始文件中为 29（")

@@ -276,3 +276,35 @@ def test_personal_data_written_as_a_mapping_key_in_unit_yaml_is_found(tmp_path, 
         f"{unit}: staffing.authorized_by_type: 发现电子邮箱 z***@qu.gov.cn：{ADVICE} [personal-email]",
     ]
     assert "1234 5678" not in out.out + out.err
+
+
+def test_personal_data_in_a_mapping_key_of_the_model_itself_is_found():
+    """Without the source files' texts (a model built by a reader or by hand), the model's own texts are scanned:
+    a mapping's keys (authorized_by_type: kinds of staff, published as written) as well as its values."""
+    data = good()
+    data["staffing"] = {"authorized": 3, "authorized_by_type": {"行政": 2, "联系人 13812345678": 1}}
+    found = [
+        f for f in check_evaluation(Context(Evaluation.model_validate(data), "d")) if f.severity == "error"
+    ]
+    assert [(f.rule, f.location.field) for f in found] == [("personal-mobile", "staffing.authorized_by_type")]
+    assert "138****5678" in found[0].message and "13812345678" not in found[0].message
+
+
+def test_personal_data_in_an_unknown_key_is_masked_where_the_key_is_named(tmp_path, capsys):
+    """An unknown field is named back to the clerk: a mobile or an e-mail written as the key is masked there, as
+    in a file or sheet name, in the terminal and in the words a page shows."""
+    from jixiao.cli import main
+
+    folder = tmp_path / "2024" / "示例镇"
+    folder.mkdir(parents=True)
+    (folder / "evaluation.yaml").write_text(
+        "unit:\n  name: 示例镇人民政府\n  short_name: 示例镇\n  kind: 乡镇\nyear: 2024\n"
+        "联系人13812345678: 1\nfunds:\n  initial_budget: 1\n  final_budget: 1\n  执行人zs@163.com: 2\n",
+        encoding="utf-8",
+    )
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    out = capsys.readouterr().out
+    assert ": 联系人138****5678: 未知字段" in out and ": funds.执行人z***@163.com: 未知字段" in out
+    assert "12345678" not in out and "zs@163" not in out
+    where = Location("a.docx", part="表格 2（张三 13912345678）", field="tasks[联系人13912345678].content")
+    assert "13912345678" not in where.words() and "139****5678" in where.words()

@@ -32,8 +32,13 @@ def _texts(ctx: Context) -> Iterator[tuple[Location, str]]:
 def _model_texts(node, prefix: str) -> Iterator[tuple[str, str]]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key != "personal_data_allowed":
-                yield from _model_texts(value, fieldpath.join(prefix, key) if prefix else key)
+            if key == "personal_data_allowed":
+                continue
+            if prefix:
+                # A mapping keyed by name (authorized_by_type) publishes its keys as written, as its values (the
+                # model's own field names are plain identifiers: nothing to find in them).
+                yield prefix, key
+            yield from _model_texts(value, fieldpath.join(prefix, key) if prefix else key)
     elif isinstance(node, list):
         for n, value in enumerate(node, start=1):
             yield from _model_texts(value, fieldpath.join(prefix, n))
