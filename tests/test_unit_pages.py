@@ -197,7 +197,8 @@ def test_unit_files_and_pages_are_links_of_the_cache_else_copies(
         unit = sorted(p for p in (site / "2024" / "示例镇04").rglob("*") if p.is_file())
         assert len(unit) >= 5 and any(p.suffix == ".xlsx" for p in unit)  # its page, card, downloads
         for path in unit:
-            assert path.stat().st_nlink == 2 and path.stat().st_ino in kept, path
+            # the cache's file itself (and the previous site's link of it, until that site is removed)
+            assert path.stat().st_ino in kept and path.stat().st_nlink >= 2, path
             assert path.stat().st_mode & 0o777 == 0o644, path
         assert built == [] and linked_again == linked
 
