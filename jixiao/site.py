@@ -31,7 +31,7 @@ from jixiao.render.compare_page import render_compare_page
 from jixiao.render.data_format import render_data_format_page
 from jixiao.render.explorer_page import render_explorer
 from jixiao.render.findings import render_checks_pages, render_rules_section, view
-from jixiao.render.open_data import dataset_files, render_open_data_page
+from jixiao.render.open_data import Bundle, bundle_folder, render_open_data_page
 from jixiao.render.overview import ranking_pages, render_directory, render_overview
 from jixiao.render.unit_page import FILES_DIR
 from jixiao.reproducible import data_dates, source_date
@@ -206,19 +206,12 @@ def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | Non
     write("indicators/data.json", data_json)
     for path, page in render_checks_pages([(ev, views[ev.slug]) for ev in evaluations]).items():
         write(path, page)
-    with phase("downloads"):
-        files = dataset_files(evaluations, summaries, [(ev, views[ev.slug]) for ev in evaluations])
-    for name, content in files.items():
-        write(f"open-data/{name}", content)
-    write(
-        "open-data/index.md",
-        render_open_data_page(evaluations, files, title, info.licence, county, date, site_url),
-    )
     write("data-format/index.md", render_data_format_page())
     append("about/index.md", render_rules_section())
 
     # Unit pages, with their figures, summary and downloads (in worker processes, kept by content hash), and the
-    # original files byte for byte.
+    # original files byte for byte; the site's dataset joined from the units' pieces as they come.
+    bundle = Bundle(bundle_folder())
     with phase("unit files"):
         inputs = [
             UnitInputs(
@@ -232,13 +225,22 @@ def _generate(data_dir: Path, write: Writer, append: Writer, site_url: str | Non
             )
             for ev in evaluations
         ]
-        for files in files_per_unit(inputs):
+        for ev, (files, piece) in zip(evaluations, files_per_unit(inputs), strict=True):
             for path, content in files.items():
                 write(path, content)
+            bundle.add(files[f"{ev.slug}/indicators.csv"], files[f"{ev.slug}/scores.csv"], piece)
         for item in loaded:
             for source in item.evaluation.sources:
                 original = item.folder / source.file
                 # Only what the publish gate let through: every part scanned, or released by the unit with a reason.
                 if published(source) and original.is_file():
                     write(f"{item.evaluation.slug}/{FILES_DIR}/{source.file}", original)
+    with phase("downloads"):
+        files = bundle.finish(summaries, source_date(data_dates(evaluations)))
+    for name, content in files.items():
+        write(f"open-data/{name}", content)
+    write(
+        "open-data/index.md",
+        render_open_data_page(evaluations, files, title, info.licence, county, date, site_url),
+    )
     return len(evaluations)

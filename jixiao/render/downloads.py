@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from jixiao import metrics
 from jixiao.model import Evaluation
 from jixiao.render.json_text import indented_json
-from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
+from jixiao.render.tabular import FormattedTable, Table, csv_bytes, xlsx_bytes
 from jixiao.reproducible import data_dates, source_date
 
 INDICATOR_COLUMNS = {
@@ -96,20 +98,38 @@ def to_json(ev: Evaluation) -> bytes:
     return indented_json(ev.canonical()).encode("utf-8")
 
 
-def unit_downloads(ev: Evaluation) -> dict[str, bytes]:
+@dataclass(frozen=True)
+class UnitTables:
+    """What a unit's downloads share with its piece of the site's dataset (jixiao.render.open_data): made once."""
+
+    indicators: Table
+    scores: Table
+    indicator_sheet: FormattedTable
+    score_sheet: FormattedTable
+    canonical: dict
+
+    @classmethod
+    def of(cls, ev: Evaluation) -> UnitTables:
+        indicators, scores = indicators_table(indicator_rows(ev)), scores_table(score_rows(ev))
+        return cls(
+            indicators, scores, FormattedTable.of(indicators), FormattedTable.of(scores), ev.canonical()
+        )
+
+
+def unit_downloads(ev: Evaluation, tables: UnitTables | None = None) -> dict[str, bytes]:
     """File name (beside the unit page) -> content."""
-    indicators, scores = indicators_table(indicator_rows(ev)), scores_table(score_rows(ev))
+    tables = tables or UnitTables.of(ev)
     return {
-        "indicators.csv": csv_bytes(indicators),
-        "scores.csv": csv_bytes(scores),
+        "indicators.csv": csv_bytes(tables.indicators),
+        "scores.csv": csv_bytes(tables.scores),
         "evaluation.xlsx": xlsx_bytes(
             {
                 "资金": funds_table(ev),
-                "绩效指标": indicators,
-                "自评打分": scores,
+                "绩效指标": tables.indicator_sheet,
+                "自评打分": tables.score_sheet,
                 "年度主要任务": tasks_table(ev),
             },
             source_date(data_dates([ev])),
         ),
-        "evaluation.json": to_json(ev),
+        "evaluation.json": indented_json(tables.canonical).encode("utf-8"),
     }

@@ -1,9 +1,23 @@
 """The open-data page and its files: the whole dataset as CSV (UTF-8 with BOM), XLSX (a sheet per table) and
-JSON, a JSON Schema of evaluation.yaml, a data dictionary generated from the model, and every original file."""
+JSON, a JSON Schema of evaluation.yaml, a data dictionary generated from the model, and every original file.
+
+The dataset is every unit's rows in the units' order, so it is assembled from per-unit pieces (``unit_piece``),
+made in the unit-file workers beside the unit's own downloads and kept with them: the parent only joins them, a
+file at a time (``Bundle``), and a corrected unit remakes its own piece alone. The files are the same bytes as
+tables made of all the rows at once would give (tests/test_bundle.py holds the two side by side).
+"""
 
 from __future__ import annotations
 
+import atexit
+import datetime as dt
 import json
+import os
+import shutil
+import struct
+import tempfile
+import time
+from pathlib import Path
 
 from jixiao.collection import UnitSummary
 from jixiao.gate import published
@@ -12,15 +26,14 @@ from jixiao.render.downloads import (
     INDICATOR_COLUMNS,
     SCORE_COLUMNS,
     STATUS_COLUMN,
-    indicator_rows,
+    UnitTables,
     indicators_table,
-    score_rows,
     scores_table,
 )
 from jixiao.render.env import render
 from jixiao.render.findings import FindingView
-from jixiao.render.tabular import Table, csv_bytes, xlsx_bytes
-from jixiao.reproducible import data_dates, source_date
+from jixiao.render.tabular import SheetWriter, Table, csv_bytes, csv_lines, sheet_rows, xlsx_file
+from jixiao.reproducible import ZIP_EPOCH, data_dates, source_date
 
 UNIT_COLUMNS = {
     "单位": "预算单位全称",
@@ -74,15 +87,165 @@ def units_table(rows: list[UnitSummary]) -> Table:
     )
 
 
+def finding_rows(ev: Evaluation, views: list[FindingView]) -> list[tuple]:
+    return [(ev.unit.name, ev.year, v.title, v.rule, v.label, v.message, v.place) for v in views]
+
+
 def findings_table(items: list[tuple[Evaluation, list[FindingView]]]) -> Table:
-    return Table(
-        list(FINDING_COLUMNS),
-        [
-            (ev.unit.name, ev.year, v.title, v.rule, v.label, v.message, v.place)
-            for ev, views in items
-            for v in views
-        ],
-    )
+    return Table(list(FINDING_COLUMNS), [row for ev, views in items for row in finding_rows(ev, views)])
+
+
+# The sheets of jixiao-data.xlsx and the CSV file of each, in order; the units' sheet is made whole, the others
+# from the units' pieces.
+SHEETS = {
+    "单位": "units.csv",
+    "绩效指标": "indicators.csv",
+    "自评打分": "scores.csv",
+    "数据核对": "findings.csv",
+}
+_HEADS = {
+    "绩效指标": indicators_table([]).columns,
+    "自评打分": scores_table([]).columns,
+    "数据核对": list(FINDING_COLUMNS),
+}
+
+
+def unit_piece(ev: Evaluation, views: list[FindingView], tables: UnitTables | None = None) -> bytes:
+    """The unit's part of the dataset but its two CSV downloads (the bundle's lines are theirs, see ``Bundle``):
+    its findings' CSV lines, its rows of the three worksheets, and its evaluation's JSON; ``tables`` are those its
+    downloads were made of, when they were."""
+    tables = tables or UnitTables.of(ev)
+    findings = finding_rows(ev, views)
+    parts = [
+        csv_lines(findings),
+        tables.indicator_sheet.rows,
+        tables.score_sheet.rows,
+        sheet_rows(findings, len(FINDING_COLUMNS)),
+        json.dumps(tables.canonical, ensure_ascii=False, separators=(",", ":")).encode("utf-8"),
+    ]
+    return struct.pack(_PIECE_HEAD, *map(len, parts)) + b"".join(parts)
+
+
+_PIECE_HEAD = "<5Q"  # the length of each part
+
+
+def schema_json() -> bytes:
+    schema = Evaluation.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return json.dumps(schema, ensure_ascii=False, indent=1).encode("utf-8")
+
+
+class Bundle:
+    """The dataset's files, written to ``folder`` as the units' pieces come, in the units' order: memory holds one
+    unit's piece at a time, whatever the number of units."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        # Open until finish(): the files grow a unit at a time.
+        self._csv = {sheet: open(folder / SHEETS[sheet], "wb") for sheet in _HEADS}  # noqa: SIM115
+        self._heads = {sheet: csv_bytes(Table(columns, [])) for sheet, columns in _HEADS.items()}
+        for sheet, out in self._csv.items():
+            out.write(self._heads[sheet])
+        self._sheets = {
+            sheet: SheetWriter(folder / f"sheet-{n}.part", columns)
+            for n, (sheet, columns) in enumerate(_HEADS.items())
+        }
+        self._json = open(folder / "evaluations.json", "wb")  # noqa: SIM115
+        self._json.write(b"[")
+        self._units = 0
+
+    def add(self, indicators_csv: bytes | Path, scores_csv: bytes | Path, piece: bytes | Path) -> None:
+        """One unit: its indicators.csv and scores.csv downloads, and its ``unit_piece``."""
+        for sheet, download in (("绩效指标", indicators_csv), ("自评打分", scores_csv)):
+            data, head = memoryview(_read(download)), self._heads[sheet]
+            if data[: len(head)] != head:
+                raise ValueError(f"{download}: not a CSV of the columns {list(_HEADS[sheet])}")
+            self._csv[sheet].write(data[len(head) :])
+        data = _read(piece)
+        parts, start = [], struct.calcsize(_PIECE_HEAD)
+        for length in struct.unpack_from(_PIECE_HEAD, data):
+            parts.append(data[start : start + length])
+            start += length
+        findings_csv, *rows, as_json = parts
+        self._csv["数据核对"].write(findings_csv)
+        for writer, piece_rows in zip(self._sheets.values(), rows, strict=True):
+            writer.add(piece_rows)
+        self._json.write(b"," + as_json if self._units else as_json)
+        self._units += 1
+
+    def finish(self, summaries: list[UnitSummary], when: dt.datetime = ZIP_EPOCH) -> dict[str, Path]:
+        """Every file of the dataset: file name (in open-data/) -> the file that holds it."""
+        for out in self._csv.values():
+            out.close()
+        self._json.write(b"]")
+        self._json.close()
+        units = units_table(summaries)
+        (self.folder / "units.csv").write_bytes(csv_bytes(units))
+        xlsx_file(self.folder / "jixiao-data.xlsx", {"单位": units, **self._sheets}, when)
+        for writer in self._sheets.values():
+            writer.path.unlink()
+        (self.folder / "evaluation.schema.json").write_bytes(schema_json())
+        names = [*SHEETS.values(), "jixiao-data.xlsx", "evaluations.json", "evaluation.schema.json"]
+        return {name: self.folder / name for name in names}
+
+
+def _read(content: bytes | Path) -> bytes:
+    return content.read_bytes() if isinstance(content, Path) else content
+
+
+def _size(content: bytes | Path) -> int:
+    return content.stat().st_size if isinstance(content, Path) else len(content)
+
+
+def bundle_folder() -> Path:
+    """An empty folder for this build's dataset, in the build cache (the files are large: not in a /tmp that may
+    be memory). The files are published from there, so it stays until the next build of this process replaces it
+    or the process ends."""
+    from jixiao.forms import cache_dir
+
+    for folder in _folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    _folders.clear()
+    folder = None
+    if os.environ.get("JIXIAO_CACHE") != "off":
+        try:
+            parent = cache_dir() / "open-data"
+            parent.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(parent)
+            folder = Path(tempfile.mkdtemp(prefix=f"{os.getpid()}-", dir=parent))
+        except OSError:
+            pass  # a read-only cache: a temporary folder instead
+    folder = folder or Path(tempfile.mkdtemp(prefix="jixiao-open-data-"))
+    _folders.append(folder)
+    return folder
+
+
+def _remove_leftovers(parent: Path) -> None:
+    """The folders of builds that were stopped before they could remove their own (a province's is 300 MB): a
+    day old and their process gone, so that no build still running, here or sharing the cache, loses its files."""
+    stale = time.time() - 86_400
+    for folder in parent.iterdir():
+        pid = folder.name.partition("-")[0]
+        try:
+            if folder.stat().st_mtime > stale or not pid.isdigit() or _alive(int(pid)):
+                continue
+        except OSError:
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True  # another user's process, or not a number a process can have: left alone
+    return True
+
+
+_folders: list[Path] = []
+atexit.register(lambda: [shutil.rmtree(folder, ignore_errors=True) for folder in _folders])
 
 
 def dataset_files(
@@ -90,28 +253,21 @@ def dataset_files(
     rows: list[UnitSummary],
     findings: list[tuple[Evaluation, list[FindingView]]],
 ) -> dict[str, bytes]:
-    """File name (in open-data/) -> content."""
-    tables = {
-        "单位": units_table(rows),
-        "绩效指标": indicators_table([row for ev in evaluations for row in indicator_rows(ev)]),
-        "自评打分": scores_table([row for ev in evaluations for row in score_rows(ev)]),
-        "数据核对": findings_table(findings),
-    }
-    names = {
-        "单位": "units.csv",
-        "绩效指标": "indicators.csv",
-        "自评打分": "scores.csv",
-        "数据核对": "findings.csv",
-    }
-    files = {names[sheet]: csv_bytes(table) for sheet, table in tables.items()}
-    files["jixiao-data.xlsx"] = xlsx_bytes(tables, source_date(data_dates(evaluations)))
-    files["evaluations.json"] = json.dumps(
-        [ev.canonical() for ev in evaluations], ensure_ascii=False, separators=(",", ":")
-    ).encode("utf-8")
-    schema = Evaluation.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    files["evaluation.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=1).encode("utf-8")
-    return files
+    """File name (in open-data/) -> content, made here from every unit (the site makes the pieces in its
+    workers: jixiao.site)."""
+    from jixiao.render.downloads import unit_downloads
+
+    views = {id(ev): found for ev, found in findings}
+    with tempfile.TemporaryDirectory(prefix="jixiao-open-data-") as folder:
+        bundle = Bundle(Path(folder))
+        for ev in evaluations:
+            tables = UnitTables.of(ev)
+            own = unit_downloads(ev, tables)
+            bundle.add(
+                own["indicators.csv"], own["scores.csv"], unit_piece(ev, views.get(id(ev), []), tables)
+            )
+        files = bundle.finish(rows, source_date(data_dates(evaluations)))
+        return {name: path.read_bytes() for name, path in files.items()}
 
 
 def _model_dictionary(columns: dict[str, str], model) -> list[tuple[str, str]]:
@@ -124,7 +280,7 @@ def _model_dictionary(columns: dict[str, str], model) -> list[tuple[str, str]]:
 
 def render_open_data_page(
     evaluations: list[Evaluation],
-    files: dict[str, bytes],
+    files: dict[str, bytes | Path],
     title: str,
     licence: str | None,
     county: str | None,
@@ -145,7 +301,7 @@ def render_open_data_page(
         "open_data.md.j2",
         title=title,
         county=county,
-        files={name: len(content) for name, content in files.items()},
+        files={name: _size(content) for name, content in files.items()},
         dictionary=dictionary,
         originals=originals,
         units=len(evaluations),

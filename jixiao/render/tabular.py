@@ -15,11 +15,13 @@ import datetime as dt
 import io
 import math
 import re
+import shutil
 import struct
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
 from jixiao.forms.addresses import column_letter
@@ -62,13 +64,104 @@ def csv_bytes(table: Table) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
-def xlsx_bytes(sheets: dict[str, Table], when: dt.datetime = ZIP_EPOCH) -> bytes:
+def csv_lines(rows: Iterable[Sequence]) -> bytes:
+    """The rows as ``csv_bytes`` writes them after its head: a table's CSV is its head and such lines, joined."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\r\n").writerows([inert(v) for v in row] for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def xlsx_bytes(sheets: dict[str, Table | FormattedTable], when: dt.datetime = ZIP_EPOCH) -> bytes:
     """The workbook; its entries and document dates are ``when`` (from the data: see jixiao.reproducible)."""
     when = max(when, ZIP_EPOCH)
     entries = [*_package_entries(tuple(sheets), when)]
     for n, table in enumerate(sheets.values(), start=1):
         entries.append(_deflated(f"xl/worksheets/sheet{n}.xml", _sheet(table)))
-    return _zip(entries, when)
+    return b"".join(_zip(entries, when))
+
+
+# A worksheet's rows made before their place is known (in the unit-file workers, for the site-wide workbook):
+# the row's number is left as a mark, and the rows are parted by another. Neither can be in a formatted row: both
+# are characters XML cannot carry, which every text writes as _x0000_ (see _text).
+_NUMBER_MARK = "\x00"
+_ROW_MARK = b"\x01"
+
+
+def sheet_rows(rows: Sequence[Sequence], width: int) -> bytes:
+    """``rows`` as a worksheet of ``width`` columns holds them, their numbers left open (see SheetWriter)."""
+    letters = [column_letter(c) for c in range(max([width, *map(len, rows)]))]
+    return _ROW_MARK.join([_row(_NUMBER_MARK, row, letters).encode("utf-8") for row in rows])
+
+
+def _numbered(piece: bytes, first: int) -> tuple[bytes, int]:
+    """The rows of a ``sheet_rows`` piece numbered from ``first``, and the number after the last."""
+    if not piece:
+        return b"", first
+    rows = piece.split(_ROW_MARK)
+    # Each row's template split at its marks (one opens the row, one is in every cell), joined by its number.
+    return b"".join([(b"%d" % n).join(row.split(b"\x00")) for n, row in enumerate(rows, first)]), first + len(
+        rows
+    )
+
+
+@dataclass(frozen=True)
+class FormattedTable:
+    """A table with its worksheet rows formatted already (``sheet_rows``): a unit's indicators and scores are
+    sheets of its own workbook and of the site's, formatted once for both."""
+
+    columns: Sequence[str]
+    rows: bytes
+
+    @classmethod
+    def of(cls, table: Table) -> FormattedTable:
+        return cls(table.columns, sheet_rows(table.rows, len(table.columns)))
+
+
+class SheetWriter:
+    """A worksheet written to ``path`` as it comes, compressed: its head, then ``sheet_rows`` pieces numbered in
+    turn. The same bytes as ``_sheet`` of the whole table, without holding the table (a province's is 500 MB)."""
+
+    def __init__(self, path: Path, columns: Sequence[str]):
+        letters = [column_letter(c) for c in range(len(columns))]
+        self.path, self._next = path, 2
+        self._file = open(path, "wb")  # noqa: SIM115 (open until close(): the sheet grows a piece at a time)
+        self._compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+        self._crc = self._size = 0
+        self._put(_sheet_head(columns, letters).encode("utf-8"))
+
+    def _put(self, data: bytes) -> None:
+        self._crc, self._size = zlib.crc32(data, self._crc), self._size + len(data)
+        self._file.write(self._compressor.compress(data))
+
+    def add(self, piece: bytes) -> None:
+        """A piece made by ``sheet_rows``: its rows get the next numbers."""
+        rows, self._next = _numbered(piece, self._next)
+        self._put(rows)
+
+    def close(self, name: str) -> _Entry:
+        """The finished zip entry ``name``, its compressed data left in the file."""
+        self._put(_SHEET_END)
+        self._file.write(self._compressor.flush())
+        self._file.close()
+        return name.encode("ascii"), self._crc, self._size, [self.path]
+
+
+def xlsx_file(target: Path, sheets: dict[str, Table | SheetWriter], when: dt.datetime = ZIP_EPOCH) -> None:
+    """``xlsx_bytes`` written to ``target``, a sheet given as a ``SheetWriter`` copied from its file."""
+    when = max(when, ZIP_EPOCH)
+    entries = [*_package_entries(tuple(sheets), when)]
+    for n, sheet in enumerate(sheets.values(), start=1):
+        name = f"xl/worksheets/sheet{n}.xml"
+        entries.append(
+            sheet.close(name) if isinstance(sheet, SheetWriter) else _deflated(name, _sheet(sheet))
+        )
+    with open(target, "wb") as out:
+        for part in _zip(entries, when):
+            if isinstance(part, Path):
+                with open(part, "rb") as data:
+                    shutil.copyfileobj(data, out, 1 << 20)
+            else:
+                out.write(part)
 
 
 @lru_cache(maxsize=64)
@@ -83,7 +176,9 @@ def _iso(when: dt.datetime) -> str:
 
 # The zip container, as zipfile writes it with force_zip64 (the same bytes: tests/test_tabular.py holds the two
 # side by side), without its cost per entry: a unit's workbook has ten entries, a province 200,000.
-_Entry = tuple[bytes, int, int, list[bytes]]  # name, CRC-32, size, compressed data
+_Entry = tuple[
+    bytes, int, int, list[bytes | Path]
+]  # name, CRC-32, size, compressed data (or files holding it)
 _ZIP64_LIMIT = (1 << 31) - 1
 _ZIP64_VERSION = 45
 _UNIX = 3  # the system that made the entries, for their permissions (0o644)
@@ -100,14 +195,19 @@ def _deflated(name: str, parts: Iterable[bytes]) -> _Entry:
     return name.encode("ascii"), crc, size, data
 
 
-def _zip(entries: list[_Entry], when: dt.datetime) -> bytes:
+def _length(part: bytes | Path) -> int:
+    return part.stat().st_size if isinstance(part, Path) else len(part)
+
+
+def _zip(entries: list[_Entry], when: dt.datetime) -> list[bytes | Path]:
+    """The container's bytes in order, an entry's data given as it came (bytes, or the file that holds them)."""
     date = (when.year - 1980) << 9 | when.month << 5 | when.day
     time = when.hour << 11 | when.minute << 5 | when.second // 2
     out: list[bytes] = []
     directory: list[bytes] = []
     offset = 0
     for name, crc, size, data in entries:
-        packed = sum(map(len, data))
+        packed = sum(map(_length, data))
         # The entry's header: its sizes in a ZIP64 field, as zipfile writes an entry streamed with force_zip64.
         sizes = struct.pack("<HHQQ", 1, 16, size, packed)
         head = struct.pack(
@@ -135,27 +235,38 @@ def _zip(entries: list[_Entry], when: dt.datetime) -> bytes:
         ]
         count, start, size = min(count, 0xFFFF), min(start, 0xFFFFFFFF), min(size, 0xFFFFFFFF)
     end.append(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, size, start, 0))
-    return b"".join([*out, *directory, *end])
+    return [*out, *directory, *end]
 
 
-def _sheet(table: Table) -> Iterator[bytes]:
-    letters = [column_letter(c) for c in range(max([len(table.columns), *map(len, table.rows)], default=0))]
-    yield (
+def _sheet_head(columns: Sequence[str], letters: list[str]) -> str:
+    return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         f'<worksheet xmlns="{_MAIN}"><sheetViews><sheetView workbookViewId="0">'
         '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>'
-        f"<sheetData>{_row(1, table.columns, letters, bold=True)}"
-    ).encode()
+        f"<sheetData>{_row(1, columns, letters, bold=True)}"
+    )
+
+
+_SHEET_END = b"</sheetData></worksheet>"
+
+
+def _sheet(table: Table | FormattedTable) -> Iterator[bytes]:
+    if isinstance(table, FormattedTable):
+        yield _sheet_head(table.columns, [column_letter(c) for c in range(len(table.columns))]).encode()
+        yield _numbered(table.rows, 2)[0] + _SHEET_END
+        return
+    letters = [column_letter(c) for c in range(max([len(table.columns), *map(len, table.rows)], default=0))]
+    yield _sheet_head(table.columns, letters).encode()
     chunk: list[str] = []
     for r, row in enumerate(table.rows, start=2):
         chunk.append(_row(r, row, letters))
         if len(chunk) == _CHUNK_ROWS:
             yield "".join(chunk).encode("utf-8")
             chunk = []
-    yield ("".join(chunk) + "</sheetData></worksheet>").encode("utf-8")
+    yield "".join(chunk).encode("utf-8") + _SHEET_END
 
 
-def _row(r: int, values: Sequence, letters: list[str], bold: bool = False) -> str:
+def _row(r: int | str, values: Sequence, letters: list[str], bold: bool = False) -> str:
     # Every cell of a province's sheets passes here (two million rows): the common types are told apart by their
     # exact type, the rest (a bool, a subclass, an infinity) as the general case below.
     style = ' s="1"' if bold else ""
