@@ -12,12 +12,14 @@ the build's cache directory (``JIXIAO_CACHE``, ``off`` disables it, as for the p
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
 import multiprocessing
 import os
 import pickle
+import shutil
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache
 from importlib import metadata
@@ -150,55 +152,133 @@ def cached(key: str, compute: Callable[[], R]) -> R:
     return result
 
 
-def cached_files(key: str, compute: Callable[[], dict[str, str | bytes]]) -> dict[str, str | bytes | Path]:
-    """Like ``cached``, for a set of generated files: kept as files, and given back as their paths, so a build
-    of 20,000 units holds file names in memory rather than every page and download.
+class Kept(type(Path())):  # type: ignore[misc]  # PosixPath (or WindowsPath), the class Path() makes here
+    """A file of the build cache given back by ``cached_files``: a ``Path`` that says where it comes from, so the
+    site publishes it by hard link (``publish``) — and never a file of the data folder, whose inode a site must
+    not share."""
+
+
+def cached_files(
+    key: str, compute: Callable[[], dict[str, str | bytes | Path]]
+) -> dict[str, str | bytes | Path]:
+    """Like ``cached``, for a set of generated files: kept as files, and given back as their paths (``Kept``), so
+    a build of 20,000 units holds file names in memory rather than every page and download.
 
     The files lie beside the other entries (``<key>.<writer>.<n>``), with no folder of their own: making and
     renaming a folder per entry cost more system time than writing the files in it (a unit's files and its 公示卡,
     20,000 times). The entry's list of files (``<key>.files``) is written last, so a build never reads files
     another build is still writing; each build writes its own files (``<writer>``: its process and a random
     part), so two builds keeping the same entry never write the same file.
+
+    A kept file is never written again once it is listed (each is made with O_EXCL), because the site shares it:
+    ``publish`` links it into the site rather than copying it. So that a site file edited in place (a portal's
+    script) cannot poison the cache through the inode they share, the list records every file's size and
+    modification time, and an entry whose files no longer match is done again, as if it were missing.
+
+    ``compute`` may give a file it already wrote (a ``Path``, such as a page MkDocs wrote into the site): it is
+    kept by linking it into the cache (copied where the cache lies on another disk), not written again.
     """
     if not _enabled():
         return compute()
     index = _path(key).with_suffix(".files")
     folder = index.parent
     try:
-        writer, paths = json.loads(index.read_bytes())
-        return {path: folder / f"{key}.{writer}.{n}" for n, path in enumerate(paths)}
+        writer, paths, stats = json.loads(index.read_bytes())
+        kept = {path: Kept(folder, f"{key}.{writer}.{n}") for n, path in enumerate(paths)}
+        if len(stats) == len(kept) and all(_stat(p) == s for p, s in zip(kept.values(), stats, strict=True)):
+            return kept
     except (OSError, ValueError, TypeError):
         pass
     files = compute()
-    writer = f"{os.getpid()}-{_BUILD}"
     try:
         _make(folder)
-        for n, content in enumerate(files.values()):
-            _write(folder / f"{key}.{writer}.{n}", content)
-        listing = json.dumps([writer, list(files)], ensure_ascii=False)
+        writer, stats = _keep(folder, key, list(files.values()))
+        listing = json.dumps([writer, list(files), stats], ensure_ascii=False)
         try:
             _write(index, listing, os.O_EXCL)  # in one write; a build reading it before then finds no JSON
         except FileExistsError:
-            # Another build kept the same files first, or one that was stopped left its list unfinished: this
-            # build's list takes its place whole.
+            # Another build kept the same files first, or one that was stopped left its list unfinished, or the
+            # files listed were edited: this build's list takes its place whole.
             partial = folder / f"{key}.{writer}.tmp"
             _write(partial, listing)
             os.replace(partial, index)
     except OSError:
         return files  # a read-only cache folder: the build still works, from memory
-    return {path: folder / f"{key}.{writer}.{n}" for n, path in enumerate(files)}
+    return {path: Kept(folder, f"{key}.{writer}.{n}") for n, path in enumerate(files)}
+
+
+def _stat(path: Path) -> list[int]:
+    """What the listing records of a kept file: its size and modification time (a write changes either)."""
+    st = os.stat(path)
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _keep(folder: Path, key: str, contents: list[str | bytes | Path]) -> tuple[str, list[list[int]]]:
+    """Write (or link) ``contents`` as new files of ``key``'s entry: the writer's name and each file's stat."""
+    writer = f"{os.getpid()}-{_BUILD}"
+    while True:
+        try:
+            stats = []
+            for n, content in enumerate(contents):
+                path = folder / f"{key}.{writer}.{n}"
+                if isinstance(content, Path):
+                    _adopt(content, path)
+                    stats.append(_stat(path))
+                else:
+                    stats.append(_write(path, content, os.O_EXCL))
+            return writer, stats
+        except FileExistsError:
+            # A name already taken (a process of an earlier build with the same id and random part, or this
+            # process keeping the same entry again after its files were edited): never written through, so this
+            # build writes under a name of its own.
+            writer = f"{os.getpid()}-{os.urandom(4).hex()}"
+
+
+def _adopt(made: Path, path: Path) -> None:
+    try:
+        os.link(made, path)
+    except FileExistsError:
+        raise
+    except OSError:  # another disk, a file system without links
+        with open(made, "rb") as f:
+            _write(path, f.read(), os.O_EXCL)
+
+
+def publish(kept: Path, dest: str | Path) -> None:
+    """Put a kept file at ``dest`` in the site: a hard link of it where the cache and the site share a file system
+    (no copy, and deleting the site later frees no blocks: the cache still holds them), else a copy.
+
+    A file already at ``dest`` (a ``--dirty`` build, ``mkdocs serve``) is removed first, never written through:
+    it may itself be a link of a kept file."""
+    for attempt in (1, 2):
+        try:
+            os.link(kept, dest)
+            return
+        except FileExistsError:
+            if attempt == 2:
+                break
+            os.unlink(dest)
+        except OSError:  # EXDEV (another disk), EPERM (no links there), EMLINK (too many links)…
+            break
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(dest)
+    shutil.copyfile(kept, dest)
 
 
 # Random, so that a later build whose process has the same id as an earlier one still writes files of its own.
 _BUILD = os.urandom(4).hex()
 
 
-def _write(path: Path, content: str | bytes, flags: int = os.O_TRUNC) -> None:
+def _write(path: Path, content: str | bytes, flags: int = os.O_TRUNC) -> list[int]:
+    """Write ``content`` to ``path``: the file's size and modification time once written (as ``_stat``)."""
     # os.open rather than open(): no buffered file object for content written at once.
     data = memoryview(content.encode("utf-8") if isinstance(content, str) else content)
+    # 0o644 under the umask: what a copy into the site would get, and the site links these files.
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | flags, 0o644)
     try:
         while data:
             data = data[os.write(fd, data) :]
+        st = os.fstat(fd)
     finally:
         os.close(fd)
+    return [st.st_size, st.st_mtime_ns]

@@ -11,7 +11,8 @@ So the site is byte for byte what MkDocs alone makes of the same files (tests/te
 A page built is kept in the build cache (with the warnings it raised, logged again when it is reused) under a key
 made of its Markdown and everything else its HTML is made from: the configuration, the navigation, the theme's
 templates (a project's own overrides byte for byte), the fingerprinted assets' names, the build date, jixiao's and
-MkDocs' code. Correcting one unit of 20,000 then builds that unit's pages again and copies the others'. (A project
+MkDocs' code. Correcting one unit of 20,000 then builds that unit's pages again and links the others' into the
+site (the cache's files, jixiao.incremental.publish; copied where links cannot be made). (A project
 plugin with side effects per page would not see the reused pages: none of jixiao's has any.)
 
 The set-aside pages are "excluded" to MkDocs until then: a Markdown link to one from a hub page is still resolved
@@ -21,6 +22,7 @@ The set-aside pages are "excluded" to MkDocs until then: a Markdown link to one 
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import os
 from collections.abc import Callable
@@ -35,7 +37,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.theme import Theme
 
-from jixiao.incremental import cached, code_version, key_of, parallel_map
+from jixiao.incremental import cached_files, code_version, key_of, parallel_map, publish
 from jixiao.project import packaged_theme
 
 # What the workers read (set just before they fork, so nothing is sent to them): the pages to build and what
@@ -111,26 +113,41 @@ def _build_one(index: int) -> tuple[list[tuple[str, int, str]], str | None]:
     file: File = job["pages"][index]
     built = False
 
-    def build() -> tuple[list[tuple[str, int, str]], bytes]:
+    def build() -> dict[str, str | bytes | Path]:
         nonlocal built
         built = True
+        # A page of an earlier build at this place (a --dirty build, `mkdocs serve`) may be a link of a kept page:
+        # removed, never written through.
+        dest.unlink(missing_ok=True)
         page = _Page(None, file, job["config"])
         mkdocs_build._populate_page(page, job["config"], job["files"])
         mkdocs_build._build_page(page, job["config"], job["doc_files"], job["nav"], job["env"])
-        return list(collect.records), Path(file.abs_dest_path).read_bytes()
+        # The page as MkDocs wrote it is kept (linked into the cache), with the warnings it raised, if any.
+        warned = {_WARNINGS: json.dumps(collect.records, ensure_ascii=False)} if collect.records else {}
+        return {_HTML: dest, **warned}
 
+    dest = Path(file.abs_dest_path)
     try:
         key = key_of("unit-html", job["site"], file.src_uri, file.content_bytes)
-        records, html = cached(key, build)
-        if not built:  # reused: written as it was built, and what building it raised is logged again
-            Path(file.abs_dest_path).parent.mkdir(parents=True, exist_ok=True)
-            Path(file.abs_dest_path).write_bytes(html)
+        kept = cached_files(key, build)
+        records = [tuple(record) for record in json.loads(_read(kept.get(_WARNINGS, "[]")))]
+        if not built:  # reused: linked (or copied) into the site, and what building it raised is logged again
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            publish(Path(kept[_HTML]), dest)
     except Exception as err:  # noqa: BLE001 (reported in the parent, as MkDocs would)
         return (collect.records if in_worker else []), f"网页 {file.src_uri} 生成失败：{err}"
     finally:
         file.page = None  # written: nothing of it is kept
         logger.handlers[:], logger.propagate = handlers, propagate
     return (records if in_worker or not built else []), None
+
+
+# A built page's entry in the cache: its HTML, and the warnings building it raised (only if it raised any).
+_HTML, _WARNINGS = "index.html", "warnings.json"
+
+
+def _read(content: str | bytes | Path) -> str | bytes:
+    return content.read_bytes() if isinstance(content, Path) else content
 
 
 class _Page(Page):

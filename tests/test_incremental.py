@@ -106,3 +106,49 @@ def test_parallel_map_warms_up_here_and_replaces_its_workers(monkeypatch):
     assert results[0][1] == os.getpid()
     workers = {pid for _, pid in results[1:]}
     assert os.getpid() not in workers and len(workers) >= 199 // 16  # fresh workers, 16 items each at most
+
+
+def test_kept_files_are_published_by_link_and_an_edited_one_is_done_again(tmp_path, monkeypatch):
+    """A kept file is linked into the site (no copy); one edited in place through the site (they share the inode)
+    no longer matches what its entry recorded, so it is made again, into new files: never written through."""
+    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
+    made: list[int] = []
+
+    def compute() -> dict[str, str | bytes]:
+        made.append(1)
+        return {"a/index.md": "# 页面\n", "a/data.csv": b"x,y\n1,2\n"}
+
+    kept = incremental.cached_files("test-linked", compute)
+    assert all(isinstance(p, incremental.Kept) for p in kept.values()) and len(made) == 1
+    site = tmp_path / "site"
+    site.mkdir()
+    published = site / "data.csv"
+    incremental.publish(kept["a/data.csv"], published)
+    assert published.stat().st_ino == kept["a/data.csv"].stat().st_ino and published.stat().st_nlink == 2
+    assert incremental.cached_files("test-linked", compute) == kept and len(made) == 1  # reused as it is
+    with open(published, "r+b") as f:  # a portal's script edits the site file in place, same size
+        f.write(b"X")
+    again = incremental.cached_files("test-linked", compute)
+    assert len(made) == 2 and again["a/data.csv"] != kept["a/data.csv"]
+    assert again["a/data.csv"].read_bytes() == b"x,y\n1,2\n"
+    assert incremental.cached_files("test-linked", compute) == again and len(made) == 2
+    # Published again over the edited file: the link is replaced, the edited inode is not written.
+    incremental.publish(again["a/data.csv"], published)
+    assert published.read_bytes() == b"x,y\n1,2\n" and kept["a/data.csv"].read_bytes() == b"X,y\n1,2\n"
+
+
+@pytest.mark.parametrize("errno_", [18, 1, 31])  # EXDEV, EPERM, EMLINK
+def test_a_kept_file_is_copied_where_it_cannot_be_linked(tmp_path, monkeypatch, errno_):
+    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
+    kept = incremental.cached_files("test-copied", lambda: {"data.csv": b"x,y\n"})
+    old = tmp_path / "data.csv"
+    os.link(
+        kept["data.csv"], old
+    )  # what an earlier build left there (a --dirty build): never written through
+
+    def refuse(*args, **kwargs):
+        raise OSError(errno_, os.strerror(errno_))
+
+    monkeypatch.setattr(os, "link", refuse)
+    incremental.publish(kept["data.csv"], old)
+    assert old.read_bytes() == b"x,y\n" and old.stat().st_nlink == 1 and kept["data.csv"].stat().st_nlink == 1

@@ -8,10 +8,12 @@ import filecmp
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from jixiao import target
 from jixiao.cli import main
 from jixiao.target import MARK
 
@@ -119,6 +121,40 @@ def test_builds_stage_apart_clean_leftovers_and_leave_foreign_folders(data, tmp_
     (site / "stale.html").write_text("old page")
     assert build(capsys, data, site)[0] == 0
     assert not (site / "stale.html").exists()
+
+
+def test_the_previous_site_is_removed_apart_and_a_stopped_removal_by_the_next_build(
+    data, tmp_path, capsys, monkeypatch
+):
+    """A rebuild swaps the new site in and leaves deleting the previous one to a detached process (jixiao.target):
+    the new site is complete when the build returns, and the old one goes. A removal that was stopped leaves a
+    marked folder: the next build removes it, and never a folder without the mark."""
+    monkeypatch.setattr(target, "REMOVE_DETACHED", True)
+    site = tmp_path / "site"
+    assert build(capsys, data, site)[0] == 0
+    first = snapshot(site)
+    (site / "stale.html").write_text("old page")
+    assert build(capsys, data, site)[0] == 0
+    assert snapshot(site) == first  # the whole new site, at once
+    for _ in range(600):  # the detached process is done (within a minute on the busiest machine)
+        if not list(tmp_path.glob(".site.old-*")):
+            break
+        time.sleep(0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".site.lock", "project", "site"]
+    stopped = tmp_path / ".site.old-stopped"
+    (stopped / "site" / "2024").mkdir(parents=True)
+    (stopped / MARK).write_text("x")
+    (stopped / "site" / "2024" / "index.html").write_text("half deleted")
+    foreign = tmp_path / ".site.old-notours"
+    foreign.mkdir()
+    monkeypatch.setattr(target, "REMOVE_DETACHED", False)
+    assert build(capsys, data, site)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        ".site.lock",
+        ".site.old-notours",
+        "project",
+        "site",
+    ]
 
 
 def test_a_failed_build_leaves_the_previous_site_untouched(data, tmp_path, capsys):

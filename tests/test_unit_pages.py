@@ -175,8 +175,59 @@ def test_the_kept_pages_are_found_again_by_another_process(demo_data, tmp_path):
         env = {**os.environ, "JIXIAO_CACHE": str(cache), "PYTHONHASHSEED": seed}
         command = [sys.executable, "-m", "jixiao.cli", "build", "-q", "--data", str(demo_data)]
         subprocess.run([*command, "--site", str(tmp_path / "site")], env=env, check=True, cwd=tmp_path)
-        kept = sorted(p.name for p in cache.rglob("unit-html-*.pickle"))
+        kept = sorted(p.name for p in cache.rglob("unit-html-*.files"))
         assert len(kept) == 24  # the second build added none: it found every page kept by the first
+
+
+def _kept_inodes(cache: Path) -> set[int]:
+    return {p.stat().st_ino for p in cache.rglob("*") if p.is_file()}
+
+
+def test_unit_files_and_pages_are_links_of_the_cache_else_copies(
+    demo_data, tmp_path, cached_build, monkeypatch
+):
+    """A unit's downloads and its page lie in the site as hard links of the build cache's files (the next build
+    links them again rather than copying; deleting the old site frees nothing the cache still holds); where links
+    cannot be made they are copies; the site is the same either way."""
+    umask = os.umask(0o022)
+    try:
+        linked, _ = cached_build(demo_data, tmp_path / "site")
+        linked_again, built = cached_build(demo_data, tmp_path / "site")
+        site, kept = tmp_path / "site", _kept_inodes(tmp_path / "cache")
+        unit = sorted(p for p in (site / "2024" / "示例镇04").rglob("*") if p.is_file())
+        assert len(unit) >= 5 and any(p.suffix == ".xlsx" for p in unit)  # its page, card, downloads
+        for path in unit:
+            # the cache's file itself (and the previous site's link of it, until that site is removed)
+            assert path.stat().st_ino in kept and path.stat().st_nlink >= 2, path
+            assert path.stat().st_mode & 0o777 == 0o644, path
+        assert built == [] and linked_again == linked
+
+        def refuse(*args, **kwargs):
+            raise OSError(18, "Invalid cross-device link")
+
+        monkeypatch.setattr(os, "link", refuse)
+        copied, _ = cached_build(demo_data, tmp_path / "copied")
+        unit = [p for p in (tmp_path / "copied" / "2024" / "示例镇04").rglob("*") if p.is_file()]
+        assert unit and all(p.stat().st_nlink == 1 and p.stat().st_mode & 0o777 == 0o644 for p in unit)
+    finally:
+        os.umask(umask)
+    assert copied == linked
+
+
+def test_a_site_file_edited_in_place_is_not_reused(demo_data, tmp_path, cached_build):
+    """A portal's script that edits the published site writes into the cache's file (the same inode): the next
+    build sees that the entry no longer matches what it recorded and makes the page and the download again."""
+    site = tmp_path / "site"
+    before, _ = cached_build(demo_data, site)
+    page = site / "2024" / "示例镇04" / "index.html"
+    download = next(p for p in (site / "2024" / "示例镇04").rglob("*.xlsx"))
+    with open(page, "ab") as f:
+        f.write("<p>门户追加的内容</p>".encode())
+    with open(download, "r+b") as f:  # the same size: only its modification time tells
+        f.write(b"X")
+    after, built = cached_build(demo_data, site)
+    assert built == ["2024/示例镇04/index.md"]
+    assert after == before
 
 
 def _config(extensions: list) -> MkDocsConfig:
