@@ -56,8 +56,8 @@
   // the instances of one import in one worker; pagefind.js imported under another fragment (#worker-N) is another
   // module, with a worker of its own (the file comes from the browser's cache: a fragment is never sent). The hubs
   // have a worker of their own (small, they answer at once, not after a part's index has loaded); the parts are
-  // spread over as many other workers as the phone has cores to spare, all searched at once: on a two-core phone
-  // one worker searches every part, as before, and only the hubs come first. (One instance per worker: several in
+  // spread over as many other workers as the phone has cores to spare, all searched at once: a phone of one or two
+  // cores searches them all in one Pagefind, as before (see below). (One instance per worker: several in
   // one share Pagefind's one WebAssembly memory, and searching them broke it, "memory access out of bounds" for
   // 满意度 培训; parts merged into one instance are Pagefind's own way.) A worker's instance holds the hubs too
   // (Pagefind's own index is always the first): its answer is taken without the hubs' pages, which the first
@@ -79,7 +79,20 @@
           return api;
         });
       });
-      loading = Promise.all(
+      // A phone with no core to spare gains no time from more workers, and each costs its own WebAssembly and the
+      // hubs' index again (≈ 100 KB): there every part is merged into the one Pagefind, as Pagefind does itself.
+      if (workers < 2 || groups.length < 2) {
+        loading = hubs.then(function (api) {
+          return Promise.all(
+            parts.map(function (part) {
+              return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 });
+            })
+          ).then(function () {
+            return [api];
+          });
+        });
+      }
+      loading = loading || Promise.all(
         [hubs].concat(
           groups.map(function (group, i) {
             return import(href + "#worker-" + (i + 1)).then(function (module) {
