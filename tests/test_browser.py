@@ -760,6 +760,8 @@ def test_tables_become_labelled_cards_on_a_phone(visit, served_site):
     """No column is hidden on a phone: each indicator row shows its target and actual with their names."""
     v = visit(served_site + UNIT_PATH, viewport=PHONE)
     row = v.page.locator("#jx-indicators tbody tr").nth(1)
+    # Scrolled to, as a reader does: rows far below are laid out only when they come near (content-visibility).
+    row.scroll_into_view_if_needed()
     box = row.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
     label = v.page.evaluate(
