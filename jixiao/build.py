@@ -22,6 +22,7 @@ from jixiao.findings import JixiaoError
 from jixiao.load import find_unit_folders
 from jixiao.plugin import index_site
 from jixiao.project import load_mkdocs_config
+from jixiao.render import open_data
 from jixiao.site import load, site_info
 from jixiao.timing import phase
 
@@ -101,6 +102,10 @@ def _in_child(fn, *args):
             outcome = ("ok", fn(*args))
         except BaseException as err:  # noqa: BLE001 (handed to the parent, which raises it)
             outcome = ("error", err)
+        finally:
+            # A forked process leaves without exit handlers: what it kept aside for the site (the open-data files,
+            # copied into it by now) is removed here, not left in the cache.
+            open_data.release()
         try:
             send.send((outcome, timing.phases(), timing.cpu_phases(), timing.spans()))
         except Exception:  # noqa: BLE001 (an error that cannot be pickled: its message)

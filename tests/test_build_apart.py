@@ -81,3 +81,16 @@ def test_a_child_that_dies_leaves_the_previous_site(demo_data, tmp_path, capsys,
     assert "生成网页的进程意外退出（退出码 9），原网站未改动" in err and "Traceback" not in err
     assert (site / "index.html").read_text(encoding="utf-8") == "previous site"
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
+
+
+def test_a_child_build_leaves_no_copy_of_the_open_data_in_the_cache(demo_data, tmp_path, monkeypatch):
+    """The site's dataset is written aside in the cache, then copied into the site. A forked child leaves without
+    exit handlers: its folder (300 MB for a province) is removed by the child itself, not left behind."""
+    monkeypatch.setenv("JIXIAO_CACHE", str(tmp_path / "cache"))
+    monkeypatch.setattr(build, "IN_PROCESS_UNITS", 0)
+    forget()
+    build.build_site(demo_data, tmp_path / "site", ROOT / "mkdocs.yml")
+    published = sorted(p.name for p in (tmp_path / "site" / "open-data").iterdir())
+    assert {"indicators.csv", "jixiao-data.xlsx", "evaluations.json"} <= set(published)
+    aside = tmp_path / "cache" / "open-data"
+    assert aside.is_dir() and sorted(aside.iterdir()) == []

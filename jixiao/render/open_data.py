@@ -203,9 +203,7 @@ def bundle_folder() -> Path:
     or the process ends."""
     from jixiao.forms import cache_dir
 
-    for folder in _folders:
-        shutil.rmtree(folder, ignore_errors=True)
-    _folders.clear()
+    release()
     folder = None
     if os.environ.get("JIXIAO_CACHE") != "off":
         try:
@@ -244,8 +242,16 @@ def _alive(pid: int) -> bool:
     return True
 
 
+def release() -> None:
+    """Remove this process's dataset folders, once the site has its copies. Called at exit, and by the forked
+    process that builds a big site's pages (jixiao.build), which leaves without running exit handlers."""
+    for folder in _folders:
+        shutil.rmtree(folder, ignore_errors=True)
+    _folders.clear()
+
+
 _folders: list[Path] = []
-atexit.register(lambda: [shutil.rmtree(folder, ignore_errors=True) for folder in _folders])
+atexit.register(release)
 
 
 def dataset_files(
