@@ -207,6 +207,11 @@ def cached_files(
     return {path: Kept(folder, f"{key}.{writer}.{n}") for n, path in enumerate(files)}
 
 
+def read(content: str | bytes | Path) -> str | bytes:
+    """A file's content as ``cached_files`` gives it back: in memory, or the kept file that holds it."""
+    return content.read_bytes() if isinstance(content, Path) else content
+
+
 def _stat(path: Path) -> list[int]:
     """What the listing records of a kept file: its size and modification time (a write changes either)."""
     st = os.stat(path)
@@ -250,19 +255,12 @@ def publish(kept: Path, dest: str | Path) -> None:
 
     A file already at ``dest`` (a ``--dirty`` build, ``mkdocs serve``) is removed first, never written through:
     it may itself be a link of a kept file."""
-    for attempt in (1, 2):
-        try:
-            os.link(kept, dest)
-            return
-        except FileExistsError:
-            if attempt == 2:
-                break
-            os.unlink(dest)
-        except OSError:  # EXDEV (another disk), EPERM (no links there), EMLINK (too many links)…
-            break
     with contextlib.suppress(FileNotFoundError):
         os.unlink(dest)
-    shutil.copyfile(kept, dest)
+    try:
+        os.link(kept, dest)
+    except OSError:  # EXDEV (another disk), EPERM (no links there), EMLINK (too many links)…
+        shutil.copyfile(kept, dest)
 
 
 # Random, so that a later build whose process has the same id as an earlier one still writes files of its own.

@@ -137,9 +137,8 @@ class JixiaoPlugin(BasePlugin[JixiaoConfig]):
         written: dict[str, File] = {}
 
         def write(path: str, content: str | bytes | Path) -> None:
-            if isinstance(
-                content, Kept
-            ):  # a file of the build cache: linked into the site (jixiao.incremental)
+            # A file of the build cache is linked into the site (jixiao.incremental); another file is copied.
+            if isinstance(content, Kept):
                 written[path] = _KeptFile.generated(config, path, abs_src_path=str(content))
             elif isinstance(content, Path):  # published from where it lies, never held in memory
                 written[path] = File.generated(config, path, abs_src_path=str(content))

@@ -37,7 +37,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 from mkdocs.theme import Theme
 
-from jixiao.incremental import cached_files, code_version, key_of, parallel_map, publish
+from jixiao.incremental import cached_files, code_version, key_of, parallel_map, publish, read
 from jixiao.project import packaged_theme
 
 # What the workers read (set just before they fork, so nothing is sent to them): the pages to build and what
@@ -130,7 +130,7 @@ def _build_one(index: int) -> tuple[list[tuple[str, int, str]], str | None]:
     try:
         key = key_of("unit-html", job["site"], file.src_uri, file.content_bytes)
         kept = cached_files(key, build)
-        records = [tuple(record) for record in json.loads(_read(kept.get(_WARNINGS, "[]")))]
+        records = [tuple(record) for record in json.loads(read(kept.get(_WARNINGS, "[]")))]
         if not built:  # reused: linked (or copied) into the site, and what building it raised is logged again
             dest.parent.mkdir(parents=True, exist_ok=True)
             publish(Path(kept[_HTML]), dest)
@@ -144,10 +144,6 @@ def _build_one(index: int) -> tuple[list[tuple[str, int, str]], str | None]:
 
 # A built page's entry in the cache: its HTML, and the warnings building it raised (only if it raised any).
 _HTML, _WARNINGS = "index.html", "warnings.json"
-
-
-def _read(content: str | bytes | Path) -> str | bytes:
-    return content.read_bytes() if isinstance(content, Path) else content
 
 
 class _Page(Page):

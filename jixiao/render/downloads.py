@@ -94,10 +94,6 @@ def tasks_table(ev: Evaluation) -> Table:
     return Table((*HEAD, "任务名称", "主要内容"), [(*head, t.name, t.content) for t in ev.tasks])
 
 
-def to_json(ev: Evaluation) -> bytes:
-    return indented_json(ev.canonical()).encode("utf-8")
-
-
 @dataclass(frozen=True)
 class UnitTables:
     """What a unit's downloads share with its piece of the site's dataset (jixiao.render.open_data): made once."""

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from jixiao.collection import UnitSummary
 from jixiao.gate import published
+from jixiao.incremental import read
 from jixiao.model import Evaluation, Indicator, ScoreItem
 from jixiao.render.downloads import (
     INDICATOR_COLUMNS,
@@ -157,11 +158,11 @@ class Bundle:
     def add(self, indicators_csv: bytes | Path, scores_csv: bytes | Path, piece: bytes | Path) -> None:
         """One unit: its indicators.csv and scores.csv downloads, and its ``unit_piece``."""
         for sheet, download in (("绩效指标", indicators_csv), ("自评打分", scores_csv)):
-            data, head = memoryview(_read(download)), self._heads[sheet]
+            data, head = memoryview(read(download)), self._heads[sheet]
             if data[: len(head)] != head:
                 raise ValueError(f"{download}: not a CSV of the columns {list(_HEADS[sheet])}")
             self._csv[sheet].write(data[len(head) :])
-        data = _read(piece)
+        data = read(piece)
         parts, start = [], struct.calcsize(_PIECE_HEAD)
         for length in struct.unpack_from(_PIECE_HEAD, data):
             parts.append(data[start : start + length])
@@ -187,10 +188,6 @@ class Bundle:
         (self.folder / "evaluation.schema.json").write_bytes(schema_json())
         names = [*SHEETS.values(), "jixiao-data.xlsx", "evaluations.json", "evaluation.schema.json"]
         return {name: self.folder / name for name in names}
-
-
-def _read(content: bytes | Path) -> bytes:
-    return content.read_bytes() if isinstance(content, Path) else content
 
 
 def _size(content: bytes | Path) -> int:

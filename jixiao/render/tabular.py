@@ -74,10 +74,7 @@ def csv_lines(rows: Iterable[Sequence]) -> bytes:
 def xlsx_bytes(sheets: dict[str, Table | FormattedTable], when: dt.datetime = ZIP_EPOCH) -> bytes:
     """The workbook; its entries and document dates are ``when`` (from the data: see jixiao.reproducible)."""
     when = max(when, ZIP_EPOCH)
-    entries = [*_package_entries(tuple(sheets), when)]
-    for n, table in enumerate(sheets.values(), start=1):
-        entries.append(_deflated(f"xl/worksheets/sheet{n}.xml", _sheet(table)))
-    return b"".join(_zip(entries, when))
+    return b"".join(_zip(_entries(sheets, when), when))  # every part in memory: no sheet lies in a file here
 
 
 # A worksheet's rows made before their place is known (in the unit-file workers, for the site-wide workbook):
@@ -98,10 +95,10 @@ def _numbered(piece: bytes, first: int) -> tuple[bytes, int]:
     if not piece:
         return b"", first
     rows = piece.split(_ROW_MARK)
+    mark = _NUMBER_MARK.encode()
     # Each row's template split at its marks (one opens the row, one is in every cell), joined by its number.
-    return b"".join([(b"%d" % n).join(row.split(b"\x00")) for n, row in enumerate(rows, first)]), first + len(
-        rows
-    )
+    numbered = b"".join([(b"%d" % n).join(row.split(mark)) for n, row in enumerate(rows, first)])
+    return numbered, first + len(rows)
 
 
 @dataclass(frozen=True)
@@ -149,19 +146,24 @@ class SheetWriter:
 def xlsx_file(target: Path, sheets: dict[str, Table | SheetWriter], when: dt.datetime = ZIP_EPOCH) -> None:
     """``xlsx_bytes`` written to ``target``, a sheet given as a ``SheetWriter`` copied from its file."""
     when = max(when, ZIP_EPOCH)
+    with open(target, "wb") as out:
+        for part in _zip(_entries(sheets, when), when):
+            if isinstance(part, Path):
+                with open(part, "rb") as data:
+                    shutil.copyfileobj(data, out, 1 << 20)
+            else:
+                out.write(part)
+
+
+def _entries(sheets: dict[str, Table | FormattedTable | SheetWriter], when: dt.datetime) -> list[_Entry]:
+    """The workbook's zip entries: its package parts, then a worksheet per sheet (one written aside is closed)."""
     entries = [*_package_entries(tuple(sheets), when)]
     for n, sheet in enumerate(sheets.values(), start=1):
         name = f"xl/worksheets/sheet{n}.xml"
         entries.append(
             sheet.close(name) if isinstance(sheet, SheetWriter) else _deflated(name, _sheet(sheet))
         )
-    with open(target, "wb") as out:
-        for part in _zip(entries, when):
-            if isinstance(part, Path):
-                with open(part, "rb") as data:
-                    shutil.copyfileobj(data, out, 1 << 20)
-            else:
-                out.write(part)
+    return entries
 
 
 @lru_cache(maxsize=64)
@@ -176,9 +178,8 @@ def _iso(when: dt.datetime) -> str:
 
 # The zip container, as zipfile writes it with force_zip64 (the same bytes: tests/test_tabular.py holds the two
 # side by side), without its cost per entry: a unit's workbook has ten entries, a province 200,000.
-_Entry = tuple[
-    bytes, int, int, list[bytes | Path]
-]  # name, CRC-32, size, compressed data (or files holding it)
+# name, CRC-32, size, compressed data (or files holding it)
+_Entry = tuple[bytes, int, int, list[bytes | Path]]
 _ZIP64_LIMIT = (1 << 31) - 1
 _ZIP64_VERSION = 45
 _UNIX = 3  # the system that made the entries, for their permissions (0o644)
