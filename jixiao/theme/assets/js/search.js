@@ -140,6 +140,18 @@
     return into;
   }
 
+  // The counts of several Pagefinds as one: every instance after the first holds the hubs again (Pagefind's own
+  // index is always the first), so the first's counts are taken once. An instance not answered yet is null.
+  function countsOf(each) {
+    var all = addCounts({}, each[0], 1);
+    each.slice(1).forEach(function (part) {
+      if (!part) return;
+      addCounts(all, part, 1);
+      addCounts(all, each[0], -1);
+    });
+    return all;
+  }
+
   // The answers so far as one: the hubs' results and every answered part's without the hubs, in score order (parts
   // in their order, the sort stable: the order Pagefind gives when it merges them itself), and the filter counts.
   function merged(query) {
@@ -149,18 +161,20 @@
       seen[r.id] = true;
     });
     var results = hubs.results.slice();
-    var counts = addCounts({}, hubs.filters, 1);
     query.answers.slice(1).forEach(function (found) {
       if (!found) return;
       found.results.forEach(function (r) {
         if (!seen[r.id]) results.push(r);
       });
-      addCounts(counts, found.filters, 1);
-      addCounts(counts, hubs.filters, -1);
     });
     results.sort(function (a, b) {
       return b.score - a.score;
     });
+    var counts = countsOf(
+      query.answers.map(function (found) {
+        return found ? found.filters || {} : null;
+      })
+    );
     return { results: results, filters: counts };
   }
 
@@ -367,12 +381,11 @@
         );
       })
       .then(function (each) {
-        // Each part's Pagefind counts the hubs too: counted once, with the first's.
-        var all = addCounts({}, each[0], 1);
-        each.slice(1).forEach(function (part) {
-          addCounts(all, part, 1);
-          addCounts(all, each[0], -1);
-        });
+        var all = countsOf(
+          each.map(function (found) {
+            return found || {};
+          })
+        );
         totals = all;
         choices.replaceChildren();
         Object.keys(all)
