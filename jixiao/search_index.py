@@ -43,13 +43,15 @@ EXCLUDED = (
 )
 
 
-# Pages per part of the index. Pagefind holds everything it indexes in memory until it writes (≈ 270 KB a unit page,
-# 5 GB at 20,000), and a search downloads each part's meta and the index chunk of each of its words (≈ 40 KB a part
-# at 5,000 pages): a site of more units than this is indexed in parts, one after another, that the search page
-# merges (search.js). At 20,000 units, parts of 5,000 made the first search 303 KB; of 7,000, three parts of ≈ 2 GB
-# each. Hub pages (home, years, directory, …) are a part of their own, so a corrected unit re-indexes its part and
-# the hubs only.
-PART_UNITS = 7000
+# Unit pages per part of the index. Pagefind's search costs grow with the square of the pages of one index that hold
+# a query's words (for each matching page it scans every matching page's entry): a word on almost every unit page
+# took ≈ 10 s on a phone-speed CPU with parts of 7,000, ≈ 3 s with parts of 2,000, and the search page shows each
+# part's results as it comes (search-worker.js), the first within a second. Smaller parts cost download: a search
+# downloads each part's meta and, for each of its words, the piece of the part's index that holds it
+# (search_filters.CHUNK): at 20,000 units a two-word search downloads 290 KB with parts of 2,000, 326 KB with parts
+# of 1,000. Parts also bound Pagefind's memory (≈ 270 KB a unit page until it writes). Hub pages (home, years,
+# directory, …) are a part of their own, so a corrected unit re-indexes its part and the hubs only.
+PART_UNITS = 2000
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,24 @@ def index_for_search(
             for extra in out.iterdir():
                 if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
                     extra.unlink()
+    expose(site / "pagefind")
     return indexed
+
+
+# The search page's worker (theme/assets/js/search-worker.js) searches the parts one at a time and sends each part's
+# answer as it comes, which needs Pagefind's class: pagefind.js keeps it to itself (it exports only the functions of
+# one merged search). So pagefind-jixiao.js is pagefind.js that also exports it. Where a later Pagefind names it
+# otherwise, the file is not written and the search page uses pagefind.js alone (all parts answered at once).
+EXPOSED = "pagefind-jixiao.js"
+_CLASS = re.compile(r"\bvar Pagefind=class\b")
+
+
+def expose(folder: Path) -> bool:
+    source = (folder / "pagefind.js").read_text(encoding="utf-8")
+    if not _CLASS.search(source):
+        return False
+    (folder / EXPOSED).write_text(source + "\nexport{Pagefind as JixiaoPagefind};\n", encoding="utf-8")
+    return True
 
 
 @dataclass(frozen=True)

@@ -383,3 +383,87 @@ def test_a_part_size_below_one_is_a_configuration_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "search_part_units" in err and "应为正整数，实际为 0" in err and "Traceback" not in err
     assert not (tmp_path / "site").exists()
+
+
+# --- The search page's worker (search-worker.js) and what it needs from the build. ---
+
+
+def test_the_worker_gets_pagefinds_class_from_a_copy_of_pagefind_js(parted, tmp_path):
+    _, site, _ = parted
+    folder = site / "pagefind"
+    exposed = (folder / search_index.EXPOSED).read_text(encoding="utf-8")
+    original = (folder / "pagefind.js").read_text(encoding="utf-8")
+    assert exposed == original + "\nexport{Pagefind as JixiaoPagefind};\n"
+    assert not list((folder / "part-1").glob("*.js"))  # the parts are index only
+    # A Pagefind that names its class otherwise gets no copy: the search page then uses pagefind.js alone.
+    (tmp_path / "pagefind.js").write_text("export{createInstance};", encoding="utf-8")
+    assert search_index.expose(tmp_path) is False
+    assert not (tmp_path / search_index.EXPOSED).exists()
+
+
+@pytest.mark.parametrize("cores", [2, 8])
+def test_a_slow_part_holds_back_neither_the_others_results_nor_a_count_in_the_filters(
+    visit,  # noqa: F811
+    served_parted,
+    parted,
+    cores,
+):
+    """On two cores one worker searches the parts in turn; on eight, four workers at once: either way the parts that
+    have answered are drawn while a slow one's index is still on its way."""
+    site = parted[1]
+    v = visit(served_parted + "search/", init_script=CORES % cores, viewport={"width": 390, "height": 844})
+    page = v.page
+    expected = page.evaluate(ORACLE, ["示例", None])
+    page.locator(".jx-search-filters summary").click()
+    page.locator(".jx-search-filter legend", has_text="年度").wait_for(timeout=60000)
+    totals = page.locator(".jx-search-filter", has_text="年度").inner_text()
+    held = Held(v.context, "**/pagefind/part-3/index/**")
+    _ask(page, "示例")
+    page.wait_for_function(
+        "document.querySelector('.jx-search-status').innerText.startsWith('已找到')", timeout=60000
+    )
+    assert held.routes
+    third = {
+        u for u in expected if "/" + u.split("/", 3)[3] in {unquote(_url(f)) for f in _fragments_of(site, 3)}
+    }
+    assert not set(_links(page)) & third
+    # The filters' counts are not those of some parts read as the query's: they change once all have answered.
+    assert page.locator(".jx-search-filter", has_text="年度").inner_text() == totals
+    held.release()
+    page.wait_for_function(FINAL, timeout=60000)
+    assert page.locator(".jx-search-status").inner_text() == f"找到 {len(expected)} 个结果"
+    assert _all_drawn(page) == expected
+
+
+@pytest.mark.parametrize(
+    "without",
+    [
+        "worker",  # a browser that runs no workers
+        "class",  # the worker cannot load Pagefind's class (an older build's index, a Pagefind that renamed it)
+    ],
+)
+def test_without_the_worker_pagefind_searches_every_part_on_the_page(visit, served_parted, without):  # noqa: F811
+    v = visit(
+        served_parted + "search/",
+        init_script="Object.defineProperty(window, 'Worker', { value: undefined })"
+        if without == "worker"
+        else None,
+        viewport={"width": 390, "height": 844},
+    )
+    if without == "class":
+        v.context.route("**/pagefind/pagefind-jixiao.js", lambda route: route.fulfill(status=404, body=""))
+    page = v.page
+    expected = page.evaluate(ORACLE, ["示例", None])
+    _ask(page, "示例")
+    page.wait_for_function(FINAL, timeout=60000)
+    assert page.locator(".jx-search-status").inner_text() == f"找到 {len(expected)} 个结果"
+    assert _all_drawn(page) == expected
+
+
+def test_a_part_whose_index_is_missing_says_so_and_does_not_hang(visit, served_parted):  # noqa: F811
+    v = visit(served_parted + "search/", viewport={"width": 390, "height": 844})
+    v.context.route("**/pagefind/part-2/index/**", lambda route: route.fulfill(status=404, body=""))
+    _ask(v.page, "示例")
+    v.page.wait_for_function(
+        "document.querySelector('.jx-search-status').innerText.startsWith('搜索索引缺失')", timeout=60000
+    )

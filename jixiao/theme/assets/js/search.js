@@ -1,7 +1,7 @@
-/* jixiao search page: a small interface over Pagefind's search API (pagefind/pagefind.js, a chunked index: no
- * request leaves the site). Pagefind's ready-made UI is not used: it downloads every filter's index when it starts,
- * and those grow with the number of pages (≈ 4 bytes a page each, 80 KB for two filters at 20,000 units), while a
- * reader opens the filters rarely. Here the filters load when the reader opens them; a search loads only the index
+/* jixiao search page: a small interface over Pagefind (pagefind/, a chunked index: no request leaves the site),
+ * which runs in jixiao's worker (search-worker.js). Pagefind's ready-made UI is not used: it downloads every
+ * filter's index when it starts, and those grow with the number of pages (≈ 4 bytes a page each, 80 KB for two
+ * filters at 20,000 units), while a reader opens the filters rarely. Here the filters load when the reader opens them; a search loads only the index
  * chunks its words need and the fragments of the results shown. A query in the address (?q=…, from the header
  * form) is searched at once. Every text from the index is set as text (excerpts keep only Pagefind's <mark>). */
 (function () {
@@ -47,73 +47,194 @@
   more.hidden = true;
   root.replaceChildren(form, panel, status, list, more);
 
-  // --- Pagefind, loaded on the first need (a query in the address, a focus in the box). init() fetches its
-  // WebAssembly and the index's meta at once, while the reader is still typing, not after they press Enter.
-  // A big site's index comes in parts (search_index.py): the hubs in the first, the unit pages in the others. Merged
-  // into one Pagefind, every part is searched in Pagefind's one web worker, one after another, and nothing shows
-  // until the last has answered (2.3 s for a word on every unit page at 20,000 units on a throttled phone). So each
-  // part is searched by a Pagefind instance of its own, and its results are drawn as it answers. Pagefind runs all
-  // the instances of one import in one worker; pagefind.js imported under another fragment (#worker-N) is another
-  // module, with a worker of its own (the file comes from the browser's cache: a fragment is never sent). The hubs
-  // have a worker of their own (small, they answer at once, not after a part's index has loaded); the parts are
-  // spread over as many other workers as the phone has cores to spare, all searched at once: a phone of one or two
-  // cores searches them all in one Pagefind, as before (see below). (One instance per worker: several in
-  // one share Pagefind's one WebAssembly memory, and searching them broke it, "memory access out of bounds" for
-  // 满意度 培训; parts merged into one instance are Pagefind's own way.) A worker's instance holds the hubs too
-  // (Pagefind's own index is always the first): its answer is taken without the hubs' pages, which the first
-  // instance answers alone. Scores are each index's own, as when Pagefind merges the parts itself. ---
+  // --- Pagefind, loaded on the first need (a query in the address, a focus in the box): its WebAssembly and the
+  // index's meta load while the reader is still typing, not after they press Enter.
+  // A big site's index comes in parts of ≈ 2,000 units (search_index.py): the hubs in the first, the unit pages in
+  // the others. Pagefind's search costs grow with the square of the pages of one index that hold a word, and its own
+  // worker answers only once every index is searched: a word on almost every unit page of 20,000 took ≈ 10 s on a
+  // phone-speed CPU with nothing shown. So the parts are searched in jixiao's worker (search-worker.js), which sends
+  // each part's answer as it comes: what is known is drawn after DEADLINE, the rest as it arrives. A phone with cores
+  // to spare gets more workers, the parts dealt among them (the first worker loads first, so the others find
+  // Pagefind's files in the browser's cache). Each answer is Pagefind's own and they are merged as Pagefind merges
+  // them (in index order, by score, the sort stable), so the final list is Pagefind's. Where a module worker cannot
+  // run (an old browser), Pagefind's own API searches all parts on this page's behalf, and answers once. ---
   var DEADLINE = 300; // ms: a query all of whose parts answer by then is drawn once, so the list does not jump
   var loading = null;
+
   function pagefind() {
     if (!loading) {
       var href = new URL(script.dataset.pagefind, document.baseURI).href;
-      var parts = (script.dataset.parts || "").split(" ").filter(Boolean);
-      var workers = Math.max(1, Math.min(parts.length, (navigator.hardwareConcurrency || 2) - 1));
-      var groups = [];
-      parts.forEach(function (part, i) {
-        (groups[i % workers] = groups[i % workers] || []).push(part);
+      var parts = (script.dataset.parts || "").split(" ").filter(Boolean).map(function (part) {
+        return new URL(part, document.baseURI).pathname; // the parts' pages' addresses are relative to the site
       });
-      var hubs = import(href).then(function (api) {
-        return api.options({ excerptLength: 40 }).then(function () {
-          api.init();
-          return api;
-        });
+      loading = inWorkers(href, parts).catch(function (error) {
+        if (error && error.missing) throw error;
+        return onPage(href, parts);
       });
-      // A phone with no core to spare gains no time from more workers, and each costs its own WebAssembly and the
-      // hubs' index again (≈ 100 KB): there every part is merged into the one Pagefind, as Pagefind does itself.
-      if (workers < 2 || groups.length < 2) {
-        loading = hubs.then(function (api) {
-          return Promise.all(
-            parts.map(function (part) {
-              return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 });
-            })
-          ).then(function () {
-            return [api];
-          });
-        });
-      }
-      loading = loading || Promise.all(
-        [hubs].concat(
-          groups.map(function (group, i) {
-            return import(href + "#worker-" + (i + 1)).then(function (module) {
-              var api = module.createInstance({ excerptLength: 40 });
-              // The parts' pages' addresses are relative to the site, as the first part's are.
-              return Promise.all(
-                group.map(function (part) {
-                  return api.mergeIndex(new URL(part, document.baseURI).pathname, { excerptLength: 40 });
-                })
-              ).then(function () {
-                return api;
-              });
-            });
-          })
-        )
-      );
       loading.catch(function () {
         status.textContent = MISSING;
       });
     }
     return loading;
+  }
+
+  // One worker, started with `init`; it settles once its indexes are loaded. `ask` sends a request that has an
+  // answer (a page's data, the filters); `found` receives the search's answers.
+  function worker(url, init) {
+    return new Promise(function (resolve, reject) {
+      var w = new Worker(url, { type: "module" });
+      var calls = {};
+      var n = 0;
+      var handle = {
+        post: function (message) {
+          w.postMessage(message);
+        },
+        ask: function (message) {
+          return new Promise(function (done) {
+            calls[(message.req = ++n)] = done;
+            w.postMessage(message);
+          });
+        },
+        found: null,
+      };
+      w.addEventListener("error", function (event) {
+        event.preventDefault();
+        w.terminate();
+        reject(new Error("worker"));
+      });
+      w.addEventListener("message", function (event) {
+        var m = event.data;
+        if (m.type === "ready") resolve(handle);
+        else if (m.type === "failed") {
+          w.terminate();
+          reject(Object.assign(new Error(m.message), { missing: m.missing }));
+        } else if (m.type === "data" || m.type === "filters") {
+          calls[m.req](m);
+          delete calls[m.req];
+        } else if (handle.found) handle.found(m);
+      });
+      w.postMessage(init);
+    });
+  }
+
+  function inWorkers(href, parts) {
+    var url = script.dataset.worker;
+    if (!url || typeof Worker === "undefined") return Promise.reject(new Error("no worker"));
+    var count = Math.max(1, Math.min(parts.length, (navigator.hardwareConcurrency || 2) - 1));
+    var groups = [];
+    for (var i = 0; i < count; i++) groups.push([]);
+    parts.forEach(function (path, i) {
+      groups[i % count].push({ path: path, slot: i + 1 }); // slot 0 is the hubs', Pagefind's own index
+    });
+    var start = function (group, i) {
+      return worker(new URL(url, document.baseURI).href, {
+        type: "init",
+        module: new URL("pagefind-jixiao.js", href).href,
+        base: new URL(".", href).pathname,
+        parts: group,
+        hubs: i === 0,
+        language: (document.documentElement.getAttribute("lang") || "unknown").toLowerCase(),
+      });
+    };
+    return start(groups[0], 0).then(function (first) {
+      return Promise.all(
+        groups.slice(1).map(function (group, i) {
+          return start(group, i + 1);
+        })
+      ).then(function (others) {
+        return fromWorkers([first].concat(others), parts.length + 1);
+      });
+    });
+  }
+
+  // The engine the page searches with: `slots` answers to a query, each sent to `each(slot, found)` as it comes.
+  function fromWorkers(workers, slots) {
+    var current = null;
+    var id = 0;
+    workers.forEach(function (w) {
+      w.found = function (m) {
+        if (!current || m.id !== current.id) return; // an older query's answer
+        if (m.type === "lost") return current.lost();
+        current.each(m.slot, {
+          results: m.results.map(function (r, k) {
+            return {
+              id: r[0],
+              score: r[1],
+              data: function () {
+                return w.ask({ type: "data", id: m.id, slot: m.slot, k: k }).then(function (answer) {
+                  return answer.page;
+                });
+              },
+            };
+          }),
+          filters: m.filters,
+        });
+      };
+    });
+    return {
+      slots: slots,
+      search: function (term, chosen, each, lost) {
+        current = { id: ++id, each: each, lost: lost };
+        workers.forEach(function (w) {
+          w.post({ type: "search", id: current.id, term: term, filters: chosen });
+        });
+      },
+      preload: function (term, chosen) {
+        workers.forEach(function (w) {
+          w.post({ type: "preload", term: term, filters: chosen });
+        });
+      },
+      filters: function () {
+        return Promise.all(
+          workers.map(function (w) {
+            return w.ask({ type: "filters" });
+          })
+        ).then(function (answers) {
+          var each = [];
+          answers.forEach(function (answer) {
+            answer.each.forEach(function (entry) {
+              each[entry[0]] = entry[1];
+            });
+          });
+          return each;
+        });
+      },
+    };
+  }
+
+  function onPage(href, parts) {
+    return import(href).then(function (api) {
+      return api
+        .options({ excerptLength: 40 })
+        .then(function () {
+          api.init();
+          return Promise.all(
+            parts.map(function (part) {
+              return api.mergeIndex(part, { excerptLength: 40 });
+            })
+          );
+        })
+        .then(function () {
+          var id = 0;
+          return {
+            slots: 1,
+            search: function (term, chosen, each, lost) {
+              var mine = ++id;
+              api.search(term, { filters: chosen }).then(function (found) {
+                if (mine === id) each(0, found || { results: [], filters: {} });
+              }, lost);
+            },
+            preload: function (term, chosen) {
+              api.preload(term, { filters: chosen });
+            },
+            filters: function () {
+              return api.filters().then(function (counts) {
+                return [counts];
+              });
+            },
+          };
+        });
+    });
   }
 
   var chosen = {}; // filter name → values ticked
@@ -129,53 +250,38 @@
     return out;
   }
 
-  // Filter counts (name → value → pages) added into `into`, times `sign` (−1: the hubs a part's answer repeats).
-  function addCounts(into, from, sign) {
-    Object.keys(from || {}).forEach(function (name) {
-      var row = (into[name] = into[name] || {});
-      Object.keys(from[name]).forEach(function (value) {
-        row[value] = (row[value] || 0) + sign * from[name][value];
-      });
-    });
-    return into;
-  }
-
-  // The counts of several Pagefinds as one: every instance after the first holds the hubs again (Pagefind's own
-  // index is always the first), so the first's counts are taken once. An instance not answered yet is null.
+  // The filter counts (name → value → pages) of several indexes summed (one not answered yet is missing).
   function countsOf(each) {
-    var all = addCounts({}, each[0], 1);
-    each.slice(1).forEach(function (part) {
-      if (!part) return;
-      addCounts(all, part, 1);
-      addCounts(all, each[0], -1);
+    var all = {};
+    each.forEach(function (counts) {
+      Object.keys(counts || {}).forEach(function (name) {
+        var row = (all[name] = all[name] || {});
+        Object.keys(counts[name]).forEach(function (value) {
+          row[value] = (row[value] || 0) + counts[name][value];
+        });
+      });
     });
     return all;
   }
 
-  // The answers so far as one: the hubs' results and every answered part's without the hubs, in score order (parts
-  // in their order, the sort stable: the order Pagefind gives when it merges them itself), and the filter counts.
+  // The answers so far as one, as Pagefind merges its indexes: their results in index order, sorted by score (the
+  // sort is stable), and the filter counts summed.
   function merged(query) {
-    var hubs = query.answers[0];
-    var seen = {};
-    hubs.results.forEach(function (r) {
-      seen[r.id] = true;
-    });
-    var results = hubs.results.slice();
-    query.answers.slice(1).forEach(function (found) {
-      if (!found) return;
-      found.results.forEach(function (r) {
-        if (!seen[r.id]) results.push(r);
-      });
+    var results = [];
+    query.answers.forEach(function (found) {
+      if (found) results = results.concat(found.results);
     });
     results.sort(function (a, b) {
       return b.score - a.score;
     });
-    var counts = countsOf(
-      query.answers.map(function (found) {
-        return found ? found.filters || {} : null;
-      })
-    );
-    return { results: results, filters: counts };
+    return {
+      results: results,
+      filters: countsOf(
+        query.answers.map(function (found) {
+          return found && found.filters;
+        })
+      ),
+    };
   }
 
   function search() {
@@ -193,15 +299,13 @@
       return Promise.resolve();
     }
     status.textContent = "正在搜索“" + term + "”……";
-    return pagefind().then(function (searchers) {
+    return pagefind().then(function (engine) {
       if (mine !== asked) return;
       var query = {
         mine: mine,
         term: term,
-        answers: searchers.map(function () {
-          return null;
-        }),
-        left: searchers.length,
+        answers: [],
+        left: engine.slots,
         late: false, // the deadline has passed: what is known is drawn as it comes
         results: [],
         drawn: [], // the results drawn, in the list's order
@@ -209,28 +313,29 @@
         touched: false, // the reader has used the list: what is drawn stays where it is
         chain: Promise.resolve(), // drawing, one step after another
       };
-      var opts = { filters: filters() };
       return new Promise(function (resolve) {
         var timer = setTimeout(function () {
           query.late = true;
-          if (mine === asked && query.answers[0]) show(query, false);
+          if (mine === asked && query.answers.length) show(query, false);
         }, DEADLINE);
-        // After each answer: the parts' answers wait for the hubs', which they repeat.
-        var progress = function () {
-          if (!query.answers[0]) return;
-          if (!query.left) {
-            clearTimeout(timer);
-            show(query, true).then(resolve);
-          } else if (query.late) show(query, false);
-        };
-        searchers.forEach(function (api, i) {
-          api.search(term, opts).then(function (found) {
+        engine.search(
+          term,
+          filters(),
+          function (slot, found) {
             if (mine !== asked) return resolve(); // a newer query is asked: this late answer is nobody's
-            query.answers[i] = found || { results: [], filters: {} };
+            query.answers[slot] = found;
             query.left -= 1;
-            progress();
-          });
-        });
+            if (!query.left) {
+              clearTimeout(timer);
+              show(query, true).then(resolve);
+            } else if (query.late) show(query, false);
+          },
+          function () {
+            clearTimeout(timer);
+            if (mine === asked) status.textContent = MISSING;
+            resolve();
+          }
+        );
       });
     });
   }
@@ -247,7 +352,7 @@
         current = query;
         list.replaceChildren();
       }
-      if (totals) counts(now.filters);
+      if (totals && final) counts(now.filters); // (the counts of some parts would read as the query's)
       var want = query.touched ? query.drawn : now.results.slice(0, Math.max(SHOWN, query.drawn.length));
       return place(query, want).then(function () {
         if (query.mine !== asked) return;
@@ -270,7 +375,7 @@
         return r.data();
       })
     ).then(function (pages) {
-      if (query.mine !== asked) return;
+      if (query.mine !== asked || pages.indexOf(null) >= 0) return; // (null: a newer query was asked)
       fresh.forEach(function (r, i) {
         query.nodes[r.id] = result(pages[i]);
       });
@@ -373,19 +478,11 @@
     if (totals || !panel.open) return;
     choices.textContent = "正在载入筛选项……";
     pagefind()
-      .then(function (searchers) {
-        return Promise.all(
-          searchers.map(function (api) {
-            return api.filters();
-          })
-        );
+      .then(function (engine) {
+        return engine.filters();
       })
       .then(function (each) {
-        var all = countsOf(
-          each.map(function (found) {
-            return found || {};
-          })
-        );
+        var all = countsOf(each);
         totals = all;
         choices.replaceChildren();
         Object.keys(all)
@@ -442,10 +539,8 @@
     clearTimeout(timer);
     var term = input.value.trim();
     if (term)
-      pagefind().then(function (searchers) {
-        searchers.forEach(function (api) {
-          api.preload(term, { filters: filters() });
-        });
+      pagefind().then(function (engine) {
+        engine.preload(term, filters());
       });
     timer = setTimeout(search, 300); // searched as the reader types, once they pause
   });

@@ -1,0 +1,178 @@
+/* jixiao search worker: runs Pagefind (pagefind/pagefind-jixiao.js, Pagefind's own pagefind.js that also exports
+ * its Pagefind class, written by search_index.py) off the page's thread, and answers a search index by index.
+ *
+ * Why not Pagefind's own worker: it answers a search once every index has been searched, and Pagefind's search costs
+ * grow with the square of the pages of one index that hold a word (it scans every matching page's entry for each
+ * matching page). A word on almost every unit page of a 20,000-unit site took ≈ 10 s on a phone-speed CPU, with
+ * nothing shown meanwhile. The site's index comes in parts of ≈ 2,000 units (search_index.PART_UNITS); here each part
+ * is one of the merged Pagefind's indexes (one WebAssembly memory), searched in turn as the chunks its words need come,
+ * and its answer is sent at once: the page draws the first results while the other parts are searched, and a newer
+ * query stops the older one between parts. The answer of each index is Pagefind's own, and so is the way the page merges them (in
+ * index order, sorted by score), so the final list is the one Pagefind gives when it merges the parts itself.
+ *
+ * Messages in: init {module, base, parts: [{path, slot}], hubs, language}, search {id, term, filters},
+ * preload {term, filters}, data {req, id, slot, k}, filters {req}. Out: ready, failed {message},
+ * found {id, slot, results: [[page, score]…], filters}, lost {id, message}, data {req, page}, filters {req, each}. */
+"use strict";
+
+var engine = null; // Pagefind, once the module is loaded
+var slots = []; // [slot, Pagefind's index] searched here, in the site's order
+var asked = 0; // the newest search's id: an older one stops between indexes
+var kept = { id: 0, found: {} }; // the newest search's results by slot, for their pages' data
+var fetching = {}; // search id → how many of its results' pages are being made: its search waits for them
+var idle = []; // what waits for them (woken when one is made, and by a newer query)
+
+function wake() {
+  idle.splice(0).forEach(function (resume) {
+    resume();
+  });
+}
+
+// Pagefind logs a chunk it could not load and searches on without it, so a site copied to the portal without some of
+// its index would answer short without a word. A file of the index that does not come makes the search say so.
+var missing = false;
+var fetchFile = self.fetch.bind(self);
+self.fetch = function (input, init) {
+  return fetchFile(input, init).then(
+    function (response) {
+      if (!response.ok) missing = true;
+      return response;
+    },
+    function (error) {
+      missing = true;
+      throw error;
+    }
+  );
+};
+
+function post(message) {
+  self.postMessage(message);
+}
+
+function answer(found) {
+  return {
+    results: found.results.map(function (r) {
+      return [r.id, r.score];
+    }),
+    filters: found.filters || {},
+  };
+}
+
+async function start(m) {
+  try {
+    var api = await import(m.module);
+    engine = new api.JixiaoPagefind({ basePath: m.base, excerptLength: 40, language: m.language });
+  } catch (error) {
+    return post({ type: "failed", message: String((error && error.message) || error) });
+  }
+  try {
+    await engine.instances[0].getPtr(); // its WebAssembly and meta loaded, or why not
+    await engine.options({ excerptLength: 40 });
+    // mergeIndex adds each index at once, in the order asked; its files load meanwhile, and a search of an index
+    // waits for them (one that fails to load fails its search: see search()).
+    m.parts.forEach(function (part) {
+      engine.mergeIndex(part.path, { excerptLength: 40, language: m.language }).catch(function () {});
+    });
+    slots = (m.hubs ? [[0, engine.instances[0]]] : []).concat(
+      m.parts.map(function (part, i) {
+        return [part.slot, engine.instances[i + 1]];
+      })
+    );
+    post({ type: "ready" });
+  } catch (error) {
+    post({ type: "failed", missing: true, message: String((error && error.message) || error) });
+  }
+}
+
+// The indexes are searched in the site's order, one at a time, so the first answers come after one part's work, not
+// after all parts' (each chunk a part's query needs is unpacked as it comes, and that is most of the work). The
+// chunks of the next AHEAD indexes are asked for meanwhile, and of those the first whose chunks have come is searched
+// first: a slow part does not hold back the others. A newer query stops this one between indexes.
+var AHEAD = 3;
+
+async function search(m) {
+  var options = { filters: m.filters || {} };
+  var queue = slots.slice();
+  var waiting = new Map();
+  var fill = function () {
+    while (waiting.size < AHEAD && queue.length) {
+      var entry = queue.shift();
+      var ready = function () {
+        return this;
+      }.bind(entry);
+      waiting.set(entry[0], entry[1].preload(m.term, options).then(ready, ready));
+    }
+  };
+  kept = { id: m.id, found: {} };
+  fill();
+  while (waiting.size) {
+    var entry = await Promise.race(waiting.values());
+    // A task's turn for what waits (the page's requests for the first results' pages, a newer query, the chunks
+    // that have come): chunks already here would otherwise be searched one after another without a pause.
+    await new Promise(function (resolve) {
+      setTimeout(resolve, 0);
+    });
+    // The reader waits for the pages of the results shown: they come before the next index is searched.
+    while (fetching[m.id] && m.id === asked) {
+      await new Promise(function (resolve) {
+        idle.push(resolve);
+      });
+    }
+    if (m.id !== asked) return;
+    waiting.delete(entry[0]);
+    fill();
+    try {
+      if (missing || entry[1].raw_ptr === null) throw new Error("a file of index " + entry[0] + " did not load");
+      var found = (await entry[1].search(m.term, options)) || { results: [], filters: {} };
+    } catch (error) {
+      post({ type: "lost", id: m.id, message: String((error && error.message) || error) });
+      return;
+    }
+    if (m.id !== asked) return;
+    kept.found[entry[0]] = found.results;
+    post(Object.assign({ type: "found", id: m.id, slot: entry[0] }, answer(found)));
+  }
+}
+
+async function data(m) {
+  var results = m.id === kept.id ? kept.found[m.slot] : null;
+  var page = null;
+  fetching[m.id] = (fetching[m.id] || 0) + 1;
+  if (results && results[m.k]) {
+    try {
+      page = await results[m.k].data();
+    } catch (error) {
+      page = null;
+    }
+  }
+  post({ type: "data", req: m.req, page: page });
+  if (!(fetching[m.id] -= 1)) delete fetching[m.id];
+  wake();
+}
+
+async function filters(m) {
+  var each = await Promise.all(
+    slots.map(function (entry) {
+      return entry[1].filters().then(function (counts) {
+        return [entry[0], counts];
+      });
+    })
+  );
+  post({ type: "filters", req: m.req, each: each });
+}
+
+self.addEventListener("message", function (event) {
+  var m = event.data;
+  if (m.type === "init") start(m);
+  else if (m.type === "search") {
+    asked = m.id;
+    wake(); // an older search waiting for its pages' data stops
+    search(m);
+  } else if (m.type === "preload") {
+    // The reader is typing: the first indexes' chunks, which the search would ask for first.
+    slots.slice(0, AHEAD).forEach(function (entry) {
+      entry[1].preload(m.term, { filters: m.filters || {} }).catch(function () {});
+    });
+  } else if (m.type === "data") data(m);
+  else if (m.type === "filters") filters(m);
+});
