@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
@@ -196,10 +197,11 @@ def first_search(site: Path, query: str) -> dict | None:
 
     def seen(response) -> None:
         path = unquote(urlparse(response.url).path)
-        # Pagefind's files, and the search page's own script (search.js, which replaced Pagefind's UI bundle).
-        search_js = "/assets/js/search." in path
-        if "/pagefind/" in path or search_js:
-            name = "search.js" if search_js else path.split("/pagefind/", 1)[1]
+        # Pagefind's files, and the search page's own scripts (search.js, which replaced Pagefind's UI bundle, and
+        # search-worker.js, which replaced Pagefind's worker).
+        own = re.search(r"/assets/js/(search(?:-worker)?)\.", path)
+        if "/pagefind/" in path or own:
+            name = own.group(1) + ".js" if own else path.split("/pagefind/", 1)[1]
             kind = name.split("/")[0] if "/" in name else "meta" if name.endswith(".pf_meta") else name
             wire = int(response.headers.get("content-length") or 0)
             fetched.append((kind, len(response.body()), wire))
