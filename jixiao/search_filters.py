@@ -190,8 +190,9 @@ def stabilise(pagefind: Path) -> None:
 
 # A search downloads, for each of its words and each part of the index, the chunk of the index that holds the word:
 # Pagefind makes chunks of ≈ 55 KB (7 KB gzip'd), though a word on most pages of a part of 1,000 takes ≈ 9 KB of it.
-# So each chunk is cut in pieces of about CHUNK bytes (a common word alone, rare ones together): a two-word search of
-# a 20,000-unit site downloads ≈ 1.5 KB a part for each word instead of 7, for ≈ 12 bytes more of meta per piece.
+# So each chunk is cut in pieces of about CHUNK bytes (a common word alone, rare ones together). At 20,000 units in
+# parts of 1,000, searching 满意度 downloaded 518 KB before, 326 KB after (each part's meta ≈ 2.3 KB longer); pieces
+# of 12,000 bytes gave 333 KB, of 25,000 371 KB. Cutting costs ≈ 0.4 s of CPU per 1,000 pages indexed.
 CHUNK = 6_000
 
 
