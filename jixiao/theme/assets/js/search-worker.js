@@ -4,14 +4,15 @@
  * Why not Pagefind's own worker: it answers a search once every index has been searched, and Pagefind's search costs
  * grow with the square of the pages of one index that hold a word (it scans every matching page's entry for each
  * matching page). A word on almost every unit page of a 20,000-unit site took ≈ 10 s on a phone-speed CPU, with
- * nothing shown meanwhile. The site's index comes in parts of ≈ 2,000 units (search_index.PART_UNITS); here each part
- * is one of the merged Pagefind's indexes (one WebAssembly memory), searched in turn as the chunks its words need come,
- * and its answer is sent at once: the page draws the first results while the other parts are searched, and a newer
- * query stops the older one between parts. The answer of each index is Pagefind's own, and so is the way the page merges them (in
- * index order, sorted by score), so the final list is the one Pagefind gives when it merges the parts itself.
+ * nothing shown meanwhile. The site's index comes in parts of ≈ 2,000 units (search_index.PART_UNITS); here each
+ * part is one of the merged Pagefind's indexes (one WebAssembly memory), searched in turn as the chunks its words
+ * need come, and its answer is sent at once: the page draws the first results while the other parts are searched,
+ * and a newer query stops the older one between parts. The answer of each index is Pagefind's own, and so is the
+ * way the page merges them (in index order, sorted by score), so the final list is the one Pagefind gives when it
+ * merges the parts itself.
  *
  * Messages in: init {module, base, parts: [{path, slot}], hubs, language}, search {id, term, filters},
- * preload {term, filters}, data {req, id, slot, k}, filters {req}. Out: ready, failed {message},
+ * preload {term, filters}, data {req, id, slot, k}, filters {req}. Out: ready, failed {message, missing},
  * found {id, slot, results: [[page, score]…], filters}, lost {id, message}, data {req, page}, filters {req, each}. */
 "use strict";
 
@@ -95,13 +96,13 @@ async function search(m) {
   var queue = slots.slice();
   var waiting = new Map();
   var fill = function () {
-    while (waiting.size < AHEAD && queue.length) {
-      var entry = queue.shift();
-      var ready = function () {
-        return this;
-      }.bind(entry);
-      waiting.set(entry[0], entry[1].preload(m.term, options).then(ready, ready));
-    }
+    while (waiting.size < AHEAD && queue.length) loaded(queue.shift());
+  };
+  var loaded = function (entry) {
+    var settled = function () {
+      return entry; // loaded or not: a failed load fails the search of it (below)
+    };
+    waiting.set(entry[0], entry[1].preload(m.term, options).then(settled, settled));
   };
   kept = { id: m.id, found: {} };
   fill();

@@ -1,9 +1,10 @@
 /* jixiao search page: a small interface over Pagefind (pagefind/, a chunked index: no request leaves the site),
  * which runs in jixiao's worker (search-worker.js). Pagefind's ready-made UI is not used: it downloads every
  * filter's index when it starts, and those grow with the number of pages (≈ 4 bytes a page each, 80 KB for two
- * filters at 20,000 units), while a reader opens the filters rarely. Here the filters load when the reader opens them; a search loads only the index
- * chunks its words need and the fragments of the results shown. A query in the address (?q=…, from the header
- * form) is searched at once. Every text from the index is set as text (excerpts keep only Pagefind's <mark>). */
+ * filters at 20,000 units), while a reader opens the filters rarely. Here the filters load when the reader opens
+ * them; a search loads only the index chunks its words need and the fragments of the results shown. A query in the
+ * address (?q=…, from the header form) is searched at once. Every text from the index is set as text (excerpts
+ * keep only Pagefind's <mark>). */
 (function () {
   "use strict";
   var root = document.getElementById("jx-search");
@@ -78,8 +79,9 @@
     return loading;
   }
 
-  // One worker, started with `init`; it settles once its indexes are loaded. `ask` sends a request that has an
-  // answer (a page's data, the filters); `found` receives the search's answers.
+  // One worker, started with `init`; it settles once Pagefind and its own index are loaded (the parts' load
+  // meanwhile). `ask` sends a request that has an answer (a page's data, the filters); `found` receives the search's
+  // answers.
   function worker(url, init) {
     return new Promise(function (resolve, reject) {
       var w = new Worker(url, { type: "module" });
