@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -105,6 +106,7 @@ def index_for_search(
                 if extra.is_file() and extra.name != "pagefind-entry.json" and extra.suffix != ".pf_meta":
                     extra.unlink()
     expose(site / "pagefind")
+    gather_entries(site / "pagefind")
     return indexed
 
 
@@ -122,6 +124,23 @@ def expose(folder: Path) -> bool:
         return False
     (folder / EXPOSED).write_text(source + "\nexport{Pagefind as JixiaoPagefind};\n", encoding="utf-8")
     return True
+
+
+# Every index's pagefind-entry.json (which names its meta) in one file, by folder under pagefind/ ("" for the hubs',
+# "part-1/", …). Pagefind asks for an index's entry, then its meta, then (for a merged part) only once its WebAssembly
+# has come: three round trips before a part can be searched. The search worker fetches this file beside Pagefind's
+# script and asks for the WebAssembly and the first indexes' metas at once (search-worker.js).
+ENTRIES = "jixiao-entries.json"
+
+
+def gather_entries(folder: Path) -> None:
+    entries = {}
+    for entry in sorted(folder.glob("**/pagefind-entry.json")):
+        where = entry.parent.relative_to(folder).as_posix()
+        entries["" if where == "." else where + "/"] = json.loads(entry.read_text(encoding="utf-8"))
+    (folder / ENTRIES).write_text(
+        json.dumps(entries, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8"
+    )
 
 
 @dataclass(frozen=True)

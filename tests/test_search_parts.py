@@ -467,3 +467,94 @@ def test_a_part_whose_index_is_missing_says_so_and_does_not_hang(visit, served_p
     v.page.wait_for_function(
         "document.querySelector('.jx-search-status').innerText.startsWith('搜索索引缺失')", timeout=60000
     )
+
+
+# --- The first files of a search: asked for at once, the first parts' before the others'. ---
+
+
+def test_every_indexs_entry_is_in_one_file_the_search_page_names(parted):
+    _, site, _ = parted
+    folder = site / "pagefind"
+    gathered = json.loads((folder / search_index.ENTRIES).read_text(encoding="utf-8"))
+    own = {"": folder / "pagefind-entry.json"} | {
+        f"part-{n}/": folder / f"part-{n}" / "pagefind-entry.json" for n in range(1, PARTS + 1)
+    }
+    assert gathered == {k: json.loads(p.read_text(encoding="utf-8")) for k, p in own.items()}
+    html = (site / "search" / "index.html").read_text(encoding="utf-8")
+    script = re.search(r"<script async[^>]*search\.[0-9a-f]+\.js[^>]*>", html).group(0)
+    # In the head, before the styles: a query in the address starts the search while the page is parsed.
+    assert html.index(script) < html.index("</head>") and html.index(script) < html.index('rel="stylesheet"')
+    named = {k: re.search(rf'data-{k}="([^"]*)"', script).group(1) for k in ("entries", "wasm")}
+    assert named == {"entries": "../pagefind/jixiao-entries.json", "wasm": "../pagefind/wasm.unknown.pagefind"}
+    assert (site / "search" / named["wasm"]).resolve().is_file()
+    assert all(i["wasm"] is None for e in gathered.values() for i in e["languages"].values())  # Chinese: "unknown"
+
+
+def _requests(context) -> list[str]:
+    """Every request the page and its workers make, in the order they are made."""
+    made: list[str] = []
+    context.on("request", lambda request: made.append(urlsplit(request.url).path))
+    return made
+
+
+def test_arriving_with_a_query_asks_for_the_first_parts_files_first(visit, served_parted):  # noqa: F811
+    v = visit(served_parted + "search/", viewport={"width": 390, "height": 844})
+    expected = v.page.evaluate(ORACLE, ["示例", None])
+    v.context.close()
+    v = visit(served_parted + "about/", init_script=CORES % 2, viewport={"width": 390, "height": 844})
+    made = _requests(v.context)
+    # The indexes searched first (the hubs', the first two parts') are slow to send the pieces the query needs.
+    first = re.compile(r"/pagefind/(part-[12]/)?index/")
+    held = Held(v.context, lambda url: bool(first.search(url)))
+    page = v.page
+    page.goto(served_parted + "search/?q=" + quote("示例"))  # as the header's search box on every page does
+    while len(held.routes) < 3:
+        page.wait_for_timeout(50)
+    page.wait_for_timeout(1000)
+    pagefind = [path.split("/pagefind/", 1)[1] for path in made if "/pagefind/" in path]
+    # Meanwhile the other parts' files wait: they would share a phone's slow line with those the first results need.
+    assert not [p for p in pagefind if p.startswith(("part-3/", "part-4/"))], pagefind
+    # No index's entry is asked for: they came in one file, fetched by the page with the WebAssembly.
+    assert sorted(p for p in pagefind if not first.search("/pagefind/" + p)) == sorted(
+        [search_index.ENTRIES, "wasm.unknown.pagefind", search_index.EXPOSED]
+        + [p for p in pagefind if p.endswith(".pf_meta")]
+    )
+    assert len([p for p in pagefind if p.endswith(".pf_meta")]) == 3  # the hubs' and the first two parts'
+    held.release()
+    page.wait_for_function(FINAL, timeout=60000)
+    assert page.locator(".jx-search-status").inner_text() == f"找到 {len(expected)} 个结果"
+    assert _all_drawn(page) == expected
+    assert page.locator("#jx-header-q").input_value() == "示例"
+    assert not [p for p in made if p.endswith("pagefind-entry.json")]
+
+
+@pytest.mark.parametrize("lost", ["jixiao-entries.json", "wasm.unknown.pagefind"])
+def test_without_the_files_the_page_fetches_the_worker_searches_as_pagefind_loads(
+    visit,  # noqa: F811
+    served_parted,
+    lost,
+):
+    """A site copied without the entries file (or a portal that refuses it) is searched as Pagefind loads it: each
+    index's own entry, then its meta. Where the page could not fetch the WebAssembly, the worker asks for it again."""
+    v = visit(served_parted + "search/", viewport={"width": 390, "height": 844})
+    expected = v.page.evaluate(ORACLE, ["示例", None])
+    v.context.close()
+    v = visit(served_parted + "search/", viewport={"width": 390, "height": 844})
+    refused = []
+
+    def refuse(route):
+        # The entries file is missing; the WebAssembly fails once, for the page (the worker's request is served).
+        if not refused or lost == search_index.ENTRIES:
+            refused.append(route.request.url)
+            return route.fulfill(status=404, body="")
+        return route.continue_()
+
+    v.context.route(f"**/pagefind/{lost}*", refuse)
+    made = _requests(v.context)
+    _ask(v.page, "示例")
+    v.page.wait_for_function(FINAL, timeout=60000)
+    assert len(refused) == (2 if lost == search_index.ENTRIES else 1)  # (the page's request, the worker's)
+    assert v.page.locator(".jx-search-status").inner_text() == f"找到 {len(expected)} 个结果"
+    assert _all_drawn(v.page) == expected
+    entries = [p for p in made if p.endswith("pagefind-entry.json")]
+    assert len(entries) == (PARTS + 1 if lost == search_index.ENTRIES else 0)

@@ -11,14 +11,17 @@
  * way the page merges them (in index order, sorted by score), so the final list is the one Pagefind gives when it
  * merges the parts itself.
  *
- * Messages in: init {module, base, parts: [{path, slot}], hubs, language}, search {id, term, filters},
- * preload {term, filters}, data {req, id, slot, k}, filters {req}. Out: ready, failed {message, missing},
- * found {id, slot, results: [[page, score]…], filters}, lost {id, message}, data {req, page}, filters {req, each}. */
+ * Messages in: init {module, base, parts: [{path, slot}], hubs, language, searching, entries, given: [address]},
+ * given {url, buffer},
+ * search {id, term, filters}, preload {term, filters}, data {req, id, slot, k}, filters {req}. Out: ready,
+ * failed {message, missing}, found {id, slot, results: [[page, score]…], filters}, lost {id, message},
+ * data {req, page}, filters {req, each}. */
 "use strict";
 
 var engine = null; // Pagefind, once the module is loaded
 var slots = []; // [slot, Pagefind's index] searched here, in the site's order
 var asked = 0; // the newest search's id: an older one stops between indexes
+var searched = false; // a search has been asked
 var kept = { id: 0, found: {} }; // the newest search's results by slot, for their pages' data
 var fetching = {}; // search id → how many of its results' pages are being made: its search waits for them
 var idle = []; // what waits for them (woken when one is made, and by a newer query)
@@ -34,17 +37,126 @@ function wake() {
 var missing = false;
 var fetchFile = self.fetch.bind(self);
 self.fetch = function (input, init) {
-  return fetchFile(input, init).then(
-    function (response) {
-      if (!response.ok) missing = true;
-      return response;
-    },
-    function (error) {
-      missing = true;
-      throw error;
-    }
-  );
+  var url = new URL(typeof input === "string" ? input : input.url, self.location.href).href;
+  return taken(url)
+    .then(function (response) {
+      return (
+        response ||
+        waits(url).then(function () {
+          return fetchFile(input, init);
+        })
+      );
+    })
+    .then(
+      function (response) {
+        if (!response.ok) missing = true;
+        return response;
+      },
+      function (error) {
+        missing = true;
+        throw error;
+      }
+    );
 };
+
+// --- The first files asked for at once. Pagefind asks for an index's entry (pagefind-entry.json, which names its
+// meta), then for its meta, and for a merged part's only once its WebAssembly has come: on a phone's line, three round
+// trips one after the other before the first part can be searched. The build gathers every index's entry in one file
+// (search_index.ENTRIES). The page fetches it and the WebAssembly as it starts this worker (they come while this
+// script and Pagefind's load) and hands them over (`given`); the metas of the indexes searched first are asked for as
+// soon as the entries are in, and Pagefind's requests for entries are answered from them. The other parts' files wait
+// until the pages of the first results shown have come, or the first indexes are searched (or, before any search,
+// until the first indexes have loaded): on a slow line they would share it with the files the first results need. A
+// site built before the file existed is searched as Pagefind loads it. ---
+var early = {}; // address → its response (a promise), until Pagefind's request takes it
+var giving = {}; // address → gives early[address] the bytes the page fetched (null: it could not)
+var entries = Promise.resolve(null); // folder under pagefind/ ("" for the hubs', "part-1/", …) → its entry
+var home = ""; // the address of pagefind/
+var later = []; // the addresses of the parts whose files wait
+var open = null; // lets them load
+var opened = new Promise(function (resolve) {
+  open = resolve;
+});
+
+function take(url) {
+  var response = early[url];
+  delete early[url];
+  return response;
+}
+
+function taken(url) {
+  if (early[url]) return take(url);
+  var entry = /^(.*\/)pagefind-entry\.json(\?.*)?$/.exec(url);
+  if (!entry || entry[1].indexOf(home) !== 0) return Promise.resolve(null);
+  return entries.then(function (all) {
+    var known = all && all[entry[1].slice(home.length)];
+    return known ? new Response(JSON.stringify(known), { headers: { "Content-Type": "application/json" } }) : null;
+  });
+}
+
+function waits(url) {
+  return later.some(function (part) {
+    return url.indexOf(part) === 0;
+  })
+    ? opened
+    : Promise.resolve();
+}
+
+// A file the page fetches for this worker: its bytes come in a `given` message.
+function given(url) {
+  early[url] = new Promise(function (resolve) {
+    giving[url] = resolve;
+  }).then(function (bytes) {
+    return bytes ? new Response(bytes) : fetchFile(url); // (the page could not fetch it: asked again, from here)
+  });
+}
+
+// The index Pagefind loads for the page's language (as its findIndex picks it).
+function indexFor(entry, language) {
+  var all = (entry && entry.languages) || {};
+  var top = Object.keys(all).sort(function (a, b) {
+    return all[b].page_count - all[a].page_count;
+  })[0];
+  return all[language] || all[language.split("-")[0]] || all[top];
+}
+
+function loadEarly(m) {
+  home = new URL(m.base, self.location.href).href;
+  var first = m.parts.slice(0, m.hubs ? AHEAD - 1 : AHEAD);
+  later = m.parts.slice(first.length).map(function (part) {
+    return new URL(part.path, self.location.href).href;
+  });
+  (m.given || []).forEach(given);
+  if (!m.entries) return open();
+  entries = (take(m.entries) || fetchFile(m.entries))
+    .then(function (response) {
+      return response.ok ? response.json() : null;
+    })
+    .catch(function () {
+      return null;
+    });
+  entries.then(function (all) {
+    var hubs = all && indexFor(all[""], m.language);
+    if (!hubs) return open();
+    var ask = function (url) {
+      if (!early[url]) early[url] = fetchFile(url);
+      return early[url].catch(function () {});
+    };
+    var asked = [
+      ask(home + "wasm." + (hubs.wasm || "unknown") + ".pagefind"),
+      ask(home + "pagefind." + hubs.hash + ".pf_meta"),
+    ];
+    first.forEach(function (part) {
+      var url = new URL(part.path, self.location.href).href;
+      var index = indexFor(all[url.slice(home.length)], m.language);
+      if (index) asked.push(ask(url + "pagefind." + index.hash + ".pf_meta"));
+    });
+    // Before any search (the reader is typing), the rest load once the first have come.
+    Promise.all(asked).then(function () {
+      if (!searched) open();
+    });
+  });
+}
 
 function post(message) {
   self.postMessage(message);
@@ -60,6 +172,8 @@ function answer(found) {
 }
 
 async function start(m) {
+  searched = Boolean(m.searching);
+  loadEarly(m);
   try {
     var api = await import(m.module);
     engine = new api.JixiaoPagefind({ basePath: m.base, excerptLength: 40, language: m.language });
@@ -104,6 +218,8 @@ async function search(m) {
     };
     waiting.set(entry[0], entry[1].preload(m.term, options).then(settled, settled));
   };
+  var done = 0;
+  var first = slots.length - later.length;
   kept = { id: m.id, found: {} };
   fill();
   while (waiting.size) {
@@ -127,11 +243,12 @@ async function search(m) {
       var found = (await entry[1].search(m.term, options)) || { results: [], filters: {} };
     } catch (error) {
       post({ type: "lost", id: m.id, message: String((error && error.message) || error) });
-      return;
+      return open();
     }
     if (m.id !== asked) return;
     kept.found[entry[0]] = found.results;
     post(Object.assign({ type: "found", id: m.id, slot: entry[0] }, answer(found)));
+    if (++done >= first) open(); // the indexes loaded first are searched: the others' files may load
   }
 }
 
@@ -147,11 +264,15 @@ async function data(m) {
     }
   }
   post({ type: "data", req: m.req, page: page });
-  if (!(fetching[m.id] -= 1)) delete fetching[m.id];
+  if (!(fetching[m.id] -= 1)) {
+    delete fetching[m.id];
+    open(); // the first results' pages are drawn: the other parts' files may load
+  }
   wake();
 }
 
 async function filters(m) {
+  open();
   var each = await Promise.all(
     slots.map(function (entry) {
       return entry[1].filters().then(function (counts) {
@@ -167,6 +288,7 @@ self.addEventListener("message", function (event) {
   if (m.type === "init") start(m);
   else if (m.type === "search") {
     asked = m.id;
+    searched = true;
     wake(); // an older search waiting for its pages' data stops
     search(m);
   } else if (m.type === "preload") {
@@ -174,6 +296,7 @@ self.addEventListener("message", function (event) {
     slots.slice(0, AHEAD).forEach(function (entry) {
       entry[1].preload(m.term, { filters: m.filters || {} }).catch(function () {});
     });
-  } else if (m.type === "data") data(m);
+  } else if (m.type === "given") giving[m.url](m.buffer);
+  else if (m.type === "data") data(m);
   else if (m.type === "filters") filters(m);
 });

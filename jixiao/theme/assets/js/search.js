@@ -7,9 +7,10 @@
  * keep only Pagefind's <mark>). */
 (function () {
   "use strict";
-  var root = document.getElementById("jx-search");
+  // Loaded async from the page's head: a query in the address starts Pagefind before the page is parsed (its files
+  // are the longest wait on a phone's line). The form is built at once and put in the page once it is parsed.
   var script = document.currentScript;
-  if (!root || !script) return;
+  if (!script) return;
   var SHOWN = 5; // results drawn at a time: each one downloads its page's fragment
   var MISSING = "搜索索引缺失：请把生成的 site/ 文件夹完整复制到服务器（含 pagefind/ 文件夹）。";
 
@@ -46,7 +47,6 @@
   var more = el("button", "jx-search-more md-button", "显示更多结果");
   more.type = "button";
   more.hidden = true;
-  root.replaceChildren(form, panel, status, list, more);
 
   // --- Pagefind, loaded on the first need (a query in the address, a focus in the box): its WebAssembly and the
   // index's meta load while the reader is still typing, not after they press Enter.
@@ -62,13 +62,14 @@
   var DEADLINE = 300; // ms: a query all of whose parts answer by then is drawn once, so the list does not jump
   var loading = null;
 
-  function pagefind() {
+  // `term`: the query that starts it, if one does (the worker then loads the first parts' files before the others).
+  function pagefind(term) {
     if (!loading) {
       var href = new URL(script.dataset.pagefind, document.baseURI).href;
       var parts = (script.dataset.parts || "").split(" ").filter(Boolean).map(function (part) {
         return new URL(part, document.baseURI).pathname; // the parts' pages' addresses are relative to the site
       });
-      loading = inWorkers(href, parts).catch(function (error) {
+      loading = inWorkers(href, parts, term).catch(function (error) {
         if (error && error.missing) throw error;
         return onPage(href, parts);
       });
@@ -116,10 +117,24 @@
         } else if (handle.found) handle.found(m);
       });
       w.postMessage(init);
+      // The files the worker needs first (the index's entries, Pagefind's WebAssembly), fetched from here at once and
+      // handed over: the worker would ask for them only once its own script has come (search-worker.js, early).
+      init.given.forEach(function (url) {
+        fetch(url)
+          .then(function (response) {
+            return response.ok ? response.arrayBuffer() : null;
+          })
+          .catch(function () {
+            return null;
+          })
+          .then(function (buffer) {
+            w.postMessage({ type: "given", url: url, buffer: buffer }, buffer ? [buffer] : []);
+          });
+      });
     });
   }
 
-  function inWorkers(href, parts) {
+  function inWorkers(href, parts, term) {
     var url = script.dataset.worker;
     if (!url || typeof Worker === "undefined") return Promise.reject(new Error("no worker"));
     var count = Math.max(1, Math.min(parts.length, (navigator.hardwareConcurrency || 2) - 1));
@@ -128,6 +143,8 @@
     parts.forEach(function (path, i) {
       groups[i % count].push({ path: path, slot: i + 1 }); // slot 0 is the hubs', Pagefind's own index
     });
+    var files = script.dataset;
+    var entries = files.entries ? new URL(files.entries + "?ts=" + Date.now(), document.baseURI).href : null;
     var start = function (group, i) {
       return worker(new URL(url, document.baseURI).href, {
         type: "init",
@@ -135,6 +152,9 @@
         base: new URL(".", href).pathname,
         parts: group,
         hubs: i === 0,
+        searching: Boolean(term),
+        entries: entries,
+        given: i === 0 && entries ? [entries, new URL(files.wasm, document.baseURI).href] : [],
         language: (document.documentElement.getAttribute("lang") || "unknown").toLowerCase(),
       });
     };
@@ -301,7 +321,7 @@
       return Promise.resolve();
     }
     status.textContent = "正在搜索“" + term + "”……";
-    return pagefind().then(function (engine) {
+    return pagefind(term).then(function (engine) {
       if (mine !== asked) return;
       var query = {
         mine: mine,
@@ -564,10 +584,17 @@
   panel.addEventListener("toggle", openFilters);
 
   var q = new URLSearchParams(location.search).get("q");
-  var header = document.getElementById("jx-header-q");
   if (q) {
     input.value = q;
-    if (header) header.value = q;
     search();
   }
+
+  function attach() {
+    var root = document.getElementById("jx-search");
+    var header = document.getElementById("jx-header-q");
+    if (root) root.replaceChildren(form, panel, status, list, more);
+    if (q && header) header.value = q;
+  }
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", attach);
+  else attach();
 })();
