@@ -485,9 +485,13 @@ def test_every_indexs_entry_is_in_one_file_the_search_page_names(parted):
     # In the head, before the styles: a query in the address starts the search while the page is parsed.
     assert html.index(script) < html.index("</head>") and html.index(script) < html.index('rel="stylesheet"')
     named = {k: re.search(rf'data-{k}="([^"]*)"', script).group(1) for k in ("entries", "wasm")}
-    assert named == {"entries": "../pagefind/jixiao-entries.json", "wasm": "../pagefind/wasm.unknown.pagefind"}
+    assert named == {
+        "entries": "../pagefind/jixiao-entries.json",
+        "wasm": "../pagefind/wasm.unknown.pagefind",
+    }
     assert (site / "search" / named["wasm"]).resolve().is_file()
-    assert all(i["wasm"] is None for e in gathered.values() for i in e["languages"].values())  # Chinese: "unknown"
+    # Chinese has no WebAssembly of its own: Pagefind loads the "unknown" one.
+    assert all(i["wasm"] is None for e in gathered.values() for i in e["languages"].values())
 
 
 def _requests(context) -> list[str]:
