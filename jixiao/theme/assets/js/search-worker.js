@@ -11,10 +11,9 @@
  * way the page merges them (in index order, sorted by score), so the final list is the one Pagefind gives when it
  * merges the parts itself.
  *
- * Messages in: init {module, base, parts: [{path, slot}], hubs, language, searching, entries, given: [address]},
- * given {url, buffer},
- * search {id, term, filters}, preload {term, filters}, data {req, id, slot, k}, filters {req}. Out: ready,
- * failed {message, missing}, found {id, slot, results: [[page, score]…], filters}, lost {id, message},
+ * Messages in: init {module, base, parts: [{path, slot}], hubs, language, term, entries, given: [address]},
+ * given {url, buffer}, search {id, term, filters}, preload {term, filters}, data {req, id, slot, k}, filters {req}.
+ * Out: ready, failed {message, missing}, found {id, slot, results: [[page, score]…], filters}, lost {id, message},
  * data {req, page}, filters {req, each}. */
 "use strict";
 
@@ -66,8 +65,8 @@ self.fetch = function (input, init) {
 // script and Pagefind's load) and hands them over (`given`); the metas of the indexes searched first are asked for as
 // soon as the entries are in, and Pagefind's requests for entries are answered from them. The other parts' files wait
 // until the pages of the first results shown have come, or the first indexes are searched (or, before any search,
-// until the first indexes have loaded): on a slow line they would share it with the files the first results need. A
-// site built before the file existed is searched as Pagefind loads it. ---
+// until the first indexes have loaded): on a slow line they would share it with the files the first results need.
+// Without the file (a copy on the portal that lost it), Pagefind loads each index as it would. ---
 var early = {}; // address → its response (a promise), until Pagefind's request takes it
 var giving = {}; // address → gives early[address] the bytes the page fetched (null: it could not)
 var entries = Promise.resolve(null); // folder under pagefind/ ("" for the hubs', "part-1/", …) → its entry
@@ -172,7 +171,7 @@ function answer(found) {
 }
 
 async function start(m) {
-  searched = Boolean(m.searching);
+  searched = Boolean(m.term);
   loadEarly(m);
   try {
     var api = await import(m.module);
@@ -194,6 +193,9 @@ async function start(m) {
       })
     );
     post({ type: "ready" });
+    // The query that started this worker: its first indexes' chunks are asked for now, not once the page (busy with
+    // its own scripts as it loads) has sent the search.
+    if (m.term) preload(m.term, {});
   } catch (error) {
     post({ type: "failed", missing: true, message: String((error && error.message) || error) });
   }
@@ -283,6 +285,13 @@ async function filters(m) {
   post({ type: "filters", req: m.req, each: each });
 }
 
+// The first indexes' chunks for a query (the reader is typing it), which its search would ask for first.
+function preload(term, filters) {
+  slots.slice(0, AHEAD).forEach(function (entry) {
+    entry[1].preload(term, { filters: filters }).catch(function () {});
+  });
+}
+
 self.addEventListener("message", function (event) {
   var m = event.data;
   if (m.type === "init") start(m);
@@ -291,12 +300,8 @@ self.addEventListener("message", function (event) {
     searched = true;
     wake(); // an older search waiting for its pages' data stops
     search(m);
-  } else if (m.type === "preload") {
-    // The reader is typing: the first indexes' chunks, which the search would ask for first.
-    slots.slice(0, AHEAD).forEach(function (entry) {
-      entry[1].preload(m.term, { filters: m.filters || {} }).catch(function () {});
-    });
-  } else if (m.type === "given") giving[m.url](m.buffer);
+  } else if (m.type === "preload") preload(m.term, m.filters || {});
+  else if (m.type === "given") giving[m.url](m.buffer);
   else if (m.type === "data") data(m);
   else if (m.type === "filters") filters(m);
 });

@@ -152,7 +152,7 @@
         base: new URL(".", href).pathname,
         parts: group,
         hubs: i === 0,
-        searching: Boolean(term),
+        term: term || "",
         entries: entries,
         given: i === 0 && entries ? [entries, new URL(files.wasm, document.baseURI).href] : [],
         language: (document.documentElement.getAttribute("lang") || "unknown").toLowerCase(),
