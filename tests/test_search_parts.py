@@ -237,6 +237,16 @@ class Held:
         self.routes.clear()
 
 
+def _until_asked(page, held: Held) -> None:
+    """Waits until a held request is made (the parts after the first ones ask for their files only once the first
+    results' pages have come: search-worker.js)."""
+    for _ in range(600):
+        if held.routes:
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError("the held files were never asked for")
+
+
 def _ask(page, term: str) -> None:
     page.locator("#jx-search-q").fill(term)
     page.locator("#jx-search-q").press("Enter")
@@ -264,7 +274,7 @@ def test_a_slow_part_does_not_hold_back_the_others_results_and_the_final_list_is
     page.wait_for_function(
         "document.querySelector('.jx-search-status').innerText.startsWith('已找到')", timeout=60000
     )
-    assert held.routes  # the third part is still waiting for its index
+    _until_asked(page, held)  # the third part's index is asked for (once the first results' pages have come)
     status = page.locator(".jx-search-status").inner_text()
     so_far = int(re.search(r"^已找到 (\d+) 个结果，仍在搜索……$", status).group(1))
     assert 0 < so_far < len(expected), status
@@ -422,7 +432,7 @@ def test_a_slow_part_holds_back_neither_the_others_results_nor_a_count_in_the_fi
     page.wait_for_function(
         "document.querySelector('.jx-search-status').innerText.startsWith('已找到')", timeout=60000
     )
-    assert held.routes
+    _until_asked(page, held)
     third = {
         u for u in expected if "/" + u.split("/", 3)[3] in {unquote(_url(f)) for f in _fragments_of(site, 3)}
     }
@@ -607,3 +617,80 @@ def test_the_query_in_the_address_loads_its_chunks_before_the_page_sends_the_sea
     page.wait_for_function(FINAL, timeout=60000)
     assert page.locator(".jx-search-status").inner_text() == f"找到 {len(expected)} 个结果"
     assert _all_drawn(page) == expected
+
+
+# --- A search that cannot finish says why, and the next one starts again. ---
+
+FAILED = "搜索没有完成：网络中断或浏览器出错，请再搜索一次。"
+MISSING = "搜索索引缺失：请把生成的 site/ 文件夹完整复制到服务器（含 pagefind/ 文件夹）。"
+
+
+def _status_is(page, text: str) -> None:
+    page.wait_for_function(
+        "t => document.querySelector('.jx-search-status').innerText === t", arg=text, timeout=60000
+    )
+
+
+def test_a_dropped_line_fails_the_search_and_the_next_one_asks_again(visit, served_parted):  # noqa: F811
+    v = visit(served_parted + "search/", viewport={"width": 390, "height": 844})
+    expected = v.page.evaluate(ORACLE, ["示例", None])
+    dropped = []
+
+    def drop(route):  # the phone's line drops while the second part's index comes, once
+        if not dropped:
+            dropped.append(route.request.url)
+            return route.abort("internetdisconnected")
+        return route.continue_()
+
+    v.context.route("**/pagefind/part-2/index/**", drop)
+    _ask(v.page, "示例")
+    _status_is(v.page, FAILED)  # not "the index is missing": nothing tells the reader to copy the site again
+    assert dropped
+    _ask(v.page, "示例")  # the reader searches again: what did not come is asked for again
+    v.page.wait_for_function(FINAL, timeout=60000)
+    assert v.page.locator(".jx-search-status").inner_text() == f"找到 {len(expected)} 个结果"
+    assert _all_drawn(v.page) == expected
+
+
+# The search's workers, kept where the test can reach them (not Pagefind's own, which the oracle starts).
+KEEP_WORKERS = """
+window.__workers = [];
+const Made = window.Worker;
+window.Worker = function (url, options) {
+  const w = new Made(url, options);
+  if (String(url).includes("search-worker")) window.__workers.push(w);
+  return w;
+};
+"""
+
+
+def test_a_worker_that_stops_fails_its_search_and_the_next_one_starts_new_workers(
+    visit,  # noqa: F811
+    served_parted,
+):
+    v = visit(served_parted + "search/", init_script=KEEP_WORKERS, viewport={"width": 390, "height": 844})
+    page = v.page
+    expected = page.evaluate(ORACLE, ["示例", None])
+    held = Held(v.context, "**/pagefind/part-4/index/**")
+    _ask(page, "示例")
+    page.wait_for_function(
+        "document.querySelector('.jx-search-status').innerText.startsWith('已找到')", timeout=60000
+    )
+    # The worker stops with an error of its own while the fourth part is still on its way (as a phone out of
+    # memory would stop it).
+    page.evaluate("window.__workers[0].postMessage({ type: 'given', url: 'not a file the page fetched' })")
+    _status_is(page, FAILED)
+    held.release()
+    _ask(page, "示例")
+    page.wait_for_function(FINAL, timeout=60000)
+    assert page.locator(".jx-search-status").inner_text() == f"找到 {len(expected)} 个结果"
+    assert _all_drawn(page) == expected
+    assert page.evaluate("window.__workers.length") == 2  # a new worker searched
+
+
+def test_a_results_page_missing_from_the_index_says_so(visit, served_parted):  # noqa: F811
+    v = visit(served_parted + "search/", viewport={"width": 390, "height": 844})
+    v.context.route("**/pagefind/**/fragment/**", lambda route: route.fulfill(status=404, body=""))
+    _ask(v.page, "示例")
+    _status_is(v.page, MISSING)
+    assert v.page.locator(".jx-result").count() == 0

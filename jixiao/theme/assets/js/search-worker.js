@@ -13,8 +13,8 @@
  *
  * Messages in: init {module, base, parts: [{path, slot}], hubs, language, term, entries, given: [address]},
  * given {url, buffer}, search {id, term, filters}, preload {term, filters}, data {req, id, slot, k}, filters {req}.
- * Out: ready, failed {message, missing}, found {id, slot, results: [[page, score]…], filters}, lost {id, message},
- * data {req, page}, filters {req, each}. */
+ * Out: ready, failed {message, why}, found {id, slot, results: [[page, score]…], filters}, lost {id, why, message},
+ * data {req, page, why}, filters {req, each}. why: "missing", "network" or "error". */
 "use strict";
 
 var engine = null; // Pagefind, once the module is loaded
@@ -32,8 +32,32 @@ function wake() {
 }
 
 // Pagefind logs a chunk it could not load and searches on without it, so a site copied to the portal without some of
-// its index would answer short without a word. A file of the index that does not come makes the search say so.
-var missing = false;
+// its index would answer short without a word. A file of the index that does not come makes the search say so, and
+// why: "missing" (the server answered without it) or "network" (no answer: a phone's line dropped). Pagefind keeps
+// what it failed to load as loaded; those files are forgotten before the next search, which asks for them again.
+var missing = null;
+var failed = []; // the addresses of the files that did not come
+
+function fail(url, why) {
+  missing = missing || why;
+  failed.push(url);
+}
+
+function retry() {
+  if (!missing || !engine) return;
+  var hashes = failed.map(function (url) {
+    return url.replace(/^.*\//, "").replace(/\.pf_[a-z]+$/, "");
+  });
+  engine.instances.forEach(function (instance) {
+    [instance.loaded_chunks, instance.loaded_fragments, instance.loaded_filters].forEach(function (loaded) {
+      hashes.forEach(function (hash) {
+        delete loaded[hash];
+      });
+    });
+  });
+  missing = null;
+  failed = [];
+}
 var fetchFile = self.fetch.bind(self);
 self.fetch = function (input, init) {
   var url = new URL(typeof input === "string" ? input : input.url, self.location.href).href;
@@ -48,11 +72,11 @@ self.fetch = function (input, init) {
     })
     .then(
       function (response) {
-        if (!response.ok) missing = true;
+        if (!response.ok) fail(url, "missing");
         return response;
       },
       function (error) {
-        missing = true;
+        fail(url, "network");
         throw error;
       }
     );
@@ -197,7 +221,7 @@ async function start(m) {
     // its own scripts as it loads) has sent the search.
     if (m.term) preload(m.term, {});
   } catch (error) {
-    post({ type: "failed", missing: true, message: String((error && error.message) || error) });
+    post({ type: "failed", why: missing || "missing", message: String((error && error.message) || error) });
   }
 }
 
@@ -222,6 +246,7 @@ async function search(m) {
   };
   var done = 0;
   var first = slots.length - later.length;
+  retry();
   kept = { id: m.id, found: {} };
   fill();
   while (waiting.size) {
@@ -244,7 +269,8 @@ async function search(m) {
       if (missing || entry[1].raw_ptr === null) throw new Error("a file of index " + entry[0] + " did not load");
       var found = (await entry[1].search(m.term, options)) || { results: [], filters: {} };
     } catch (error) {
-      post({ type: "lost", id: m.id, message: String((error && error.message) || error) });
+      var why = missing || (entry[1].raw_ptr === null ? "missing" : "error");
+      post({ type: "lost", id: m.id, why: why, message: String((error && error.message) || error) });
       return open();
     }
     if (m.id !== asked) return;
@@ -257,15 +283,16 @@ async function search(m) {
 async function data(m) {
   var results = m.id === kept.id ? kept.found[m.slot] : null;
   var page = null;
+  var why = null;
   fetching[m.id] = (fetching[m.id] || 0) + 1;
   if (results && results[m.k]) {
     try {
       page = await results[m.k].data();
     } catch (error) {
-      page = null;
+      why = missing || "error"; // (its fragment did not come, or could not be read)
     }
   }
-  post({ type: "data", req: m.req, page: page });
+  post({ type: "data", req: m.req, page: page, why: why });
   if (!(fetching[m.id] -= 1)) {
     delete fetching[m.id];
     open(); // the first results' pages are drawn: the other parts' files may load

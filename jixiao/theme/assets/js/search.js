@@ -13,6 +13,13 @@
   if (!script) return;
   var SHOWN = 5; // results drawn at a time: each one downloads its page's fragment
   var MISSING = "搜索索引缺失：请把生成的 site/ 文件夹完整复制到服务器（含 pagefind/ 文件夹）。";
+  var FAILED = "搜索没有完成：网络中断或浏览器出错，请再搜索一次。";
+
+  // What the status says when a search could not finish: why is "missing" (the server does not have a file of the
+  // index), "network" (a file did not come) or another error. The next search asks again for what did not come.
+  function lostText(why) {
+    return why === "missing" ? MISSING : FAILED;
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -66,15 +73,28 @@
   function pagefind(term) {
     if (!loading) {
       var href = new URL(script.dataset.pagefind, document.baseURI).href;
-      var parts = (script.dataset.parts || "").split(" ").filter(Boolean).map(function (part) {
-        return new URL(part, document.baseURI).pathname; // the parts' pages' addresses are relative to the site
-      });
-      loading = inWorkers(href, parts, term).catch(function (error) {
-        if (error && error.missing) throw error;
-        return onPage(href, parts);
-      });
-      loading.catch(function () {
-        status.textContent = MISSING;
+      var parts = (script.dataset.parts || "")
+        .split(" ")
+        .filter(Boolean)
+        .map(function (part) {
+          return new URL(part, document.baseURI).pathname; // the parts' pages' addresses are relative to the site
+        });
+      var started = inWorkers(href, parts, term).then(
+        function (engine) {
+          engine.broken = function () {
+            if (loading === started) loading = null; // (a worker stopped: the next search starts new ones)
+          };
+          return engine;
+        },
+        function (error) {
+          if (error && error.why) throw error;
+          return onPage(href, parts);
+        }
+      );
+      loading = started;
+      started.catch(function (error) {
+        if (loading === started) loading = null; // the next search starts again
+        status.textContent = lostText(error && error.why);
       });
     }
     return loading;
@@ -99,18 +119,33 @@
           });
         },
         found: null,
+        broken: null,
+        stop: function () {
+          w.terminate();
+        },
       };
+      var ready = false;
+      // A worker that stops (out of memory on a small phone, an error of its own): before it is ready, the page
+      // searches without it; after, the search it was doing is lost, what waited for it is answered, and the next
+      // search starts new workers.
       w.addEventListener("error", function (event) {
         event.preventDefault();
         w.terminate();
         reject(new Error("worker"));
+        Object.keys(calls).forEach(function (req) {
+          calls[req]({ page: null, each: [], why: "error" });
+          delete calls[req];
+        });
+        if (ready && handle.broken) handle.broken();
       });
       w.addEventListener("message", function (event) {
         var m = event.data;
-        if (m.type === "ready") resolve(handle);
-        else if (m.type === "failed") {
+        if (m.type === "ready") {
+          ready = true;
+          resolve(handle);
+        } else if (m.type === "failed") {
           w.terminate();
-          reject(Object.assign(new Error(m.message), { missing: m.missing }));
+          reject(Object.assign(new Error(m.message), { why: m.why }));
         } else if (m.type === "data" || m.type === "filters") {
           calls[m.req](m);
           delete calls[m.req];
@@ -173,10 +208,19 @@
   function fromWorkers(workers, slots) {
     var current = null;
     var id = 0;
+    var engine;
     workers.forEach(function (w) {
+      w.broken = function () {
+        workers.forEach(function (other) {
+          other.stop();
+        });
+        if (current) current.lost("error");
+        current = null;
+        if (engine.broken) engine.broken();
+      };
       w.found = function (m) {
         if (!current || m.id !== current.id) return; // an older query's answer
-        if (m.type === "lost") return current.lost();
+        if (m.type === "lost") return current.lost(m.why);
         current.each(m.slot, {
           results: m.results.map(function (r, k) {
             return {
@@ -184,6 +228,7 @@
               score: r[1],
               data: function () {
                 return w.ask({ type: "data", id: m.id, slot: m.slot, k: k }).then(function (answer) {
+                  if (answer.why) throw Object.assign(new Error("data"), { why: answer.why });
                   return answer.page;
                 });
               },
@@ -193,7 +238,7 @@
         });
       };
     });
-    return {
+    engine = {
       slots: slots,
       search: function (term, chosen, each, lost) {
         current = { id: ++id, each: each, lost: lost };
@@ -222,6 +267,7 @@
         });
       },
     };
+    return engine;
   }
 
   function onPage(href, parts) {
@@ -333,6 +379,7 @@
         drawn: [], // the results drawn, in the list's order
         nodes: {}, // result id → its list item
         touched: false, // the reader has used the list: what is drawn stays where it is
+        lost: false, // the search could not finish (see lostText)
         chain: Promise.resolve(), // drawing, one step after another
       };
       return new Promise(function (resolve) {
@@ -352,9 +399,10 @@
               show(query, true).then(resolve);
             } else if (query.late) show(query, false);
           },
-          function () {
+          function (why) {
             clearTimeout(timer);
-            if (mine === asked) status.textContent = MISSING;
+            query.lost = true; // what is drawn stays, and the status keeps saying why the search stopped
+            if (mine === asked) status.textContent = lostText(why);
             resolve();
           }
         );
@@ -366,23 +414,25 @@
   // as better ones arrive (items moved, added or dropped: none has the reader's focus); after, what is drawn stays
   // and later results come after it. The status line says whether the search goes on.
   function show(query, final) {
-    query.chain = query.chain.then(function () {
-      if (query.mine !== asked) return;
-      var now = merged(query);
-      query.results = now.results;
-      if (current !== query) {
-        current = query;
-        list.replaceChildren();
-      }
-      if (totals && final) counts(now.filters); // (the counts of some parts would read as the query's)
-      var want = query.touched ? query.drawn : now.results.slice(0, Math.max(SHOWN, query.drawn.length));
-      return place(query, want).then(function () {
+    query.chain = query.chain
+      .then(function () {
         if (query.mine !== asked) return;
-        var n = query.results.length;
-        if (final) status.textContent = n ? "找到 " + n + " 个结果" : "没有找到“" + query.term + "”";
-        else if (n) status.textContent = "已找到 " + n + " 个结果，仍在搜索……";
-      });
-    });
+        var now = merged(query);
+        query.results = now.results;
+        if (current !== query) {
+          current = query;
+          list.replaceChildren();
+        }
+        if (totals && final) counts(now.filters); // (the counts of some parts would read as the query's)
+        var want = query.touched ? query.drawn : now.results.slice(0, Math.max(SHOWN, query.drawn.length));
+        return place(query, want).then(function () {
+          if (query.mine !== asked || query.lost) return;
+          var n = query.results.length;
+          if (final) status.textContent = n ? "找到 " + n + " 个结果" : "没有找到“" + query.term + "”";
+          else if (n) status.textContent = "已找到 " + n + " 个结果，仍在搜索……";
+        });
+      })
+      .catch(unfinished(query));
     return query.chain;
   }
 
@@ -427,13 +477,22 @@
     var query = current;
     if (!query) return;
     query.touched = true;
-    query.chain = query.chain.then(function () {
-      if (query.mine !== asked) return;
-      var rest = query.results.filter(function (r) {
-        return query.drawn.indexOf(r) < 0;
-      });
-      return place(query, query.drawn.concat(rest.slice(0, SHOWN)));
-    });
+    query.chain = query.chain
+      .then(function () {
+        if (query.mine !== asked) return;
+        var rest = query.results.filter(function (r) {
+          return query.drawn.indexOf(r) < 0;
+        });
+        return place(query, query.drawn.concat(rest.slice(0, SHOWN)));
+      })
+      .catch(unfinished(query));
+  }
+
+  // A result's page that did not come (its fragment, from the index): the status says why, the list stays as drawn.
+  function unfinished(query) {
+    return function (error) {
+      if (query.mine === asked) status.textContent = lostText(error && error.why);
+    };
   }
 
   // Pagefind's excerpt is the page's text (escaped) with the query's words in <mark>: rebuilt from text nodes.
