@@ -694,3 +694,30 @@ def test_a_results_page_missing_from_the_index_says_so(visit, served_parted):  #
     _ask(v.page, "示例")
     _status_is(v.page, MISSING)
     assert v.page.locator(".jx-result").count() == 0
+
+
+def test_a_result_pushed_out_by_better_ones_is_drawn_when_the_reader_asks_for_more(
+    visit,  # noqa: F811
+    served_parted,
+    parted,
+):
+    """The first results are drawn while a part is still on its way; its better results then take their places. A
+    result drawn and pushed out has its entry made already: "显示更多结果" still draws it, in its place."""
+    site = parted[1]
+    v = visit(served_parted + "search/", init_script=CORES % 2, viewport={"width": 390, "height": 844})
+    page = v.page
+    expected = page.evaluate(ORACLE, ["示例", None])
+    prefix = urlsplit(served_parted).path.rstrip("/")
+    part_of = {prefix + unquote(_url(f)): n for n in range(1, PARTS + 1) for f in _fragments_of(site, n)}
+    best = next(part_of[u] for u in expected if u in part_of)  # the part of the best unit page
+    held = Held(v.context, f"**/pagefind/part-{best}/index/**")
+    _ask(page, "示例")
+    page.wait_for_function(
+        "document.querySelector('.jx-search-status').innerText.startsWith('已找到')", timeout=60000
+    )
+    early = _links(page)
+    held.release()
+    page.wait_for_function(FINAL, timeout=60000)
+    assert _links(page) == expected[:5]
+    assert set(early) - set(expected[:5])  # some results drawn first were pushed out
+    assert _all_drawn(page) == expected

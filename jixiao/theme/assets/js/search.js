@@ -452,8 +452,9 @@
         query.nodes[r.id] = result(pages[i]);
       });
       if (query.touched) {
+        // (what was asked for and is not drawn: a result drawn before better ones pushed it out has its node already)
         want = query.drawn.concat(
-          fresh.filter(function (r) {
+          want.filter(function (r) {
             return query.drawn.indexOf(r) < 0;
           })
         );
