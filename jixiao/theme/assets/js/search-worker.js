@@ -58,6 +58,7 @@ function retry() {
   missing = null;
   failed = [];
 }
+
 var fetchFile = self.fetch.bind(self);
 self.fetch = function (input, init) {
   var url = new URL(typeof input === "string" ? input : input.url, self.location.href).href;
@@ -101,14 +102,17 @@ var opened = new Promise(function (resolve) {
   open = resolve;
 });
 
+// A file asked for early, handed to the first request for it (once: a response is read once), or undefined.
 function take(url) {
   var response = early[url];
   delete early[url];
   return response;
 }
 
+// What answers a request from here: a file asked for early, or an index's entry from the entries file; else null.
 function taken(url) {
-  if (early[url]) return take(url);
+  var response = take(url);
+  if (response) return response;
   var entry = /^(.*\/)pagefind-entry\.json(\?.*)?$/.exec(url);
   if (!entry || entry[1].indexOf(home) !== 0) return Promise.resolve(null);
   return entries.then(function (all) {

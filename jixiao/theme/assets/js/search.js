@@ -178,8 +178,8 @@
     parts.forEach(function (path, i) {
       groups[i % count].push({ path: path, slot: i + 1 }); // slot 0 is the hubs', Pagefind's own index
     });
-    var files = script.dataset;
-    var entries = files.entries ? new URL(files.entries + "?ts=" + Date.now(), document.baseURI).href : null;
+    var named = script.dataset; // the page's files: entries (search_index.ENTRIES), wasm
+    var entries = named.entries ? new URL(named.entries + "?ts=" + Date.now(), document.baseURI).href : null;
     var start = function (group, i) {
       return worker(new URL(url, document.baseURI).href, {
         type: "init",
@@ -189,7 +189,7 @@
         hubs: i === 0,
         term: term || "",
         entries: entries,
-        given: i === 0 && entries ? [entries, new URL(files.wasm, document.baseURI).href] : [],
+        given: i === 0 && entries ? [entries, new URL(named.wasm, document.baseURI).href] : [],
         language: (document.documentElement.getAttribute("lang") || "unknown").toLowerCase(),
       });
     };
