@@ -360,16 +360,21 @@ def test_a_filter_counts_and_keeps_the_pages_of_every_part(visit, served_parted,
     # Each year's count among this query's results is summed over the parts (the hubs, which every part's answer
     # repeats, counted once).
     oracle = page.evaluate("window.__jxOracleCounts")
-    shown = {
+    shown = _counts_shown(page)
+    assert shown == {f"{n}={v}": c for n in oracle for v, c in oracle[n].items()}
+    # The 2024 pages of 示例镇01 and 示例镇04 are in the third and the fourth part.
+    assert shown["年度=2024"] == 6 and shown["单位类型=乡镇"] == 2, shown
+
+
+def _counts_shown(page) -> dict[str, int]:
+    """The filters panel's counts, as "name=value" → count."""
+    return {
         f"{name}={value}": int(count)
         for name, value, count in page.locator(".jx-search-choice").evaluate_all(
             "els => els.map(e => [e.closest('fieldset').dataset.filter, e.querySelector('input').value,"
             " e.querySelector('.jx-search-count').textContent.replace(/[（）]/g, '')])"
         )
     }
-    assert shown == {f"{n}={v}": c for n in oracle for v, c in oracle[n].items()}
-    # The 2024 pages of 示例镇01 and 示例镇04 are in the third and the fourth part.
-    assert shown["年度=2024"] == 6 and shown["单位类型=乡镇"] == 2, shown
 
 
 def test_without_javascript_the_search_page_of_a_parted_site_says_so(visit, served_parted):  # noqa: F811
@@ -721,3 +726,51 @@ def test_a_result_pushed_out_by_better_ones_is_drawn_when_the_reader_asks_for_mo
     assert _links(page) == expected[:5]
     assert set(early) - set(expected[:5])  # some results drawn first were pushed out
     assert _all_drawn(page) == expected
+
+
+FILTERS_LOST = "筛选项没有载入：网络中断或浏览器出错。收起再展开“筛选结果”可以再试一次。"
+
+
+@pytest.mark.parametrize(
+    ("lose", "says"),
+    [
+        (lambda route: route.abort("internetdisconnected"), FILTERS_LOST),
+        (lambda route: route.fulfill(status=404, body=""), MISSING),
+    ],
+    ids=["dropped line", "missing file"],
+)
+def test_filters_whose_files_do_not_come_say_why_and_load_when_opened_again(
+    visit,  # noqa: F811
+    served_parted,
+    lose,
+    says,
+):
+    v = visit(served_parted + "search/", viewport={"width": 390, "height": 844})
+    page = v.page
+    page.evaluate(ORACLE, ["示例", None])  # Pagefind merging the parts on the page, every filter loaded
+    totals = page.evaluate(
+        """async () => {
+          const s = document.querySelector("script[data-pagefind]");
+          return (await import(new URL(s.dataset.pagefind, document.baseURI).href + "#oracle")).filters();
+        }"""
+    )
+    lost = []
+
+    def once(route):  # one filter file of one index does not come, the first time it is asked for
+        if not lost:
+            lost.append(route.request.url)
+            return lose(route)
+        return route.continue_()
+
+    v.context.route("**/pagefind/**/filter/**", once)
+    summary = page.locator(".jx-search-filters summary")
+    summary.click()
+    page.wait_for_function(
+        "t => document.querySelector('.jx-search-choices').innerText === t", arg=says, timeout=60000
+    )
+    assert lost and page.locator(".jx-search-filter").count() == 0  # no counts short of that index's pages
+    summary.click()  # closed, and opened again: the file is asked for again
+    summary.click()
+    page.locator(".jx-search-filter legend", has_text="年度").wait_for(timeout=60000)
+    assert _counts_shown(page) == {f"{n}={v}": c for n in totals for v, c in totals[n].items()}
+    assert sum(c for n in totals for c in totals[n].values()) > 0

@@ -14,7 +14,7 @@
  * Messages in: init {module, base, parts: [{path, slot}], hubs, language, term, entries, given: [address]},
  * given {url, buffer}, search {id, term, filters}, preload {term, filters}, data {req, id, slot, k}, filters {req}.
  * Out: ready, failed {message, why}, found {id, slot, results: [[page, score]…], filters}, lost {id, why, message},
- * data {req, page, why}, filters {req, each}. why: "missing", "network" or "error". */
+ * data {req, page, why}, filters {req, each, why}. why: "missing", "network" or "error". */
 "use strict";
 
 var engine = null; // Pagefind, once the module is loaded
@@ -36,17 +36,21 @@ function wake() {
 // why: "missing" (the server answered without it) or "network" (no answer: a phone's line dropped). Pagefind keeps
 // what it failed to load as loaded; those files are forgotten before the next search, which asks for them again.
 var missing = null;
-var failed = []; // the addresses of the files that did not come
+var failed = []; // the files that did not come: [address, why]
 
 function fail(url, why) {
   missing = missing || why;
-  failed.push(url);
+  failed.push([url, why]);
 }
 
-function retry() {
+// The files that did not come (those of the filters alone with `filtersOnly`) forgotten, so they are asked for again.
+function retry(filtersOnly) {
   if (!missing || !engine) return;
-  var hashes = failed.map(function (url) {
-    return url.replace(/^.*\//, "").replace(/\.pf_[a-z]+$/, "");
+  var left = [];
+  var hashes = [];
+  failed.forEach(function (file) {
+    if (filtersOnly && !FILTER.test(file[0])) left.push(file);
+    else hashes.push(file[0].replace(/^.*\//, "").replace(/\.pf_[a-z]+$/, ""));
   });
   engine.instances.forEach(function (instance) {
     [instance.loaded_chunks, instance.loaded_fragments, instance.loaded_filters].forEach(function (loaded) {
@@ -55,9 +59,11 @@ function retry() {
       });
     });
   });
-  missing = null;
-  failed = [];
+  failed = left;
+  missing = left.length ? left[0][1] : null;
 }
+
+var FILTER = /\/filter\/[^/]*$/; // a filter's file (Pagefind's filter/<hash>.pf_filter)
 
 var fetchFile = self.fetch.bind(self);
 self.fetch = function (input, init) {
@@ -304,16 +310,30 @@ async function data(m) {
   wake();
 }
 
+// Every index's filter counts. Pagefind logs a filter's file that did not come and counts without it: here the answer
+// says why instead (the page shows no counts rather than short ones), and the next time the filters are asked for,
+// those files are asked for again. (Files of a search that did not come are left to the next search.)
 async function filters(m) {
   open();
-  var each = await Promise.all(
-    slots.map(function (entry) {
-      return entry[1].filters().then(function (counts) {
-        return [entry[0], counts];
-      });
-    })
-  );
-  post({ type: "filters", req: m.req, each: each });
+  retry(true);
+  var each = [];
+  var why = null;
+  try {
+    each = await Promise.all(
+      slots.map(function (entry) {
+        return entry[1].filters().then(function (counts) {
+          return [entry[0], counts];
+        });
+      })
+    );
+  } catch (error) {
+    why = "error";
+  }
+  var lost = failed.filter(function (file) {
+    return FILTER.test(file[0]);
+  });
+  why = lost.length ? lost[0][1] : why;
+  post({ type: "filters", req: m.req, each: why ? [] : each, why: why });
 }
 
 // The first indexes' chunks for a query (the reader is typing it), which its search would ask for first.

@@ -14,6 +14,7 @@
   var SHOWN = 5; // results drawn at a time: each one downloads its page's fragment
   var MISSING = "搜索索引缺失：请把生成的 site/ 文件夹完整复制到服务器（含 pagefind/ 文件夹）。";
   var FAILED = "搜索没有完成：网络中断或浏览器出错，请再搜索一次。";
+  var FILTERS_LOST = "筛选项没有载入：网络中断或浏览器出错。收起再展开“筛选结果”可以再试一次。";
 
   // What the status says when a search could not finish: why is "missing" (the server does not have a file of the
   // index), "network" (a file did not come) or another error. The next search asks again for what did not come.
@@ -258,6 +259,10 @@
           })
         ).then(function (answers) {
           var each = [];
+          var lost = answers.filter(function (answer) {
+            return answer.why;
+          })[0];
+          if (lost) throw Object.assign(new Error("filters"), { why: lost.why });
           answers.forEach(function (answer) {
             answer.each.forEach(function (entry) {
               each[entry[0]] = entry[1];
@@ -556,14 +561,25 @@
   }
 
   // --- Filters: loaded when the reader opens the panel; ticking one searches again. ---
+  // Filters whose files did not all come show no counts (short ones would mislead) and say why; the reader closes and
+  // opens the panel to ask again.
+  var filtering = false;
   function openFilters() {
-    if (totals || !panel.open) return;
+    if (totals || filtering || !panel.open) return;
+    filtering = true;
     choices.textContent = "正在载入筛选项……";
     pagefind()
       .then(function (engine) {
         return engine.filters();
       })
+      .then(null, function (error) {
+        filtering = false;
+        choices.textContent = error && error.why === "missing" ? MISSING : FILTERS_LOST;
+        return null;
+      })
       .then(function (each) {
+        if (!each) return;
+        filtering = false;
         var all = countsOf(each);
         totals = all;
         choices.replaceChildren();
