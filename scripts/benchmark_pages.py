@@ -76,6 +76,9 @@ class GzipHandler(http.server.SimpleHTTPRequestHandler):
         self.send_response(200)
         self.send_header("Content-Type", TYPES.get(file.suffix) or self.guess_type(str(file)))
         self.send_header("Content-Length", str(len(body)))
+        # As a portal's server (nginx, Apache, IIS) dates every file: a browser may then reuse it for a while
+        # (a tenth of its age) without asking again. No Cache-Control, as a portal configured for nothing sends.
+        self.send_header("Last-Modified", self.date_time_string(file.stat().st_mtime))
         if gzipped:
             self.send_header("Content-Encoding", "gzip")
         self.end_headers()

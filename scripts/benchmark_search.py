@@ -10,10 +10,13 @@ page's main thread only, not its workers, where Pagefind searches: measured that
 a 20,000-unit site took 2.6 s where a phone would take ≈ 10. So Chromium's renderer processes (page and workers
 alike) are slowed by stopping and resuming them (SIGSTOP/SIGCONT), running 1 ms in every 4 (``Slowed``); measured
 with both on the main thread alone (Pagefind without its worker), the two agree within 10%. It slows every Chromium
-renderer on the machine: run it on a quiet one. Two moments, per query:
+renderer on the machine: run it on a quiet one. Three moments, per query:
 
 - **arriving**: the search page opened with ``?q=…`` (the header's search box on every page): from the start of
   the navigation to the results drawn;
+- **from a page**: a reader on a unit page (opened first, not timed: the site's styles and scripts it shares with the
+  search page are then in the browser's cache, as for any reader who came to the site) focuses the header's box, and
+  2 s later the query arrives in it and Enter is pressed: from the key to the results drawn on the search page;
 - **typing**: on the search page already shown, the reader focuses the box (Pagefind starts loading), and 2 s
   later the query arrives in the box at once (as an input method commits a Chinese word) and Enter is pressed: from
   the query typed to the results drawn.
@@ -63,6 +66,7 @@ new MutationObserver(() => {
 }).observe(document, { subtree: true, childList: true, characterData: true });
 """
 BOX = "#jx-search-q, .pagefind-ui__search-input"
+HEADER_BOX = "#jx-header-q"  # the search box in every page's header (a form to search/?q=)
 READER_PAUSE = 2000  # ms between focusing the box and the query typed: a reader composing a word
 
 
@@ -101,13 +105,14 @@ class Slowed:
         self.thread.join()
 
 
-def shaped_page(browser):
+def shaped_page(browser, cached: bool = False):
+    """A fresh context (nothing cached), shaped as a phone; with ``cached``, the browser's cache works within it."""
     # bypass_csp: Playwright waits by evaluating strings, which the site's policy (rightly) forbids.
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, bypass_csp=True)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
-    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": not cached})
     cdp.send("Network.emulateNetworkConditions", NETWORK)
     page.add_init_script(WATCH)
     return context, page
@@ -120,6 +125,25 @@ def arriving(browser, base: str, query: str) -> list[float]:
     seconds = page.evaluate("[window.__jxDone / 1000, window.__jxAll / 1000]")
     context.close()
     return seconds
+
+
+def from_a_page(browser, base: str, query: str, start: str) -> list[float]:
+    context, page = shaped_page(browser, cached=True)
+    page.goto(base + start, timeout=120000, wait_until="load")
+    page.wait_for_timeout(READER_PAUSE)  # the reader reads; the page's deferred work is done
+    box = page.locator(HEADER_BOX)
+    box.click()
+    page.wait_for_timeout(READER_PAUSE)  # and composes the word, as in typing()
+    box.fill(query)
+    clicked = page.evaluate("Date.now()")
+    box.press("Enter")
+    page.wait_for_function("window.__jxAll !== undefined", timeout=120000)
+    # The search page's clock starts at its navigation: both moments on the wall clock, the browser's own.
+    seconds = page.evaluate(
+        "[performance.timeOrigin + window.__jxDone, performance.timeOrigin + window.__jxAll]"
+    )
+    context.close()
+    return [(t - clicked) / 1000 for t in seconds]
 
 
 def typing(browser, base: str, query: str) -> list[float]:
@@ -143,14 +167,26 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--query", action="append", help="默认：满意度（每个单位页都有）与一个单位名")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    parser.add_argument(
+        "--moment",
+        action="append",
+        choices=["arriving", "from_a_page", "typing"],
+        help="默认三者都测",
+    )
     args = parser.parse_args()
+    args.moment = args.moment or ["arriving", "from_a_page", "typing"]
     if not Path(CHROME).exists():
         sys.exit("需要 Chromium（/usr/bin/chromium）")
     site = args.site.resolve()
     # A word on every unit page (the heaviest index entry a common query loads) and one unit's name.
-    unit = next(
-        p.name for year in sorted(site.iterdir()) if year.name.isdigit() for p in sorted(year.iterdir())
+    start = next(
+        p.relative_to(site)
+        for year in sorted(site.iterdir())
+        if year.name.isdigit()
+        for p in sorted(year.iterdir())
+        if (p / "index.html").is_file()
     )
+    unit = start.name
     queries = args.query or ["满意度", unit]
     from playwright.sync_api import sync_playwright
 
@@ -167,8 +203,13 @@ def main() -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROME, args=["--no-sandbox", "--disable-gpu"])
             for row in rows:
-                row["arriving"] = [arriving(browser, base, row["query"]) for _ in range(args.runs)]
-                row["typing"] = [typing(browser, base, row["query"]) for _ in range(args.runs)]
+                query = row["query"]
+                for moment, measure in (
+                    ("arriving", lambda q: arriving(browser, base, q)),
+                    ("from_a_page", lambda q: from_a_page(browser, base, q, start.as_posix() + "/")),
+                    ("typing", lambda q: typing(browser, base, q)),
+                ):
+                    row[moment] = [measure(query) for _ in range(args.runs)] if moment in args.moment else []
             browser.close()
     finally:
         slowed.stop()
@@ -176,10 +217,13 @@ def main() -> None:
     print(
         f"\nTime to results, CPU {CPU_SLOWDOWN}× slower (page and workers), network 1.6 Mbps / 150 ms, median of"
         f" {args.runs} (min–max), first results / all results:\n"
-        "| query | first search | arriving (?q=) | typing, from the query typed |\n|---|---|---|---|"
+        "| query | first search | arriving (?q=), nothing cached | from a unit page's header box |"
+        " typing, from the query typed |\n|---|---|---|---|---|"
     )
 
     def cell(runs: list[list[float]]) -> str:
+        if not runs:
+            return "—"
         first, last = [r[0] for r in runs], [r[1] for r in runs]
         return (
             f"{statistics.median(first):.2f} s ({min(first):.2f}–{max(first):.2f}) / "
@@ -188,7 +232,8 @@ def main() -> None:
 
     for row in rows:
         print(
-            f"| {row['query']} | {row['first_search_kb']:.1f} KB | {cell(row['arriving'])} | {cell(row['typing'])} |"
+            f"| {row['query']} | {row['first_search_kb']:.1f} KB | {cell(row['arriving'])} |"
+            f" {cell(row['from_a_page'])} | {cell(row['typing'])} |"
         )
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
