@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -240,6 +241,87 @@ def test_site_search_finds_the_unit(visit, served_site, query):
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any(UNIT_PATH in (h or "") or "2024/宝城镇/" in (h or "") for h in hrefs), (query, hrefs)
     assert v.errors == [] and v.foreign == []
+
+
+SEARCH_FILES = ("search.", "search-worker.", "pagefind-jixiao.js", "wasm.unknown.pagefind")
+
+
+def _search_files(urls) -> list[str]:
+    return [u for u in urls if unquote(u).rsplit("/", 1)[-1].startswith(SEARCH_FILES)]
+
+
+def _entries(site: Path) -> dict:
+    return json.loads((site / "pagefind" / "jixiao-entries.json").read_text(encoding="utf-8"))
+
+
+def test_a_reader_in_the_header_box_gets_the_search_pages_files_while_typing(
+    browser, served_site, built_site
+):
+    """The search page's scripts and Pagefind's WebAssembly come while the reader types in the header's box (not
+    before: a reader who does not search downloads none of it), and the search page then takes them from the
+    browser's cache rather than the line."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    fetched: list[str] = []
+    cdp.on("Network.requestWillBeSent", lambda e: fetched.append(e["request"]["url"]))
+    try:
+        page.goto(served_site + UNIT_PATH, wait_until="load")
+        page.wait_for_timeout(300)
+        assert _search_files(fetched) == []
+        page.focus("#jx-header-q")
+        # The four files, and the meta of the site's one index, named in the entries
+        page.wait_for_function("document.querySelectorAll('link[rel=prefetch]').length === 5")
+        links = page.locator("link[rel=prefetch]").evaluate_all("els => els.map(e => e.href)")
+        for href in links:  # each exists on the site, under its address
+            assert href.startswith(served_site) and context.request.get(href).status == 200, href
+        prefetched = _search_files(links)
+        assert len(prefetched) == 4
+        assert [h for h in links if h not in prefetched] == [
+            served_site
+            + "pagefind/pagefind."
+            + _entries(built_site)[""]["languages"]["zh"]["hash"]
+            + ".pf_meta"
+        ]
+        page.wait_for_function(
+            "hrefs => hrefs.every(h => performance.getEntriesByName(h).length)", arg=prefetched, timeout=15000
+        )
+        page.fill("#jx-header-q", "劝导员")
+        page.press("#jx-header-q", "Enter")
+        page.wait_for_url("**/search/?q=*")
+        page.wait_for_function(SEARCH_DONE, timeout=60000)
+        assert page.locator(".jx-result-link").count() > 0
+        # The search page names the same files (a renamed one would be prefetched for nothing)…
+        script = page.locator("script[data-pagefind]")
+        named = page.evaluate(
+            """s => [s.src, new URL(s.dataset.worker, document.baseURI).href,
+                     new URL("pagefind-jixiao.js", new URL(s.dataset.pagefind, document.baseURI)).href,
+                     new URL(s.dataset.wasm, document.baseURI).href]""",
+            script.element_handle(),
+        )
+        assert sorted(named) == sorted(prefetched)
+        # …and its own script and the WebAssembly it fetches come from the cache, not the line.
+        search_js, wasm = named[0], named[3]
+        page_loaded = page.evaluate(
+            "hrefs => hrefs.map(h => performance.getEntriesByName(h).map(e => e.transferSize))",
+            [search_js, wasm],
+        )
+        assert page_loaded == [[0], [0]], page_loaded  # transferSize 0: served from the browser's cache
+    finally:
+        context.close()
+
+
+def test_a_phone_that_saves_data_fetches_nothing_ahead(visit, served_site):
+    v = visit(
+        served_site + UNIT_PATH,
+        init_script="Object.defineProperty(navigator, 'connection', { value: { saveData: true } });",
+    )
+    v.page.wait_for_load_state("load")
+    v.page.focus("#jx-header-q")
+    v.page.wait_for_timeout(500)
+    assert v.page.locator("link[rel=prefetch]").count() == 0
+    assert _search_files(v.requests) == [] and not [u for u in v.requests if "jixiao-entries" in u]
 
 
 def test_search_index_is_chunked_and_light(visit, served_site):
