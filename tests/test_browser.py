@@ -7,12 +7,13 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import pytest
 
-from .conftest import SITE_URL, serve_under_subpath
+from .conftest import SITE_URL, SUBPATH, serve_under_subpath
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 UNIT_PATH = "2024/" + quote("宝城镇") + "/"
@@ -254,12 +255,17 @@ def _entries(site: Path) -> dict:
     return json.loads((site / "pagefind" / "jixiao-entries.json").read_text(encoding="utf-8"))
 
 
-def test_a_reader_in_the_header_box_gets_the_search_pages_files_while_typing(
-    browser, served_site, built_site
-):
+def test_a_reader_in_the_header_box_gets_the_search_pages_files_while_typing(browser, built_site, tmp_path):
     """The search page's scripts and Pagefind's WebAssembly come while the reader types in the header's box (not
     before: a reader who does not search downloads none of it), and the search page then takes them from the
     browser's cache rather than the line."""
+    # A site published yesterday: its server dates each file (Last-Modified), and the browser reuses a file for a
+    # tenth of its age without asking again (the first minutes after publishing, it asks).
+    serving = serve_under_subpath(built_site, tmp_path)
+    served_site = next(serving)
+    yesterday = time.time() - 86400
+    for file in (tmp_path / SUBPATH).rglob("*"):
+        os.utime(file, (yesterday, yesterday))
     context = browser.new_context(bypass_csp=True, viewport={"width": 390, "height": 844})
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -308,8 +314,37 @@ def test_a_reader_in_the_header_box_gets_the_search_pages_files_while_typing(
             [search_js, wasm],
         )
         assert page_loaded == [[0], [0]], page_loaded  # transferSize 0: served from the browser's cache
+        # The index's entries were fetched once, by the unit page while the reader typed: the search page took them
+        # from the tab's session storage (once: they are gone from it).
+        assert len([u for u in fetched if "jixiao-entries.json" in u]) == 1, fetched
+        assert page.evaluate("sessionStorage.length") == 0
     finally:
         context.close()
+        next(serving, None)  # the server stops
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        {
+            "age": 200_000,
+            "text": '{"": {"languages": {"zh": {"hash": "zh_gone"}}}}',
+        },  # older than two minutes
+        {"age": 0, "text": "not what jixiao.js writes"},
+    ],
+    ids=["too old", "not entries"],
+)
+def test_entries_left_in_the_tab_are_used_only_while_fresh_and_whole(visit, served_site, stored):
+    v = visit(served_site + "about/")
+    v.page.evaluate(
+        """([key, age, text]) => sessionStorage.setItem(key, JSON.stringify({ at: Date.now() - age, text }))""",
+        [f"jixiao-entries {served_site}pagefind/jixiao-entries.json", stored["age"], stored["text"]],
+    )
+    v.page.goto(served_site + "search/?q=" + quote("劝导员"))
+    v.page.wait_for_function(SEARCH_DONE, timeout=60000)
+    assert v.page.locator(".jx-result-link").count() > 0
+    assert v.page.evaluate("sessionStorage.length") == 0
+    assert v.errors == [] and v.foreign == []
 
 
 def test_a_phone_that_saves_data_fetches_nothing_ahead(visit, served_site):

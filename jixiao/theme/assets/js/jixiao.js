@@ -119,9 +119,10 @@
   // The header's search box leads to the search page: a reader in it is about to search. What that page needs before
   // any of the index's words (its scripts, Pagefind's script and WebAssembly, ≈ 90 KB; then the metas of the indexes
   // it searches first, ≈ 20 KB, named in the index's entries: search_index.ENTRIES) is fetched while they type, into
-  // the browser's cache, which keeps a prefetched file for five minutes even where the portal gives it no lifetime.
-  // Not before (a reader who does not search downloads nothing), not on the search page (its own script has them),
-  // and not where the phone asks to save data.
+  // the browser's cache. The search page takes them from there as the portal's server lets it: a file dated (as every
+  // static server dates it) is reused without asking for a tenth of its age, so not in the first minutes after the
+  // site is published. Not before (a reader who does not search downloads nothing), not on the search page (its own
+  // script has them), and not where the phone asks to save data.
   function prefetchSearch() {
     var box = document.getElementById("jx-header-q");
     var form = box && box.form;
@@ -140,12 +141,19 @@
       };
       form.dataset.prefetch.split(" ").filter(Boolean).forEach(add);
       // The entries change with every build (asked for afresh, as the search page asks); the metas they name do not.
+      // The search page takes the entries from this tab's session storage for a short while (search.js, ENTRIES_AGE)
+      // rather than asking for them again, a round trip before its first search.
       var language = (document.documentElement.getAttribute("lang") || "").toLowerCase();
-      fetch(new URL("pagefind/jixiao-entries.json?ts=" + Date.now(), root))
+      var address = new URL("pagefind/jixiao-entries.json", root).href;
+      fetch(address + "?ts=" + Date.now())
         .then(function (response) {
-          return response.ok ? response.json() : {};
+          return response.ok ? response.text() : "{}";
         })
-        .then(function (entries) {
+        .then(function (text) {
+          var entries = JSON.parse(text);
+          try {
+            sessionStorage.setItem("jixiao-entries " + address, JSON.stringify({ at: Date.now(), text: text }));
+          } catch (error) {} // (storage refused: the search page asks for them)
           // the hubs' and the first two parts' (search_index.PART_FOLDER), as search-worker.js asks for them first
           ["", "part-1/", "part-2/"].forEach(function (folder) {
             var all = (entries[folder] && entries[folder].languages) || {};

@@ -156,6 +156,8 @@
       // The files the worker needs first (the index's entries, Pagefind's WebAssembly), fetched from here at once and
       // handed over: the worker would ask for them only once its own script has come (search-worker.js, early).
       init.given.forEach(function (url) {
+        var stored = url === init.entries && storedEntries(url);
+        if (stored) return w.postMessage({ type: "given", url: url, buffer: stored }, [stored]);
         fetch(url)
           .then(function (response) {
             return response.ok ? response.arrayBuffer() : null;
@@ -168,6 +170,21 @@
           });
       });
     });
+  }
+
+  // The index's entries as the header's search box on another page of the site fetched them a moment ago
+  // (jixiao.js, prefetchSearch), taken once: an ArrayBuffer of their text, or null. Their address carries ?ts= here.
+  var ENTRIES_AGE = 120000; // ms: a site published anew meanwhile names other metas (a reload asks afresh)
+  function storedEntries(url) {
+    try {
+      var key = "jixiao-entries " + url.split("?")[0];
+      var stored = JSON.parse(sessionStorage.getItem(key) || "null");
+      sessionStorage.removeItem(key);
+      var age = stored ? Date.now() - stored.at : Infinity;
+      return age >= 0 && age < ENTRIES_AGE ? new TextEncoder().encode(stored.text).buffer : null;
+    } catch (error) {
+      return null; // (storage refused, or not what jixiao.js wrote)
+    }
   }
 
   function inWorkers(href, parts, term) {
