@@ -347,6 +347,27 @@ def test_entries_left_in_the_tab_are_used_only_while_fresh_and_whole(visit, serv
     assert v.errors == [] and v.foreign == []
 
 
+def test_without_the_entries_file_the_header_box_stores_nothing_and_the_search_still_works(
+    visit, served_site
+):
+    v = visit(served_site + UNIT_PATH)
+    v.context.route("**/jixiao-entries.json*", lambda route: route.fulfill(status=404, body=""))
+    v.page.wait_for_load_state("load")
+    v.page.focus("#jx-header-q")
+    v.page.wait_for_function("document.querySelectorAll('link[rel=prefetch]').length === 4")
+    v.page.wait_for_function(
+        "performance.getEntriesByType('resource').some(e => /jixiao-entries/.test(e.name))"
+    )
+    v.page.wait_for_timeout(200)
+    assert v.page.locator("link[rel=prefetch]").count() == 4  # the files, and no meta: none is named
+    assert v.page.evaluate("sessionStorage.length") == 0
+    v.page.fill("#jx-header-q", "劝导员")
+    v.page.press("#jx-header-q", "Enter")
+    v.page.wait_for_url("**/search/?q=*")
+    v.page.wait_for_function(SEARCH_DONE, timeout=60000)
+    assert v.page.locator(".jx-result-link").count() > 0
+
+
 def test_a_phone_that_saves_data_fetches_nothing_ahead(visit, served_site):
     v = visit(
         served_site + UNIT_PATH,

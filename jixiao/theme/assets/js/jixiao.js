@@ -147,7 +147,8 @@
       var address = new URL("pagefind/jixiao-entries.json", root).href;
       fetch(address + "?ts=" + Date.now())
         .then(function (response) {
-          return response.ok ? response.text() : "{}";
+          if (!response.ok) throw new Error("no entries"); // (nothing stored: the search page asks for itself)
+          return response.text();
         })
         .then(function (text) {
           var entries = JSON.parse(text);
