@@ -89,7 +89,7 @@ def test_no_page_violates_the_policy_and_hostile_text_stays_inert(visit, hostile
             v.page.evaluate("window.jixiaoCharts && window.jixiaoCharts.drawAll()")
             v.page.wait_for_selector(".jx-chart[data-rendered]", timeout=15000)
             # The reader goes to the header's search box: the search page's files and the index's metas are fetched.
-            v.page.focus("#jx-header-q")
+            v.page.click("#jx-header-q")
             v.page.wait_for_selector("link[rel=prefetch] >> nth=4", state="attached", timeout=15000)
             v.page.wait_for_load_state("networkidle")
         html = v.page.content()

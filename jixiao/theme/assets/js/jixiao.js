@@ -121,8 +121,9 @@
   // it searches first, ≈ 20 KB, named in the index's entries: search_index.ENTRIES) is fetched while they type, into
   // the browser's cache. The search page takes them from there as the portal's server lets it: a file dated (as every
   // static server dates it) is reused without asking for a tenth of its age, so not in the first minutes after the
-  // site is published. Not before (a reader who does not search downloads nothing), not on the search page (its own
-  // script has them), and not where the phone asks to save data.
+  // site is published. Not before the reader taps or clicks the box or types in it (a reader who does not search
+  // downloads nothing, nor one who only passes the box with the Tab key), not on the search page (its own script has
+  // them), and not where the phone asks to save data.
   function prefetchSearch() {
     var box = document.getElementById("jx-header-q");
     var form = box && box.form;
@@ -164,8 +165,10 @@
         })
         .catch(function () {});
     };
-    box.addEventListener("focus", prefetch);
-    if (document.activeElement === box) prefetch(); // (the reader was quicker than this script)
+    ["pointerdown", "compositionstart", "input"].forEach(function (type) {
+      box.addEventListener(type, prefetch);
+    });
+    if (box.value) prefetch(); // (the reader was quicker than this script)
   }
 
   function init() {
