@@ -15,7 +15,7 @@ renderer on the machine: run it on a quiet one. Three moments, per query:
 - **arriving**: the search page opened with ``?q=…`` (the header's search box on every page): from the start of
   the navigation to the results drawn;
 - **from a page**: a reader on a unit page (opened first, not timed: the site's styles and scripts it shares with the
-  search page are then in the browser's cache, as for any reader who came to the site) focuses the header's box, and
+  search page are then in the browser's cache, as for any reader who came to the site) clicks the header's box, and
   2 s later the query arrives in it and Enter is pressed: from the key to the results drawn on the search page;
 - **typing**: on the search page already shown, the reader focuses the box (Pagefind starts loading), and 2 s
   later the query arrives in the box at once (as an input method commits a Chinese word) and Enter is pressed: from

@@ -228,16 +228,21 @@ def test_indicator_filter_and_sort(visit, served_site):
     assert v.errors == [] and v.foreign == []
 
 
+def _search_from_header(page, query: str) -> None:
+    """The query typed into the header's box and Enter pressed: the search page, once it has drawn its results (the
+    status line is written once the results it announces are drawn)."""
+    page.fill("#jx-header-q", query)
+    page.press("#jx-header-q", "Enter")
+    page.wait_for_url("**/search/?q=*")
+    page.wait_for_function(SEARCH_DONE, timeout=60000)
+
+
 @pytest.mark.parametrize("query", ["劝导员", "三公经费", "宝城镇", "评价"])
 def test_site_search_finds_the_unit(visit, served_site, query):
     """Search from the header box of a page with charts: the search page lists the unit page."""
     v = visit(served_site + UNIT_PATH, viewport={"width": 1280, "height": 900})
     page = v.page
-    page.fill("#jx-header-q", query)
-    page.press("#jx-header-q", "Enter")
-    page.wait_for_url("**/search/?q=*")
-    # The status line is written once the results it announces are drawn.
-    page.wait_for_function(SEARCH_DONE, timeout=60000)
+    _search_from_header(page, query)
     results = page.locator(".jx-result-link")
     hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
     assert any(UNIT_PATH in (h or "") or "2024/宝城镇/" in (h or "") for h in hrefs), (query, hrefs)
@@ -296,10 +301,7 @@ def test_a_reader_in_the_header_box_gets_the_search_pages_files_while_typing(bro
         page.wait_for_function(
             "hrefs => hrefs.every(h => performance.getEntriesByName(h).length)", arg=prefetched, timeout=15000
         )
-        page.fill("#jx-header-q", "劝导员")
-        page.press("#jx-header-q", "Enter")
-        page.wait_for_url("**/search/?q=*")
-        page.wait_for_function(SEARCH_DONE, timeout=60000)
+        _search_from_header(page, "劝导员")
         assert page.locator(".jx-result-link").count() > 0
         # The search page names the same files (a renamed one would be prefetched for nothing)…
         script = page.locator("script[data-pagefind]")
@@ -329,13 +331,10 @@ def test_a_reader_in_the_header_box_gets_the_search_pages_files_while_typing(bro
 @pytest.mark.parametrize(
     "stored",
     [
-        {
-            "age": 200_000,
-            "text": '{"": {"languages": {"zh": {"hash": "zh_gone"}}}}',
-        },  # older than two minutes
+        {"age": 200_000, "text": '{"": {"languages": {"zh": {"hash": "zh_gone"}}}}'},
         {"age": 0, "text": "not what jixiao.js writes"},
     ],
-    ids=["too old", "not entries"],
+    ids=["too old", "not entries"],  # older than two minutes; not what jixiao.js writes
 )
 def test_entries_left_in_the_tab_are_used_only_while_fresh_and_whole(visit, served_site, stored):
     v = visit(served_site + "about/")
@@ -364,10 +363,7 @@ def test_without_the_entries_file_the_header_box_stores_nothing_and_the_search_s
     v.page.wait_for_timeout(200)
     assert v.page.locator("link[rel=prefetch]").count() == 4  # the files, and no meta: none is named
     assert v.page.evaluate("sessionStorage.length") == 0
-    v.page.fill("#jx-header-q", "劝导员")
-    v.page.press("#jx-header-q", "Enter")
-    v.page.wait_for_url("**/search/?q=*")
-    v.page.wait_for_function(SEARCH_DONE, timeout=60000)
+    _search_from_header(v.page, "劝导员")
     assert v.page.locator(".jx-result-link").count() > 0
 
 

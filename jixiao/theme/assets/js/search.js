@@ -589,47 +589,47 @@
       .then(function (engine) {
         return engine.filters();
       })
-      .then(null, function (error) {
-        filtering = false;
-        choices.textContent = error && error.why === "missing" ? MISSING : FILTERS_LOST;
-        return null;
-      })
-      .then(function (each) {
-        if (!each) return;
-        filtering = false;
-        var all = countsOf(each);
-        totals = all;
-        choices.replaceChildren();
-        Object.keys(all)
-          .sort()
-          .forEach(function (name) {
-            var set = el("fieldset", "jx-search-filter");
-            set.dataset.filter = name;
-            set.append(el("legend", null, name));
-            Object.keys(all[name])
-              .sort()
-              .forEach(function (value) {
-                var lab = el("label", "jx-search-choice");
-                var box = el("input");
-                box.type = "checkbox";
-                box.value = value;
-                box.addEventListener("change", function () {
-                  var now = chosen[name] || [];
-                  chosen[name] = box.checked
-                    ? now.concat([value])
-                    : now.filter(function (v) {
-                        return v !== value;
-                      });
-                  search();
+      .then(
+        function (each) {
+          filtering = false;
+          var all = countsOf(each);
+          totals = all;
+          choices.replaceChildren();
+          Object.keys(all)
+            .sort()
+            .forEach(function (name) {
+              var set = el("fieldset", "jx-search-filter");
+              set.dataset.filter = name;
+              set.append(el("legend", null, name));
+              Object.keys(all[name])
+                .sort()
+                .forEach(function (value) {
+                  var lab = el("label", "jx-search-choice");
+                  var box = el("input");
+                  box.type = "checkbox";
+                  box.value = value;
+                  box.addEventListener("change", function () {
+                    var now = chosen[name] || [];
+                    chosen[name] = box.checked
+                      ? now.concat([value])
+                      : now.filter(function (v) {
+                          return v !== value;
+                        });
+                    search();
+                  });
+                  var count = el("span", "jx-search-count", "（" + all[name][value] + "）");
+                  lab.append(box, document.createTextNode(" " + value), count);
+                  set.append(lab);
                 });
-                var count = el("span", "jx-search-count", "（" + all[name][value] + "）");
-                lab.append(box, document.createTextNode(" " + value), count);
-                set.append(lab);
-              });
-            choices.append(set);
-          });
-        if (input.value.trim()) search(); // the counts among this query's results
-      });
+              choices.append(set);
+            });
+          if (input.value.trim()) search(); // the counts among this query's results
+        },
+        function (error) {
+          filtering = false;
+          choices.textContent = error && error.why === "missing" ? MISSING : FILTERS_LOST;
+        }
+      );
   }
 
   // How many of this query's results each value keeps (Pagefind counts them once the filters are loaded).
